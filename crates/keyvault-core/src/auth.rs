@@ -1,0 +1,645 @@
+//! Challenge-based bearer authentication, as Key Vault requires it.
+//!
+//! A request to a vault whose challenge is not yet known goes out without a token and without
+//! its body; the 401 names the scope and tenant. The challenge is checked (the vault must be a
+//! subdomain of the resource it names), cached for the authority, and the request is sent again
+//! with its body and a token. Later requests to that authority carry a token at once.
+
+use crate::challenge::{Challenge, ChallengeCache};
+use async_lock::RwLock;
+use async_trait::async_trait;
+use azure_core::{
+    credentials::{AccessToken, TokenCredential},
+    error::ErrorKind,
+    http::{
+        headers::{AUTHORIZATION, WWW_AUTHENTICATE},
+        policies::{Policy, PolicyResult},
+        AsyncRawResponse, Context, Request, StatusCode,
+    },
+    time::{Duration, OffsetDateTime},
+};
+use std::sync::Arc;
+
+/// How long before expiry a cached token is replaced.
+const REFRESH_MARGIN: Duration = Duration::minutes(5);
+
+/// The Key Vault challenge authentication policy. Add it per try, after the retry policy.
+#[derive(Debug)]
+pub struct ChallengeAuthPolicy {
+    credential: Arc<dyn TokenCredential>,
+    verify_challenge_resource: bool,
+    token: RwLock<Option<(String, AccessToken)>>,
+}
+
+impl ChallengeAuthPolicy {
+    /// A policy that gets tokens from `credential`. With `verify_challenge_resource`, a
+    /// challenge whose resource the vault's host is not a subdomain of is refused.
+    pub fn new(credential: Arc<dyn TokenCredential>, verify_challenge_resource: bool) -> Self {
+        ChallengeAuthPolicy {
+            credential,
+            verify_challenge_resource,
+            token: RwLock::new(None),
+        }
+    }
+
+    /// A token for `scope`: the cached one unless it expires within the refresh margin.
+    async fn token(&self, scope: &str, fresh: bool) -> azure_core::Result<AccessToken> {
+        if !fresh {
+            if let Some((cached_scope, token)) = self.token.read().await.as_ref() {
+                if cached_scope == scope
+                    && token.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN
+                {
+                    return Ok(token.clone());
+                }
+            }
+        }
+        let mut slot = self.token.write().await;
+        if !fresh {
+            // Another request may have refreshed it while this one waited.
+            if let Some((cached_scope, token)) = slot.as_ref() {
+                if cached_scope == scope
+                    && token.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN
+                {
+                    return Ok(token.clone());
+                }
+            }
+        }
+        let token = self.credential.get_token(&[scope], None).await?;
+        *slot = Some((scope.to_string(), token.clone()));
+        Ok(token)
+    }
+
+    async fn authorize(
+        &self,
+        request: &mut Request,
+        challenge: &Challenge,
+        fresh: bool,
+    ) -> azure_core::Result<()> {
+        let scope = challenge.token_scope().ok_or_else(|| {
+            credential_error("the challenge names neither a scope nor a resource".to_string())
+        })?;
+        let token = self.token(&scope, fresh).await?;
+        request.insert_header(AUTHORIZATION, format!("Bearer {}", token.token.secret()));
+        Ok(())
+    }
+
+    /// Checks that the vault's host is a subdomain of the challenge's resource host.
+    fn verify(&self, request: &Request, challenge: &Challenge) -> azure_core::Result<()> {
+        if !self.verify_challenge_resource {
+            return Ok(());
+        }
+        let host = request
+            .url()
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let resource_host = challenge
+            .resource_host()
+            .ok_or_else(|| credential_error("the challenge's resource is not a URL".to_string()))?;
+        if host.ends_with(&format!(".{resource_host}")) {
+            Ok(())
+        } else {
+            Err(credential_error(format!(
+                "the challenge's resource host {resource_host:?} does not match the vault host {host:?}; \
+                 if this vault is genuine, set verify_challenge_resource to false"
+            )))
+        }
+    }
+}
+
+fn credential_error(message: String) -> azure_core::Error {
+    azure_core::Error::with_message(ErrorKind::Credential, message)
+}
+
+fn challenge_of(response: &AsyncRawResponse) -> Option<Challenge> {
+    if response.status() != StatusCode::Unauthorized {
+        return None;
+    }
+    Challenge::parse(response.headers().get_optional_str(&WWW_AUTHENTICATE)?)
+}
+
+// The `Policy` trait's own signature elides the context's lifetime.
+#[allow(elided_lifetimes_in_paths)]
+#[async_trait]
+impl Policy for ChallengeAuthPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        if request.url().scheme() != "https" {
+            return Err(credential_error(format!(
+                "refusing to send a bearer token over {}; the vault URL must use https",
+                request.url().scheme()
+            )));
+        }
+
+        let mut challenge = match ChallengeCache::get(request.url()) {
+            Some(cached) => {
+                self.authorize(request, &cached, false).await?;
+                cached
+            }
+            None => {
+                // Discover the challenge with an empty request; the body waits.
+                let body = request.body_mut().take();
+                let response = next[0].send(ctx, request, &next[1..]).await;
+                *request.body_mut() = body;
+                request.body_mut().reset().await?;
+                let response = response?;
+                let Some(challenge) = challenge_of(&response) else {
+                    return Ok(response);
+                };
+                self.verify(request, &challenge)?;
+                let challenge = ChallengeCache::insert(request.url(), challenge);
+                self.authorize(request, &challenge, false).await?;
+                challenge
+            }
+        };
+
+        let mut claims_answered = false;
+        let mut reauthorized = false;
+        loop {
+            let response = next[0].send(ctx, request, &next[1..]).await?;
+            let Some(new_challenge) = challenge_of(&response) else {
+                return Ok(response);
+            };
+            // A claims challenge is answered once with a fresh token; any other 401 once
+            // after re-reading the challenge. Anything beyond is the caller's.
+            let is_claims = new_challenge.claims.is_some();
+            if (is_claims && claims_answered) || (!is_claims && reauthorized) {
+                return Ok(response);
+            }
+            if is_claims {
+                claims_answered = true;
+            } else {
+                reauthorized = true;
+                self.verify(request, &new_challenge)?;
+                challenge = ChallengeCache::insert(request.url(), new_challenge);
+            }
+            request.body_mut().reset().await?;
+            self.authorize(request, &challenge, true).await?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_core::{
+        credentials::TokenRequestOptions,
+        http::{headers::Headers, Body, Method, Url},
+        stream::SeekableStream,
+        Bytes,
+    };
+    use futures::{io::AsyncRead, AsyncReadExt};
+    use std::{
+        pin::Pin,
+        sync::Mutex,
+        task::{Context as TaskContext, Poll},
+    };
+
+    const CHALLENGE: &str = r#"Bearer authorization="https://login.example/tenant-1", resource="https://vault.azure.net""#;
+
+    /// A credential that counts calls and hands out numbered tokens.
+    #[derive(Debug)]
+    struct CountingCredential {
+        calls: Mutex<Vec<String>>,
+        lifetime: Duration,
+    }
+
+    impl CountingCredential {
+        fn new(lifetime: Duration) -> Arc<Self> {
+            Arc::new(CountingCredential {
+                calls: Mutex::new(Vec::new()),
+                lifetime,
+            })
+        }
+        fn calls(&self) -> Vec<String> {
+            self.calls.lock().unwrap().clone()
+        }
+    }
+
+    #[async_trait]
+    impl TokenCredential for CountingCredential {
+        async fn get_token(
+            &self,
+            scopes: &[&str],
+            _: Option<TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<AccessToken> {
+            let mut calls = self.calls.lock().unwrap();
+            calls.push(scopes.join(" "));
+            Ok(AccessToken::new(
+                format!("token-{}", calls.len()),
+                OffsetDateTime::now_utc() + self.lifetime,
+            ))
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    struct Seen {
+        authorization: Option<String>,
+        body: Vec<u8>,
+    }
+
+    type Reply = Box<dyn Fn(&Seen, usize) -> (StatusCode, Option<&'static str>) + Send + Sync>;
+
+    /// Stands in for the transport: records each request and answers from a script.
+    struct Server {
+        seen: Mutex<Vec<Seen>>,
+        reply: Reply,
+    }
+
+    impl std::fmt::Debug for Server {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Server")
+        }
+    }
+
+    impl Server {
+        /// Answers 401 with a challenge to requests without the expected token, else 200.
+        fn vault(challenge: &'static str) -> Arc<Self> {
+            Self::scripted(move |seen, _| match &seen.authorization {
+                Some(_) => (StatusCode::Ok, None),
+                None => (StatusCode::Unauthorized, Some(challenge)),
+            })
+        }
+        fn scripted(
+            reply: impl Fn(&Seen, usize) -> (StatusCode, Option<&'static str>) + Send + Sync + 'static,
+        ) -> Arc<Self> {
+            Arc::new(Server {
+                seen: Mutex::new(Vec::new()),
+                reply: Box::new(reply),
+            })
+        }
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    #[allow(elided_lifetimes_in_paths)]
+    #[async_trait]
+    impl Policy for Server {
+        async fn send(
+            &self,
+            _: &Context,
+            request: &mut Request,
+            _: &[Arc<dyn Policy>],
+        ) -> PolicyResult {
+            let body = match request.body_mut() {
+                Body::Bytes(b) => b.to_vec(),
+                Body::SeekableStream(s) => {
+                    let mut buf = Vec::new();
+                    s.read_to_end(&mut buf).await.unwrap();
+                    buf
+                }
+            };
+            let seen = Seen {
+                authorization: request.headers().get_optional_string(&AUTHORIZATION),
+                body,
+            };
+            let n = {
+                let mut all = self.seen.lock().unwrap();
+                all.push(seen.clone());
+                all.len()
+            };
+            let (status, challenge) = (self.reply)(&seen, n);
+            let mut headers = Headers::new();
+            if let Some(c) = challenge {
+                headers.insert(WWW_AUTHENTICATE, c);
+            }
+            Ok(AsyncRawResponse::from_bytes(status, headers, Bytes::new()))
+        }
+    }
+
+    async fn send(
+        policy: &ChallengeAuthPolicy,
+        server: &Arc<Server>,
+        url: &str,
+        body: Body,
+    ) -> azure_core::Result<StatusCode> {
+        let mut request = Request::new(Url::parse(url).unwrap(), Method::Put);
+        request.set_body(body);
+        let next: Vec<Arc<dyn Policy>> = vec![server.clone()];
+        let response = policy.send(&Context::new(), &mut request, &next).await?;
+        Ok(response.status())
+    }
+
+    #[tokio::test]
+    async fn first_request_goes_without_token_and_body_then_with_both() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(credential.clone(), true);
+        let server = Server::vault(CHALLENGE);
+        let url = "https://first.vault.azure.net/secrets/s?api-version=7.4";
+        let status = send(
+            &policy,
+            &server,
+            url,
+            Body::from(b"{\"value\":\"v\"}".to_vec()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, StatusCode::Ok);
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].authorization, None);
+        assert!(
+            seen[0].body.is_empty(),
+            "the discovery request carries no body"
+        );
+        assert_eq!(seen[1].authorization.as_deref(), Some("Bearer token-1"));
+        assert_eq!(seen[1].body, b"{\"value\":\"v\"}");
+        assert_eq!(credential.calls(), vec!["https://vault.azure.net/.default"]);
+        let cached = ChallengeCache::get(&Url::parse(url).unwrap()).unwrap();
+        assert_eq!(cached.tenant_id().as_deref(), Some("tenant-1"));
+    }
+
+    /// A body that can be read once only: reset fails after any read.
+    #[derive(Debug, Clone)]
+    struct OneShot {
+        data: Vec<u8>,
+        pos: usize,
+    }
+
+    #[async_trait]
+    impl SeekableStream for OneShot {
+        async fn reset(&mut self) -> azure_core::Result<()> {
+            if self.pos > 0 {
+                return Err(azure_core::Error::with_message(
+                    ErrorKind::Io,
+                    "cannot rewind",
+                ));
+            }
+            Ok(())
+        }
+        fn len(&self) -> Option<u64> {
+            Some(self.data.len() as u64)
+        }
+    }
+
+    impl AsyncRead for OneShot {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            _: &mut TaskContext<'_>,
+            buf: &mut [u8],
+        ) -> Poll<std::io::Result<usize>> {
+            let n = buf.len().min(self.data.len() - self.pos);
+            let start = self.pos;
+            buf[..n].copy_from_slice(&self.data[start..start + n]);
+            self.pos += n;
+            Poll::Ready(Ok(n))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_cannot_be_reread_survives_discovery() {
+        let policy = ChallengeAuthPolicy::new(CountingCredential::new(Duration::hours(1)), true);
+        let server = Server::vault(CHALLENGE);
+        let stream: Box<dyn SeekableStream> = Box::new(OneShot {
+            data: b"payload".to_vec(),
+            pos: 0,
+        });
+        let status = send(
+            &policy,
+            &server,
+            "https://oneshot.vault.azure.net/x",
+            Body::from(stream),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, StatusCode::Ok);
+        let seen = server.seen();
+        assert!(seen[0].body.is_empty());
+        assert_eq!(seen[1].body, b"payload");
+    }
+
+    #[tokio::test]
+    async fn scope_parameter_wins() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(credential.clone(), true);
+        let server = Server::vault(
+            r#"Bearer authorization="https://login.example/t", scope="https://managedhsm.azure.net/.default""#,
+        );
+        send(
+            &policy,
+            &server,
+            "https://h1.managedhsm.azure.net/keys",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            credential.calls(),
+            vec!["https://managedhsm.azure.net/.default"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_challenge_for_another_resource_is_refused_without_sending_a_token() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(credential.clone(), true);
+        let server = Server::vault(CHALLENGE);
+        let err = send(
+            &policy,
+            &server,
+            "https://vault.attacker.example/secrets/s",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Credential);
+        assert!(
+            err.to_string().contains("verify_challenge_resource"),
+            "{err}"
+        );
+        assert!(credential.calls().is_empty());
+        assert_eq!(server.seen().len(), 1);
+        assert!(
+            ChallengeCache::get(&Url::parse("https://vault.attacker.example/").unwrap()).is_none()
+        );
+
+        // The resource host itself is not a subdomain either.
+        let err = send(
+            &policy,
+            &server,
+            "https://vault.azure.net/secrets/s",
+            Body::from(Bytes::new()),
+        )
+        .await;
+        assert!(err.is_err());
+
+        // Opting out lets it through.
+        let lenient = ChallengeAuthPolicy::new(credential.clone(), false);
+        let status = send(
+            &lenient,
+            &server,
+            "https://lenient.attacker.example/s",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, StatusCode::Ok);
+    }
+
+    #[tokio::test]
+    async fn the_cache_is_shared_by_every_client_of_the_authority() {
+        let server = Server::vault(CHALLENGE);
+        let first = ChallengeAuthPolicy::new(CountingCredential::new(Duration::hours(1)), true);
+        send(
+            &first,
+            &server,
+            "https://shared.vault.azure.net:443/a",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        let second = ChallengeAuthPolicy::new(CountingCredential::new(Duration::hours(1)), true);
+        send(
+            &second,
+            &server,
+            "https://SHARED.vault.azure.net/b",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        let seen = server.seen();
+        assert_eq!(seen.len(), 3, "the second client needs no discovery");
+        assert!(seen[2].authorization.is_some());
+    }
+
+    #[tokio::test]
+    async fn tokens_are_reused_then_refreshed_before_expiry() {
+        let server = Server::vault(CHALLENGE);
+        let long = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(long.clone(), true);
+        for _ in 0..3 {
+            send(
+                &policy,
+                &server,
+                "https://reuse.vault.azure.net/a",
+                Body::from(Bytes::new()),
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(long.calls().len(), 1);
+
+        let short = CountingCredential::new(Duration::minutes(4));
+        let policy = ChallengeAuthPolicy::new(short.clone(), true);
+        for _ in 0..3 {
+            send(
+                &policy,
+                &server,
+                "https://reuse.vault.azure.net/a",
+                Body::from(Bytes::new()),
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(
+            short.calls().len(),
+            3,
+            "a token within five minutes of expiry is replaced"
+        );
+    }
+
+    const CLAIMS: &str = r#"Bearer authorization="https://login.example/tenant-1", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ==""#;
+
+    #[tokio::test]
+    async fn a_claims_challenge_is_answered_once_with_a_fresh_token() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(credential.clone(), true);
+        // Discovery, then the first token is revoked, then the fresh one is accepted.
+        let server = Server::scripted(|seen, n| match (n, seen.authorization.as_deref()) {
+            (1, None) => (StatusCode::Unauthorized, Some(CHALLENGE)),
+            (_, Some("Bearer token-1")) => (StatusCode::Unauthorized, Some(CLAIMS)),
+            (_, Some(_)) => (StatusCode::Ok, None),
+            _ => (StatusCode::Unauthorized, Some(CHALLENGE)),
+        });
+        let status = send(
+            &policy,
+            &server,
+            "https://cae.vault.azure.net/a",
+            Body::from(b"x".to_vec()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, StatusCode::Ok);
+        let seen = server.seen();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[2].authorization.as_deref(), Some("Bearer token-2"));
+        assert_eq!(
+            seen[2].body, b"x",
+            "the body is restored for the claims retry"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_third_401_is_returned_to_the_caller() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(credential.clone(), true);
+        let server = Server::scripted(|seen, _| match seen.authorization {
+            None => (StatusCode::Unauthorized, Some(CHALLENGE)),
+            Some(_) => (StatusCode::Unauthorized, Some(CLAIMS)),
+        });
+        let status = send(
+            &policy,
+            &server,
+            "https://revoked.vault.azure.net/a",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, StatusCode::Unauthorized);
+        assert_eq!(server.seen().len(), 3, "discovery, token, one fresh token");
+    }
+
+    #[tokio::test]
+    async fn plain_http_is_refused_before_anything_is_sent() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = ChallengeAuthPolicy::new(credential.clone(), true);
+        let server = Server::vault(CHALLENGE);
+        let err = send(
+            &policy,
+            &server,
+            "http://plain.vault.azure.net/a",
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("https"));
+        assert!(server.seen().is_empty());
+        assert!(credential.calls().is_empty());
+    }
+
+    #[tokio::test]
+    async fn concurrent_first_requests_all_succeed() {
+        let credential = CountingCredential::new(Duration::hours(1));
+        let policy = Arc::new(ChallengeAuthPolicy::new(credential.clone(), true));
+        let server = Server::vault(CHALLENGE);
+        let tasks: Vec<_> = (0..64)
+            .map(|i| {
+                let (policy, server) = (policy.clone(), server.clone());
+                tokio::spawn(async move {
+                    send(
+                        &policy,
+                        &server,
+                        "https://burst.vault.azure.net/a",
+                        Body::from(format!("{i}").into_bytes()),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap(), StatusCode::Ok);
+        }
+        let authorized: Vec<_> = server
+            .seen()
+            .into_iter()
+            .filter(|s| s.authorization.is_some())
+            .collect();
+        assert_eq!(authorized.len(), 64);
+        assert!(authorized.iter().all(|s| !s.body.is_empty()));
+    }
+}

@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+
+pub mod api_version;
+pub mod auth;
+pub mod challenge;
+pub mod error;
+pub mod identifier;
+pub mod paging;
+pub mod pipeline;
+pub mod polling;
+pub mod secret;
+pub mod serde;
+pub mod validation;
+
+pub use api_version::ApiVersion;
+pub use error::{Error, Result};
+pub use identifier::KeyVaultIdentifier;
+pub use paging::{Page, PageStream, Pager};
+pub use pipeline::{ClientOptions, KeyVaultPipeline};
+pub use polling::{Poller, PollerStatus};
+pub use secret::{SecretBytes, SecretString};
+
+/// Re-exported so that users need not depend on `azure_core` for credentials and options.
+pub use azure_core;

@@ -1,0 +1,203 @@
+//! Paged lists over `nextLink`.
+//!
+//! A [`Pager`] is a `futures::Stream` of items that fetches the next page only when the items
+//! of the current one are used up, so memory stays flat however long the list. Use
+//! [`Pager::into_pages`] to see page boundaries, and [`Pager::continuation_token`] to resume a
+//! list later from the next page.
+
+use crate::{
+    error::{Error, Result},
+    pipeline::KeyVaultPipeline,
+};
+use azure_core::http::Method;
+use futures::{stream::BoxStream, Stream, StreamExt};
+use serde::{de::DeserializeOwned, Deserialize};
+use std::{
+    fmt,
+    pin::Pin,
+    task::{Context, Poll},
+};
+use url::Url;
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The token of the page after this one; `None` on the last page.
+    pub continuation_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct PageBody<T> {
+    #[serde(default = "Vec::new")]
+    value: Vec<T>,
+    #[serde(rename = "nextLink", default)]
+    next_link: Option<String>,
+}
+
+/// The most items the service returns in one page.
+pub const MAX_PAGE_SIZE: u32 = 25;
+
+/// The URL of the first page: `segments` under the vault, with `maxresults` when given
+/// (1 to 25).
+pub fn first_page_url(
+    pipeline: &KeyVaultPipeline,
+    segments: &[&str],
+    max_page_size: Option<u32>,
+) -> Result<Url> {
+    let mut url = pipeline.url(segments);
+    if let Some(size) = max_page_size {
+        if !(1..=MAX_PAGE_SIZE).contains(&size) {
+            return Err(Error::invalid_argument(
+                "max_page_size",
+                format!("must be between 1 and {MAX_PAGE_SIZE}, got {size}"),
+            ));
+        }
+        url.query_pairs_mut()
+            .append_pair("maxresults", &size.to_string());
+    }
+    Ok(url)
+}
+
+/// A stream of pages.
+pub struct PageStream<T> {
+    inner: BoxStream<'static, Result<Page<T>>>,
+}
+
+impl<T> Stream for PageStream<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for PageStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PageStream")
+    }
+}
+
+/// A stream of the items of a paged list.
+///
+/// ```no_run
+/// # async fn f(mut pager: keyvault_core::Pager<String>) -> keyvault_core::Result<()> {
+/// use futures::TryStreamExt;
+/// while let Some(item) = pager.try_next().await? {
+///     println!("{item}");
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Pager<T> {
+    pages: PageStream<T>,
+    buffer: std::vec::IntoIter<T>,
+    continuation: Option<String>,
+    started: bool,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Pager<T> {
+    /// A pager whose first page is at `first`.
+    pub fn new(pipeline: KeyVaultPipeline, first: Url) -> Self {
+        let continuation = Some(first.to_string());
+        let inner = futures::stream::try_unfold(Some(first), move |next| {
+            let pipeline = pipeline.clone();
+            async move {
+                let Some(url) = next else {
+                    return Ok(None);
+                };
+                let body: PageBody<T> = pipeline.send_json(Method::Get, url, None).await?;
+                let next = match body.next_link.filter(|l| !l.is_empty()) {
+                    Some(link) => Some(pipeline.next_link(&link)?),
+                    None => None,
+                };
+                let page = Page {
+                    items: body.value,
+                    continuation_token: next.as_ref().map(Url::to_string),
+                };
+                Ok(Some((page, next)))
+            }
+        })
+        .boxed();
+        Pager {
+            pages: PageStream { inner },
+            buffer: Vec::new().into_iter(),
+            continuation,
+            started: false,
+        }
+    }
+
+    /// Resumes a list from a token given by [`Pager::continuation_token`] or [`Page`].
+    pub fn from_continuation_token(pipeline: KeyVaultPipeline, token: &str) -> Result<Self> {
+        let url = pipeline.next_link(token)?;
+        Ok(Self::new(pipeline, url))
+    }
+}
+
+impl<T: Send + 'static> Pager<T> {
+    /// The token that resumes this list at the page after the items already fetched;
+    /// `None` once the last page has been fetched.
+    ///
+    /// Items of the current page not yet read are not covered: take the token at a page
+    /// boundary (see [`Pager::into_pages`]) to lose nothing.
+    pub fn continuation_token(&self) -> Option<&str> {
+        self.continuation.as_deref()
+    }
+
+    /// The remaining items as pages. Items already fetched but not yet read come first, as a
+    /// page of their own.
+    pub fn into_pages(self) -> PageStream<T> {
+        let rest: Vec<T> = self.buffer.collect();
+        if rest.is_empty() {
+            return self.pages;
+        }
+        let first = Page {
+            items: rest,
+            continuation_token: self.continuation,
+        };
+        PageStream {
+            inner: futures::stream::once(async move { Ok(first) })
+                .chain(self.pages)
+                .boxed(),
+        }
+    }
+}
+
+impl<T> Stream for Pager<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if self.started && self.continuation.is_none() {
+                return Poll::Ready(None);
+            }
+            match self.pages.inner.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(page))) => {
+                    self.started = true;
+                    self.continuation = page.continuation_token;
+                    self.buffer = page.items.into_iter();
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+// The stream is boxed, so the pager moves freely.
+impl<T> Unpin for Pager<T> {}
+
+impl<T> fmt::Debug for Pager<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pager")
+            .field("buffered", &self.buffer.len())
+            .field("has_more", &self.continuation.is_some())
+            .finish()
+    }
+}

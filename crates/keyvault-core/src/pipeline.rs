@@ -1,0 +1,339 @@
+//! The HTTP pipeline every Key Vault client sends through.
+//!
+//! It is `azure_core`'s pipeline (user agent, retries on 408/429/500/502/503/504 honouring
+//! `Retry-After`, `retry-after-ms` and `x-ms-retry-after-ms`, logging, the user's transport)
+//! with [`ChallengeAuthPolicy`] per try, bound to one vault and one API version.
+
+use crate::{
+    api_version::ApiVersion,
+    auth::ChallengeAuthPolicy,
+    error::{Error, Result},
+};
+use azure_core::{
+    credentials::TokenCredential,
+    http::{
+        headers::{HeaderName, CONTENT_TYPE},
+        Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request,
+    },
+};
+use serde::{de::DeserializeOwned, Serialize};
+use std::{any::type_name, sync::Arc};
+use url::Url;
+
+/// Options shared by every Key Vault client.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// The data-plane API version; defaults to the newest stable one.
+    pub api_version: ApiVersion,
+    /// `azure_core` options: retry, transport, user agent, logging, extra policies.
+    pub client_options: azure_core::http::ClientOptions,
+    /// Refuse a challenge whose resource the vault is not a subdomain of (default: true).
+    pub verify_challenge_resource: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            api_version: ApiVersion::default(),
+            client_options: Default::default(),
+            verify_challenge_resource: true,
+        }
+    }
+}
+
+/// A pipeline bound to one vault and one API version. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct KeyVaultPipeline {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pipeline: Pipeline,
+    vault_url: Url,
+    api_version: ApiVersion,
+}
+
+/// Checks a vault URL (`https://host[:port]` with no path, query or fragment) and returns
+/// it with a trailing slash.
+pub fn parse_vault_url(vault_url: &str) -> Result<Url> {
+    let bad = |why: &str| Error::invalid_argument("vault_url", format!("{why}: {vault_url:?}"));
+    if vault_url.trim().is_empty() {
+        return Err(bad("must not be empty"));
+    }
+    let url = Url::parse(vault_url).map_err(|_| bad("not a URL"))?;
+    if url.scheme() != "https" {
+        return Err(bad(
+            "must use https (bearer tokens never travel over plain http)",
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    if url.path() != "/" {
+        return Err(bad("must not have a path"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not carry credentials"));
+    }
+    Ok(url)
+}
+
+const API_VERSION: &str = "api-version";
+
+impl KeyVaultPipeline {
+    /// Builds the pipeline for `vault_url`, naming `crate_name`/`crate_version` in the user agent.
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: ClientOptions,
+        crate_name: &'static str,
+        crate_version: &'static str,
+    ) -> Result<Self> {
+        let vault_url = parse_vault_url(vault_url)?;
+        let auth = Arc::new(ChallengeAuthPolicy::new(
+            credential,
+            options.verify_challenge_resource,
+        ));
+        let pipeline = Pipeline::new(
+            Some(crate_name),
+            Some(crate_version),
+            options.client_options,
+            Vec::new(),
+            vec![auth],
+            None,
+        );
+        Ok(KeyVaultPipeline {
+            inner: Arc::new(Inner {
+                pipeline,
+                vault_url,
+                api_version: options.api_version,
+            }),
+        })
+    }
+
+    /// The vault URL, `https://host[:port]/`.
+    pub fn vault_url(&self) -> &Url {
+        &self.inner.vault_url
+    }
+
+    /// The API version every request carries.
+    pub fn api_version(&self) -> &ApiVersion {
+        &self.inner.api_version
+    }
+
+    /// Fails before sending when the selected version is older than `minimum`.
+    pub fn require(&self, minimum: &ApiVersion, operation: &'static str) -> Result<()> {
+        self.inner.api_version.require(minimum, operation)
+    }
+
+    /// The URL of `segments` under the vault (empty segments are skipped), with `api-version`.
+    pub fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.vault_url.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty();
+            path.extend(segments.iter().filter(|s| !s.is_empty()));
+        }
+        url.query_pairs_mut()
+            .append_pair(API_VERSION, self.inner.api_version.as_str());
+        url
+    }
+
+    /// A `nextLink` made safe to follow: it must point at this vault, and it carries this
+    /// client's `api-version` whatever the service put there.
+    pub fn next_link(&self, link: &str) -> Result<Url> {
+        let url = Url::parse(link)
+            .map_err(|_| Error::invalid_argument("continuation_token", "not a URL"))?;
+        let vault = &self.inner.vault_url;
+        if url.scheme() != vault.scheme()
+            || url.host_str().map(str::to_ascii_lowercase)
+                != vault.host_str().map(str::to_ascii_lowercase)
+            || url.port_or_known_default() != vault.port_or_known_default()
+        {
+            return Err(Error::invalid_argument(
+                "continuation_token",
+                format!("the next link does not point at {vault}"),
+            ));
+        }
+        let mut fixed = url.clone();
+        fixed
+            .query_pairs_mut()
+            .clear()
+            .extend_pairs(url.query_pairs().filter(|(k, _)| k != API_VERSION))
+            .append_pair(API_VERSION, self.inner.api_version.as_str());
+        Ok(fixed)
+    }
+
+    /// Sends a request and returns the raw response, whatever its status.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse> {
+        let mut request = Request::new(url, method);
+        if let Some(body) = body {
+            request.insert_header(CONTENT_TYPE, "application/json");
+            request.set_body(body);
+        }
+        let options = PipelineSendOptions {
+            skip_checks: true,
+            ..Default::default()
+        };
+        let response = self
+            .inner
+            .pipeline
+            .send(&Context::new(), &mut request, Some(options))
+            .await?;
+        Ok(response)
+    }
+
+    /// Sends a request; a non-success status becomes [`Error::Service`] (or
+    /// [`Error::Authentication`] for 401).
+    pub async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse> {
+        let response = self.send_raw(method, url, body).await?;
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(Error::from_response(&response))
+        }
+    }
+
+    /// Sends a request and deserializes the successful response body.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<T> {
+        let response = self.send(method, url, body).await?;
+        deserialize(response.body().as_ref())
+    }
+}
+
+/// Serializes a request body.
+pub fn to_json<T: Serialize + ?Sized>(body: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(body)
+        .map_err(|_| Error::invalid_argument("body", "could not be serialized as JSON"))
+}
+
+/// Deserializes a response body, describing a failure without echoing the payload.
+pub fn deserialize<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| Error::deserialize(short_type_name::<T>(), &e))
+}
+
+fn short_type_name<T>() -> &'static str {
+    let full = type_name::<T>();
+    let base = full.split('<').next().unwrap_or(full);
+    base.rsplit("::").next().unwrap_or(base)
+}
+
+/// The `x-ms-request-id` header.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-ms-request-id");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vault_urls_are_checked() {
+        assert_eq!(
+            parse_vault_url("https://v.vault.azure.net")
+                .unwrap()
+                .as_str(),
+            "https://v.vault.azure.net/"
+        );
+        parse_vault_url("https://localhost:8443/").unwrap();
+        for (bad, why) in [
+            ("", "empty"),
+            ("http://v.vault.azure.net", "https"),
+            ("https://v.vault.azure.net/secrets", "path"),
+            ("https://v.vault.azure.net/?a=b", "query"),
+            ("v.vault.azure.net", "URL"),
+            ("https://user:pw@v.vault.azure.net", "credentials"),
+        ] {
+            let err = parse_vault_url(bad).unwrap_err();
+            assert!(matches!(
+                err,
+                Error::InvalidArgument {
+                    argument: "vault_url",
+                    ..
+                }
+            ));
+            assert!(err.to_string().contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[derive(Debug)]
+    struct NoCredential;
+
+    #[async_trait::async_trait]
+    impl TokenCredential for NoCredential {
+        async fn get_token(
+            &self,
+            _: &[&str],
+            _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+            Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Credential,
+                "none",
+            ))
+        }
+    }
+
+    fn pipeline(version: &str) -> KeyVaultPipeline {
+        let options = ClientOptions {
+            api_version: ApiVersion::new(version),
+            ..Default::default()
+        };
+        KeyVaultPipeline::new(
+            "https://v.vault.azure.net:8443",
+            Arc::new(NoCredential),
+            options,
+            "t",
+            "0",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn urls_carry_the_api_version() {
+        let p = pipeline("7.4");
+        assert_eq!(
+            p.url(&["secrets", "s1", ""]).as_str(),
+            "https://v.vault.azure.net:8443/secrets/s1?api-version=7.4"
+        );
+    }
+
+    #[test]
+    fn next_links_get_our_api_version_and_stay_on_the_vault() {
+        let p = pipeline("7.4");
+        let next = p
+            .next_link("https://V.vault.azure.net:8443/secrets?api-version=2026-04-01&$skiptoken=abc&maxresults=2")
+            .unwrap();
+        let pairs: Vec<_> = next.query_pairs().collect();
+        assert!(pairs.iter().any(|(k, v)| k == "api-version" && v == "7.4"));
+        assert_eq!(pairs.iter().filter(|(k, _)| k == "api-version").count(), 1);
+        assert!(pairs.iter().any(|(k, v)| k == "$skiptoken" && v == "abc"));
+        assert!(p.next_link("https://evil.example/secrets?x=1").is_err());
+        assert!(
+            p.next_link("https://v.vault.azure.net/secrets").is_err(),
+            "other port"
+        );
+        assert!(p.next_link("not a url").is_err());
+    }
+
+    #[test]
+    fn type_names_are_short() {
+        assert_eq!(short_type_name::<Vec<u8>>(), "Vec");
+        assert_eq!(short_type_name::<ClientOptions>(), "ClientOptions");
+    }
+}

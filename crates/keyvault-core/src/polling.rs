@@ -1,0 +1,229 @@
+//! Long-running operations.
+//!
+//! A [`Poller`] drives an [`Operation`] to completion: `.await` it for the result, or call
+//! [`Poller::poll`] step by step. Between polls it waits for the interval the service asks for
+//! (`Retry-After`), else the configured one. A failed poll (after the pipeline's own retries)
+//! leaves the poller in progress, so the caller may poll again.
+
+use crate::{
+    error::{Error, Result},
+    pipeline::{deserialize, KeyVaultPipeline},
+};
+use async_trait::async_trait;
+use azure_core::http::{headers::RETRY_AFTER, Method, RawResponse, StatusCode};
+use futures::future::BoxFuture;
+use serde::de::DeserializeOwned;
+use std::{fmt, future::IntoFuture, time::Duration};
+use url::Url;
+
+/// The default wait between polls when the service does not say.
+pub const DEFAULT_POLLING_INTERVAL: Duration = Duration::from_secs(2);
+
+/// The state of a long-running operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PollerStatus {
+    /// Not finished yet.
+    InProgress,
+    /// Finished; the result is available.
+    Succeeded,
+}
+
+/// The outcome of one poll.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Not finished; the service may say when to look again.
+    Pending {
+        /// The service's `Retry-After`.
+        retry_after: Option<Duration>,
+    },
+    /// Finished with this result.
+    Done(T),
+}
+
+/// One kind of long-running operation: how to poll it and how to resume it.
+#[async_trait]
+pub trait Operation<T>: Send + Sync {
+    /// Checks the operation once.
+    async fn poll(&mut self, pipeline: &KeyVaultPipeline) -> Result<Step<T>>;
+
+    /// A token from which the operation can be resumed.
+    fn continuation_token(&self) -> String;
+}
+
+/// A long-running operation in progress.
+pub struct Poller<T> {
+    pipeline: KeyVaultPipeline,
+    operation: Box<dyn Operation<T>>,
+    result: Option<T>,
+    interval: Duration,
+    next_wait: Option<Duration>,
+}
+
+impl<T: Send + 'static> Poller<T> {
+    /// A poller over `operation`.
+    pub fn new(pipeline: KeyVaultPipeline, operation: impl Operation<T> + 'static) -> Self {
+        Poller {
+            pipeline,
+            operation: Box::new(operation),
+            result: None,
+            interval: DEFAULT_POLLING_INTERVAL,
+            next_wait: None,
+        }
+    }
+
+    /// Sets the wait between polls used when the service does not give one.
+    pub fn with_polling_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// The current status.
+    pub fn status(&self) -> PollerStatus {
+        if self.result.is_some() {
+            PollerStatus::Succeeded
+        } else {
+            PollerStatus::InProgress
+        }
+    }
+
+    /// The result, once the operation has succeeded.
+    pub fn result(&self) -> Option<&T> {
+        self.result.as_ref()
+    }
+
+    /// How long to wait before the next poll: the service's `Retry-After`, else the interval.
+    pub fn next_wait(&self) -> Duration {
+        self.next_wait.unwrap_or(self.interval)
+    }
+
+    /// A token from which [`Poller`] can be rebuilt, for example in another process.
+    pub fn continuation_token(&self) -> String {
+        self.operation.continuation_token()
+    }
+
+    /// Polls once, without waiting.
+    pub async fn poll(&mut self) -> Result<PollerStatus> {
+        if self.result.is_none() {
+            match self.operation.poll(&self.pipeline).await? {
+                Step::Pending { retry_after } => self.next_wait = retry_after,
+                Step::Done(result) => self.result = Some(result),
+            }
+        }
+        Ok(self.status())
+    }
+
+    /// Polls until the operation finishes and returns its result.
+    pub async fn wait(mut self) -> Result<T> {
+        loop {
+            if self.poll().await? == PollerStatus::Succeeded {
+                if let Some(result) = self.result.take() {
+                    return Ok(result);
+                }
+            }
+            azure_core::sleep::sleep(to_time(self.next_wait())).await;
+        }
+    }
+}
+
+fn to_time(d: Duration) -> azure_core::time::Duration {
+    azure_core::time::Duration::try_from(d).unwrap_or(azure_core::time::Duration::MAX)
+}
+
+impl<T: Send + 'static> IntoFuture for Poller<T> {
+    type Output = Result<T>;
+    type IntoFuture = BoxFuture<'static, Result<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.wait())
+    }
+}
+
+impl<T> fmt::Debug for Poller<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Poller")
+            .field("done", &self.result.is_some())
+            .field("interval", &self.interval)
+            .finish()
+    }
+}
+
+/// The `Retry-After` of a response, in seconds.
+pub fn retry_after(response: &RawResponse) -> Option<Duration> {
+    response
+        .headers()
+        .get_optional_str(&RETRY_AFTER)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// Waits for an entity to appear, as soft delete and recovery need: the operation is done
+/// when a GET of the entity answers 200 (its body is the result), still running on 404, and
+/// done on 403 (the caller may not read it) with the result of the initial request.
+pub struct AwaitEntity<T> {
+    url: Url,
+    initial: Option<T>,
+}
+
+impl<T> AwaitEntity<T> {
+    /// Polls `url`; `initial` is the result when the entity cannot be read (403).
+    pub fn new(url: Url, initial: Option<T>) -> Self {
+        AwaitEntity { url, initial }
+    }
+
+    /// Resumes from a continuation token of an `AwaitEntity` poller of the same vault.
+    pub fn from_continuation_token(pipeline: &KeyVaultPipeline, token: &str) -> Result<Self> {
+        Ok(AwaitEntity {
+            url: pipeline.next_link(token)?,
+            initial: None,
+        })
+    }
+}
+
+#[async_trait]
+impl<T: DeserializeOwned + Send + Sync> Operation<T> for AwaitEntity<T> {
+    async fn poll(&mut self, pipeline: &KeyVaultPipeline) -> Result<Step<T>> {
+        let response = pipeline
+            .send_raw(Method::Get, self.url.clone(), None)
+            .await?;
+        match response.status() {
+            StatusCode::Ok => Ok(Step::Done(deserialize(response.body().as_ref())?)),
+            StatusCode::NotFound => Ok(Step::Pending {
+                retry_after: retry_after(&response),
+            }),
+            StatusCode::Forbidden => match self.initial.take() {
+                Some(initial) => Ok(Step::Done(initial)),
+                None => Err(Error::from_response(&response)),
+            },
+            _ => Err(Error::from_response(&response)),
+        }
+    }
+
+    fn continuation_token(&self) -> String {
+        self.url.to_string()
+    }
+}
+
+/// An operation that is already finished, for example a delete in a vault without soft delete.
+pub struct Finished<T>(Option<T>, String);
+
+impl<T> Finished<T> {
+    /// An operation finished with `result`; `token` is what a resumed poller would poll.
+    pub fn new(result: T, token: String) -> Self {
+        Finished(Some(result), token)
+    }
+}
+
+#[async_trait]
+impl<T: Send + Sync> Operation<T> for Finished<T> {
+    async fn poll(&mut self, _: &KeyVaultPipeline) -> Result<Step<T>> {
+        self.0
+            .take()
+            .map(Step::Done)
+            .ok_or_else(|| Error::OperationFailed("the result was already taken".into()))
+    }
+
+    fn continuation_token(&self) -> String {
+        self.1.clone()
+    }
+}
