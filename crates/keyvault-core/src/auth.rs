@@ -12,7 +12,7 @@ use azure_core::{
     credentials::{AccessToken, TokenCredential},
     error::ErrorKind,
     http::{
-        headers::{AUTHORIZATION, WWW_AUTHENTICATE},
+        headers::{AUTHORIZATION, CONTENT_LENGTH, WWW_AUTHENTICATE},
         policies::{Policy, PolicyResult},
         AsyncRawResponse, Context, Request, StatusCode,
     },
@@ -146,6 +146,9 @@ impl Policy for ChallengeAuthPolicy {
                 let response = next[0].send(ctx, request, &next[1..]).await;
                 *request.body_mut() = body;
                 request.body_mut().reset().await?;
+                // The transport stamped `content-length: 0` on the empty request; the body
+                // is back, so the stamp must go.
+                request.headers_mut().remove(CONTENT_LENGTH);
                 let response = response?;
                 let Some(challenge) = challenge_of(&response) else {
                     return Ok(response);

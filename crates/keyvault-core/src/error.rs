@@ -233,6 +233,16 @@ impl Error {
     }
 }
 
+/// The pipeline wraps a policy's error in generic context ("will not be retried"); the
+/// innermost message is the one that says what happened.
+fn innermost_message(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
 fn reason(status: StatusCode) -> String {
     format!("{status:?}")
 }
@@ -242,7 +252,7 @@ impl From<azure_core::Error> for Error {
         use azure_core::error::ErrorKind;
         match err.kind() {
             ErrorKind::Credential => Error::Authentication {
-                message: err.to_string(),
+                message: innermost_message(&err),
                 request_id: None,
             },
             ErrorKind::HttpResponse {

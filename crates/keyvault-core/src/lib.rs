@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod api_version;
+pub mod attributes;
 pub mod auth;
 pub mod challenge;
 pub mod error;
@@ -13,11 +14,12 @@ pub mod serde;
 pub mod validation;
 
 pub use api_version::ApiVersion;
+pub use attributes::{Attributes, DeletionRecoveryLevel};
 pub use error::{Error, Result};
 pub use identifier::KeyVaultIdentifier;
-pub use paging::{Page, PageStream, Pager};
+pub use paging::{ListOptions, Page, PageStream, Pager};
 pub use pipeline::{ClientOptions, KeyVaultPipeline};
-pub use polling::{Poller, PollerStatus};
+pub use polling::{Poller, PollerOptions, PollerStatus};
 pub use secret::{SecretBytes, SecretString};
 
 /// Re-exported so that users need not depend on `azure_core` for credentials and options.

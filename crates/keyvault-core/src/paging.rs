@@ -38,6 +38,32 @@ struct PageBody<T> {
     next_link: Option<String>,
 }
 
+/// Options of every list operation.
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    /// Items per page (`maxresults`, 1 to 25); the service's default when `None`.
+    pub max_page_size: Option<u32>,
+    /// Resume a list from a token given by an earlier pager.
+    pub continuation_token: Option<String>,
+}
+
+impl ListOptions {
+    /// The pager of `segments`, or of the continuation token when one is given.
+    pub fn pager<T: DeserializeOwned + Send + 'static>(
+        self,
+        pipeline: &KeyVaultPipeline,
+        segments: &[&str],
+    ) -> Result<Pager<T>> {
+        match self.continuation_token {
+            Some(token) => Pager::from_continuation_token(pipeline.clone(), &token),
+            None => Ok(Pager::new(
+                pipeline.clone(),
+                first_page_url(pipeline, segments, self.max_page_size)?,
+            )),
+        }
+    }
+}
+
 /// The most items the service returns in one page.
 pub const MAX_PAGE_SIZE: u32 = 25;
 

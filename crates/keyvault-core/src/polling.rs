@@ -19,6 +19,16 @@ use url::Url;
 /// The default wait between polls when the service does not say.
 pub const DEFAULT_POLLING_INTERVAL: Duration = Duration::from_secs(2);
 
+/// Options of every operation that returns a [`Poller`].
+#[derive(Debug, Clone, Default)]
+pub struct PollerOptions {
+    /// The wait between polls when the service does not say; default two seconds.
+    pub polling_interval: Option<Duration>,
+    /// Resume the operation from a token given by [`Poller::continuation_token`] instead of
+    /// starting it.
+    pub continuation_token: Option<String>,
+}
+
 /// The state of a long-running operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,6 +86,14 @@ impl<T: Send + 'static> Poller<T> {
     pub fn with_polling_interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
+    }
+
+    /// Applies the polling interval of `options`, if set.
+    pub fn with_options(self, options: &PollerOptions) -> Self {
+        match options.polling_interval {
+            Some(interval) => self.with_polling_interval(interval),
+            None => self,
+        }
     }
 
     /// The current status.

@@ -1,0 +1,205 @@
+//! The control plane: an in-process [`Control`] handle and the same operations over HTTP under
+//! `/_emulator/` (no authentication).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::clock::lock;
+use crate::faults::Fault;
+use crate::server::{Reply, Req};
+use crate::state::State;
+
+/// One vault request as the emulator received it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// The `Host` (or `:authority`) the request used, with its port.
+    pub host: String,
+    /// The path as sent, before normalisation.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
+    /// Whether an `Authorization` header was present.
+    pub has_authorization: bool,
+    /// Length of the request body in bytes.
+    pub body_len: usize,
+    /// The status answered; 0 when the connection was dropped by an injected fault.
+    pub status: u16,
+}
+
+/// A cheap, cloneable handle to the emulator's control plane.
+#[derive(Debug, Clone)]
+pub struct Control {
+    pub(crate) state: Arc<State>,
+}
+
+impl Control {
+    /// The emulator clock: real time plus every [`Control::advance_clock`].
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.state.clock.now()
+    }
+
+    /// Moves the emulator clock forward (token expiry, scheduled purge dates, timestamps).
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by);
+    }
+
+    /// Sets how long a deletion (and a recovery) takes before it becomes visible.
+    pub fn set_delete_latency(&self, latency: Duration) {
+        *lock(&self.state.delete_latency) = latency;
+    }
+
+    /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
+    /// in the order injected.
+    pub fn inject_faults(&self, fault: Fault, count: u32) {
+        self.state.faults.push(fault, count);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
+    }
+
+    /// Revokes every token issued so far: vaults answer them with a CAE claims challenge
+    /// (401, `WWW-Authenticate: Bearer ... error="insufficient_claims", claims="<base64 json>"`).
+    pub fn revoke_tokens(&self) {
+        let mut revocation = lock(&self.state.revocation);
+        revocation.epoch += 1;
+        revocation.at = self.state.clock.unix();
+    }
+
+    /// The vault requests received since start or the last [`Control::clear_requests`].
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state.requests).clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        lock(&self.state.requests).clear();
+    }
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    seconds: Option<f64>,
+    ms: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct FaultBody {
+    kind: String,
+    status: Option<u16>,
+    retry_after_seconds: Option<f64>,
+    delay_ms: Option<u64>,
+    count: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct Latency {
+    ms: u64,
+}
+
+fn bad(message: impl Into<String>) -> Reply {
+    Reply::json(
+        400,
+        &json!({"error": {"code": "BadParameter", "message": message.into()}}),
+    )
+}
+
+fn parse<T: serde::de::DeserializeOwned>(req: &Req) -> Result<T, Reply> {
+    serde_json::from_slice(&req.body).map_err(|e| bad(format!("Invalid control body: {e}")))
+}
+
+fn seconds(value: f64) -> Result<Duration, Reply> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| bad("Durations must be finite and non-negative."))
+}
+
+/// Answers `/_emulator/...`.
+pub(crate) fn handle(state: &Arc<State>, req: &Req) -> Reply {
+    match handle_inner(state, req) {
+        Ok(reply) | Err(reply) => reply,
+    }
+}
+
+fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
+    let control = Control {
+        state: state.clone(),
+    };
+    let path: Vec<String> = req.segments[1..]
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let now = |c: &Control| json!({ "now": c.now().unix_timestamp() });
+    let m = &req.method;
+    Ok(match (m, path.as_slice()) {
+        (&Method::GET, ["clock"]) => Reply::json(200, &now(&control)),
+        (&Method::POST, ["clock", "advance"]) => {
+            let body: Advance = parse(req)?;
+            let by = match (body.seconds, body.ms) {
+                (Some(s), _) => seconds(s)?,
+                (None, Some(ms)) => Duration::from_millis(ms),
+                (None, None) => return Err(bad("Give 'seconds' or 'ms'.")),
+            };
+            control.advance_clock(by);
+            Reply::json(200, &now(&control))
+        }
+        (&Method::POST, ["faults"]) => {
+            let body: FaultBody = parse(req)?;
+            let fault = match body.kind.as_str() {
+                "status" => {
+                    let status = body.status.unwrap_or(429);
+                    if !(400..=599).contains(&status) {
+                        return Err(bad("'status' must be an error status (429 or 503)."));
+                    }
+                    Fault::Status {
+                        status,
+                        retry_after: seconds(body.retry_after_seconds.unwrap_or(0.0))?,
+                    }
+                }
+                "delay" => Fault::Delay(Duration::from_millis(body.delay_ms.unwrap_or(0))),
+                "drop" => Fault::DropConnection,
+                other => {
+                    return Err(bad(format!(
+                        "Unknown fault kind '{other}': use status, delay or drop."
+                    )))
+                }
+            };
+            let count = body.count.unwrap_or(1);
+            control.inject_faults(fault, count);
+            Reply::json(200, &json!({ "injected": count }))
+        }
+        (&Method::DELETE, ["faults"]) => {
+            control.clear_faults();
+            Reply::empty(204)
+        }
+        (&Method::POST, ["delete-latency"]) => {
+            let body: Latency = parse(req)?;
+            control.set_delete_latency(Duration::from_millis(body.ms));
+            Reply::json(200, &json!({ "ms": body.ms }))
+        }
+        (&Method::POST, ["revoke-tokens"]) => {
+            control.revoke_tokens();
+            Reply::json(200, &now(&control))
+        }
+        (&Method::GET, ["requests"]) => Reply::json(200, &json!(control.requests())),
+        (&Method::DELETE, ["requests"]) => {
+            control.clear_requests();
+            Reply::empty(204)
+        }
+        (&Method::GET, ["ca.pem"]) => {
+            Reply::text(200, "application/x-pem-file", state.ca_pem.clone())
+        }
+        (&Method::GET, ["health"]) => Reply::json(200, &json!({ "status": "ok" })),
+        _ => Reply::json(
+            404,
+            &json!({"error": {"code": "NotFound", "message": format!("Unknown control endpoint {} {}", req.method, req.raw_path)}}),
+        ),
+    })
+}

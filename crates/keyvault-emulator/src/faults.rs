@@ -1,0 +1,101 @@
+//! Fault injection: the next N vault requests get a throttling status, a delay or a dropped connection.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::clock::lock;
+use crate::errors::ServiceError;
+
+/// A fault applied to a vault request (never to the token or control endpoints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer with this status (429 or 503) and a `Retry-After` header, without processing the request.
+    Status {
+        /// The HTTP status, 429 or 503.
+        status: u16,
+        /// The value of the `Retry-After` header (whole seconds, rounded up).
+        retry_after: Duration,
+    },
+    /// Wait this long, then process the request normally.
+    Delay(Duration),
+    /// Close the connection without answering.
+    DropConnection,
+}
+
+impl Fault {
+    /// The error answered for a [`Fault::Status`].
+    pub(crate) fn error(status: u16, retry_after: Duration) -> ServiceError {
+        let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+        let error = match status {
+            429 => ServiceError::new(
+                429,
+                "Throttled",
+                "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached",
+            ),
+            503 => ServiceError::new(
+                503,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable. Please retry later.",
+            ),
+            other => ServiceError::new(other, "InjectedFault", "A fault was injected by the emulator."),
+        };
+        error.with_header("retry-after", secs.to_string())
+    }
+}
+
+/// Queue of pending faults, consumed one use at a time.
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue {
+    pending: Mutex<VecDeque<(Fault, u32)>>,
+}
+
+impl FaultQueue {
+    pub(crate) fn push(&self, fault: Fault, count: u32) {
+        if count > 0 {
+            lock(&self.pending).push_back((fault, count));
+        }
+    }
+
+    /// Takes one use of the next fault, if any.
+    pub(crate) fn take(&self) -> Option<Fault> {
+        let mut pending = lock(&self.pending);
+        let (fault, remaining) = pending.front_mut()?;
+        let fault = fault.clone();
+        *remaining -= 1;
+        if *remaining == 0 {
+            pending.pop_front();
+        }
+        Some(fault)
+    }
+
+    pub(crate) fn clear(&self) {
+        lock(&self.pending).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumes_in_order() {
+        let q = FaultQueue::default();
+        q.push(Fault::DropConnection, 1);
+        q.push(Fault::Delay(Duration::from_millis(5)), 2);
+        assert_eq!(q.take(), Some(Fault::DropConnection));
+        assert_eq!(q.take(), Some(Fault::Delay(Duration::from_millis(5))));
+        assert_eq!(q.take(), Some(Fault::Delay(Duration::from_millis(5))));
+        assert_eq!(q.take(), None);
+    }
+
+    #[test]
+    fn retry_after_rounds_up() {
+        let e = Fault::error(429, Duration::from_millis(1500));
+        assert_eq!(
+            e.headers,
+            vec![("retry-after".to_string(), "2".to_string())]
+        );
+        assert_eq!(e.code, "Throttled");
+    }
+}

@@ -1,0 +1,317 @@
+//! An in-memory HTTPS emulator of the Azure Key Vault data plane, for tests.
+//!
+//! The emulator is a real server (hyper + rustls) with in-memory state: vaults chosen by host name,
+//! an Entra ID-style token endpoint that a real `azure_identity::ClientSecretCredential` can use,
+//! signed access tokens checked for signature, audience and expiry against an injectable clock,
+//! the complete secrets REST surface with soft delete, paging and backups, and fault injection.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), keyvault_emulator::EmulatorError> {
+//! use keyvault_emulator::{Emulator, EmulatorOptions};
+//!
+//! let emulator = Emulator::start(EmulatorOptions::default()).await?;
+//! let vault_url = emulator.vault_url("myvault"); // https://myvault.vault.azure.net:{port}
+//! let credential = emulator.credential();        // a real azure_identity ClientSecretCredential
+//! let options = emulator.client_options();       // trusts the emulator, resolves every host to it
+//! # let _ = (vault_url, credential, options);
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api_version;
+mod auth;
+mod backup;
+mod clock;
+mod control;
+mod errors;
+mod faults;
+pub mod fixtures;
+mod identity;
+mod paging;
+mod secrets;
+mod server;
+mod state;
+mod store;
+mod tls;
+mod vault;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
+use azure_core::credentials::Secret;
+use azure_core::http::{ClientOptions, Transport};
+use azure_identity::{ClientSecretCredential, ClientSecretCredentialOptions};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use api_version::{KNOWN_API_VERSIONS, LATEST_API_VERSION};
+pub use control::{Control, RecordedRequest};
+pub use faults::Fault;
+pub use tls::CERTIFICATE_NAMES;
+pub use vault::{route, Flavour, DEFAULT_VAULT};
+
+/// The tenant id used when none is configured.
+pub const DEFAULT_TENANT_ID: &str = "6d4a3f6e-5b2c-4e8e-9f3a-1c2b3d4e5f60";
+/// The client id used when none is configured.
+pub const DEFAULT_CLIENT_ID: &str = "keyvault-emulator-client";
+/// The client secret used when none is configured.
+pub const DEFAULT_CLIENT_SECRET: &str = "keyvault-emulator-secret";
+
+/// How to start an [`Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorOptions {
+    /// Address to listen on; port 0 picks a free port. Default `127.0.0.1:0`.
+    pub bind: SocketAddr,
+    /// The tenant whose token endpoint the emulator serves. Default [`DEFAULT_TENANT_ID`].
+    pub tenant_id: String,
+    /// The only client id the token endpoint accepts. Default [`DEFAULT_CLIENT_ID`].
+    pub client_id: String,
+    /// The secret of that client. Default [`DEFAULT_CLIENT_SECRET`].
+    pub client_secret: String,
+    /// Lifetime of issued access tokens. Default one hour.
+    pub token_lifetime: Duration,
+    /// How long a deletion (or recovery) takes to complete. Default zero.
+    pub delete_latency: Duration,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tenant_id: DEFAULT_TENANT_ID.to_string(),
+            client_id: DEFAULT_CLIENT_ID.to_string(),
+            client_secret: DEFAULT_CLIENT_SECRET.to_string(),
+            token_lifetime: Duration::from_secs(3600),
+            delete_latency: Duration::ZERO,
+        }
+    }
+}
+
+/// Why an emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The certificate or TLS configuration could not be built.
+    #[error("TLS setup failed: {0}")]
+    Tls(String),
+    /// An option is invalid.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    /// The HTTP client trusting the emulator could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+}
+
+/// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] also waits for it.
+#[derive(Debug)]
+pub struct Emulator {
+    state: Arc<state::State>,
+    client: reqwest::Client,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// Resolves every host name to the emulator's address.
+#[derive(Debug)]
+struct LoopbackResolver {
+    ip: IpAddr,
+}
+
+impl reqwest::dns::Resolve for LoopbackResolver {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let addr = SocketAddr::new(self.ip, 0);
+        Box::pin(async move {
+            let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(addr));
+            Ok(addrs)
+        })
+    }
+}
+
+fn validate(options: &EmulatorOptions) -> Result<(), EmulatorError> {
+    let tenant_ok = !options.tenant_id.is_empty()
+        && options
+            .tenant_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if !tenant_ok {
+        return Err(EmulatorError::InvalidOption(
+            "tenant_id must be non-empty and contain only letters, digits, '-' and '.'".into(),
+        ));
+    }
+    if options.client_id.is_empty() || options.client_secret.is_empty() {
+        return Err(EmulatorError::InvalidOption(
+            "client_id and client_secret must be non-empty".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Emulator {
+    /// Generates the certificates, binds the socket and starts serving on the current Tokio runtime.
+    pub async fn start(options: EmulatorOptions) -> Result<Emulator, EmulatorError> {
+        validate(&options)?;
+        let certificates = tls::generate()?;
+        let listener =
+            TcpListener::bind(options.bind)
+                .await
+                .map_err(|source| EmulatorError::Bind {
+                    addr: options.bind,
+                    source,
+                })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind {
+                addr: options.bind,
+                source,
+            })?;
+        let ip = match local.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        let state = Arc::new(state::State {
+            port: local.port(),
+            ip,
+            tenant_id: options.tenant_id,
+            client_id: options.client_id,
+            client_secret: options.client_secret,
+            object_id: uuid::Uuid::new_v4().to_string(),
+            token_lifetime: options.token_lifetime,
+            clock: clock::Clock::default(),
+            delete_latency: Mutex::new(options.delete_latency),
+            faults: faults::FaultQueue::default(),
+            requests: Mutex::new(Vec::new()),
+            revocation: Mutex::new(auth::Revocation::default()),
+            signer: auth::TokenSigner::generate().map_err(EmulatorError::Tls)?,
+            backup_key: backup::BackupKey::generate().map_err(EmulatorError::Tls)?,
+            vaults: Mutex::new(HashMap::new()),
+            ca_pem: certificates.ca_pem,
+        });
+        let client = build_client(&state)?;
+        let acceptor = tokio_rustls::TlsAcceptor::from(certificates.server_config);
+        let (shutdown, receiver) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, acceptor, state.clone(), receiver));
+        Ok(Emulator {
+            state,
+            client,
+            shutdown,
+            task: Some(task),
+        })
+    }
+
+    /// The port the emulator listens on.
+    pub fn port(&self) -> u16 {
+        self.state.port
+    }
+
+    /// `https://localhost:{port}`: the default vault, and the authority host of the token endpoint.
+    pub fn endpoint(&self) -> String {
+        self.state.endpoint()
+    }
+
+    /// `https://{name}.vault.azure.net:{port}`: the vault `name` (reachable with [`Emulator::http_client`]).
+    pub fn vault_url(&self, name: &str) -> String {
+        format!("https://{name}.vault.azure.net:{}", self.port())
+    }
+
+    /// `https://{name}.managedhsm.azure.net:{port}`: the Managed HSM `name` (resource `https://managedhsm.azure.net`).
+    pub fn managed_hsm_url(&self, name: &str) -> String {
+        format!("https://{name}.managedhsm.azure.net:{}", self.port())
+    }
+
+    /// The tenant id of the token endpoint.
+    pub fn tenant_id(&self) -> &str {
+        &self.state.tenant_id
+    }
+
+    /// The client id the token endpoint accepts.
+    pub fn client_id(&self) -> &str {
+        &self.state.client_id
+    }
+
+    /// The client secret the token endpoint accepts.
+    pub fn client_secret(&self) -> &str {
+        &self.state.client_secret
+    }
+
+    /// PEM of the CA certificate that clients must trust.
+    pub fn ca_certificate_pem(&self) -> &str {
+        &self.state.ca_pem
+    }
+
+    /// A reqwest client that trusts only the emulator's CA and resolves every host name to the
+    /// emulator, so `https://{name}.vault.azure.net:{port}` reaches it.
+    pub fn http_client(&self) -> reqwest::Client {
+        self.client.clone()
+    }
+
+    /// Client options whose transport is [`Emulator::http_client`].
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            transport: Some(Transport::new(Arc::new(self.http_client()))),
+            ..Default::default()
+        }
+    }
+
+    /// A real `azure_identity::ClientSecretCredential` for this emulator's tenant and client, with
+    /// a custom cloud whose authority host is [`Emulator::endpoint`] and the emulator transport.
+    pub fn credential(&self) -> Arc<ClientSecretCredential> {
+        let mut cloud = CustomConfiguration::default();
+        cloud.authority_host = self.endpoint();
+        let mut client_options = self.client_options();
+        client_options.cloud = Some(Arc::new(CloudConfiguration::Custom(cloud)));
+        let options = ClientSecretCredentialOptions { client_options };
+        // The options were validated by `start`: tenant id characters and non-empty id and secret
+        // are all ClientSecretCredential::new checks.
+        ClientSecretCredential::new(
+            &self.state.tenant_id,
+            self.state.client_id.clone(),
+            Secret::new(self.state.client_secret.clone()),
+            Some(options),
+        )
+        .expect("options validated at start")
+    }
+
+    /// A handle to the control plane.
+    pub fn control(&self) -> Control {
+        Control {
+            state: self.state.clone(),
+        }
+    }
+
+    /// Stops accepting connections, closes the open ones and waits for the server task.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+fn build_client(state: &state::State) -> Result<reqwest::Client, EmulatorError> {
+    let certificate = reqwest::Certificate::from_pem(state.ca_pem.as_bytes())
+        .map_err(|e| EmulatorError::Client(e.to_string()))?;
+    reqwest::Client::builder()
+        .tls_certs_only([certificate])
+        .dns_resolver(Arc::new(LoopbackResolver { ip: state.ip }))
+        .no_proxy()
+        .build()
+        .map_err(|e| EmulatorError::Client(e.to_string()))
+}

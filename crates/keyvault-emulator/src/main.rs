@@ -1,0 +1,152 @@
+//! The `keyvault-emulator` binary: runs the emulator until SIGINT or SIGTERM.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use keyvault_emulator::{Emulator, EmulatorOptions};
+
+const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [--tenant-id ID] \
+[--client-id ID] [--client-secret SECRET] [--delete-latency-ms MS]
+
+  --bind ADDR              address to listen on (default 127.0.0.1:8443; port 0 picks a free port)
+  --cert-out PATH          write the PEM of the CA certificate that clients must trust
+  --tenant-id ID           tenant of the token endpoint
+  --client-id ID           client id the token endpoint accepts
+  --client-secret SECRET   client secret the token endpoint accepts
+  --delete-latency-ms MS   how long deletions and recoveries take (default 0)";
+
+struct Args {
+    options: EmulatorOptions,
+    cert_out: Option<String>,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut options = EmulatorOptions {
+        bind: SocketAddr::from(([127, 0, 0, 1], 8443)),
+        ..EmulatorOptions::default()
+    };
+    let mut cert_out = None;
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        if flag == "--help" || flag == "-h" {
+            return Err(String::new());
+        }
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--bind" => {
+                let v = value()?;
+                options.bind = v.parse().map_err(|e| format!("--bind {v}: {e}"))?;
+            }
+            "--cert-out" => cert_out = Some(value()?),
+            "--tenant-id" => options.tenant_id = value()?,
+            "--client-id" => options.client_id = value()?,
+            "--client-secret" => options.client_secret = value()?,
+            "--delete-latency-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|e| format!("--delete-latency-ms {v}: {e}"))?;
+                options.delete_latency = Duration::from_millis(ms);
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Args { options, cert_out })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            if message.is_empty() {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("keyvault-emulator: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::start(args.options).await {
+        Ok(emulator) => emulator,
+        Err(e) => {
+            eprintln!("keyvault-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(path) = &args.cert_out {
+        if let Err(e) = std::fs::write(path, emulator.ca_certificate_pem()) {
+            eprintln!("keyvault-emulator: cannot write {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
+        "keyvault-emulator listening on {}",
+        emulator.endpoint()
+    );
+    let _ = stdout.flush();
+    wait_for_signal().await;
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn parses_flags() {
+        let args = parse(&[
+            "--bind",
+            "127.0.0.1:0",
+            "--cert-out=/tmp/x.pem",
+            "--delete-latency-ms",
+            "250",
+        ])
+        .unwrap();
+        assert_eq!(args.options.bind.port(), 0);
+        assert_eq!(args.cert_out.as_deref(), Some("/tmp/x.pem"));
+        assert_eq!(args.options.delete_latency, Duration::from_millis(250));
+        assert_eq!(parse(&[]).unwrap().options.bind.port(), 8443);
+        assert!(parse(&["--nope"]).is_err());
+        assert!(parse(&["--bind"]).is_err());
+    }
+}

@@ -1,0 +1,351 @@
+//! The HTTPS server: accept loop, request normalisation, dispatch and common response headers.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::HeaderMap;
+use hyper::{Method, Request, Response};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+use crate::api_version::ApiVersion;
+use crate::clock::lock;
+use crate::control::RecordedRequest;
+use crate::errors::ServiceError;
+use crate::faults::Fault;
+use crate::state::State;
+use crate::vault::{route, vault_key};
+
+/// The value of `x-ms-keyvault-service-version`.
+pub(crate) const SERVICE_VERSION: &str = "1.9.2703.1";
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// A response before the common headers are added.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) content_type: &'static str,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+const JSON: &str = "application/json; charset=utf-8";
+
+impl Reply {
+    /// A JSON reply.
+    pub(crate) fn json(status: u16, body: &Value) -> Self {
+        Self {
+            status,
+            body: Some(body.to_string().into_bytes()),
+            content_type: JSON,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A reply without body.
+    pub(crate) fn empty(status: u16) -> Self {
+        Self {
+            status,
+            body: None,
+            content_type: JSON,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A plain-text reply.
+    pub(crate) fn text(status: u16, content_type: &'static str, body: String) -> Self {
+        Self {
+            status,
+            body: Some(body.into_bytes()),
+            content_type,
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl From<ServiceError> for Reply {
+    fn from(e: ServiceError) -> Self {
+        let mut reply = Reply::json(e.status, &e.body());
+        reply.headers = e.headers;
+        reply
+    }
+}
+
+/// A received request, with its path normalised.
+#[derive(Debug)]
+pub(crate) struct Req {
+    pub(crate) method: Method,
+    pub(crate) host: String,
+    /// The path as sent.
+    pub(crate) raw_path: String,
+    /// Non-empty path segments.
+    pub(crate) segments: Vec<String>,
+    pub(crate) raw_query: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Req {
+    fn new(parts: hyper::http::request::Parts, body: Bytes, fallback_host: &str) -> Self {
+        let host = parts
+            .uri
+            .authority()
+            .map(|a| a.as_str().to_string())
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(hyper::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| fallback_host.to_string());
+        let raw_path = parts.uri.path().to_string();
+        let segments = raw_path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let raw_query = parts.uri.query().unwrap_or_default().to_string();
+        let query = url::form_urlencoded::parse(raw_query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self {
+            method: parts.method,
+            host,
+            raw_path,
+            segments,
+            raw_query,
+            query,
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    /// A query parameter (names compared case-insensitively).
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A header value.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `https://{host}` as the request used it.
+    pub(crate) fn base(&self) -> String {
+        format!("https://{}", self.host)
+    }
+
+    /// The JSON body, or a `BadParameter` error.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ServiceError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(ServiceError::bad_parameter("The request body is missing."));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ServiceError::bad_parameter(format!("The request body is not valid: {e}")))
+    }
+}
+
+/// The error that makes hyper close the connection without answering.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// Runs the accept loop until `shutdown` turns true.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let Ok((tcp, _)) = accepted else { continue };
+                let acceptor = acceptor.clone();
+                let state = state.clone();
+                connections.spawn(async move {
+                    let Ok(tls) = acceptor.accept(tcp).await else { return };
+                    let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
+                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    let _ = builder.serve_connection(TokioIo::new(tls), service).await;
+                });
+            }
+        }
+    }
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+}
+
+async fn handle(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let fallback = format!("localhost:{}", state.port);
+            let req = Req::new(parts, Bytes::new(), &fallback);
+            let reply = Reply::from(ServiceError::new(
+                413,
+                "RequestEntityTooLarge",
+                "The request body is too large.",
+            ));
+            return Ok(into_response(reply, &req));
+        }
+    };
+    let fallback = format!("localhost:{}", state.port);
+    let req = Req::new(parts, body, &fallback);
+    let first = req.segments.first().map(|s| s.to_ascii_lowercase());
+    let reply = if first.as_deref() == Some("_emulator") {
+        crate::control::handle(&state, &req)
+    } else if let Some(reply) = crate::identity::handle(&state, &req) {
+        reply
+    } else {
+        vault_request(&state, &req).await?
+    };
+    Ok(into_response(reply, &req))
+}
+
+fn record(state: &State, req: &Req, status: u16) {
+    lock(&state.requests).push(RecordedRequest {
+        method: req.method.to_string(),
+        host: req.host.clone(),
+        path: req.raw_path.clone(),
+        query: req.raw_query.clone(),
+        has_authorization: req.headers.contains_key(hyper::header::AUTHORIZATION),
+        body_len: req.body.len(),
+        status,
+    });
+}
+
+async fn vault_request(state: &State, req: &Req) -> Result<Reply, DropConnection> {
+    match state.faults.take() {
+        Some(Fault::DropConnection) => {
+            record(state, req, 0);
+            return Err(DropConnection);
+        }
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => {
+            record(state, req, status);
+            return Ok(Fault::error(status, retry_after).into());
+        }
+        None => {}
+    }
+    let reply = match vault_dispatch(state, req) {
+        Ok(reply) => reply,
+        Err(e) => e.into(),
+    };
+    record(state, req, reply.status);
+    Ok(reply)
+}
+
+/// Context of a vault operation.
+pub(crate) struct Ctx<'a> {
+    pub(crate) base: String,
+    pub(crate) api: ApiVersion,
+    pub(crate) now: time::OffsetDateTime,
+    pub(crate) latency: std::time::Duration,
+    pub(crate) state: &'a State,
+}
+
+fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
+    let (name, flavour) = route(&req.host);
+    crate::auth::check(state, req.header("authorization"), flavour)?;
+    let api = ApiVersion::parse(req.query("api-version"))?;
+    let ctx = Ctx {
+        base: req.base(),
+        api,
+        now: state.clock.now(),
+        latency: *lock(&state.delete_latency),
+        state,
+    };
+    let mut vaults = lock(&state.vaults);
+    let vault = vaults.entry(vault_key(&name, flavour)).or_default();
+    let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    let collection = segments.first().map(|s| s.to_ascii_lowercase());
+    match collection.as_deref() {
+        Some("secrets") | Some("deletedsecrets") => {
+            crate::secrets::handle(&ctx, vault, req, &segments)
+        }
+        _ => Err(not_found(req)),
+    }
+}
+
+/// 404 for a path no operation answers.
+pub(crate) fn not_found(req: &Req) -> ServiceError {
+    ServiceError::new(
+        404,
+        "NotFound",
+        format!("The requested resource '{}' was not found.", req.raw_path),
+    )
+}
+
+/// 405 for a known path with an unsupported method.
+pub(crate) fn method_not_allowed(req: &Req) -> ServiceError {
+    ServiceError::new(
+        405,
+        "MethodNotAllowed",
+        format!(
+            "The requested resource does not support http method '{}'.",
+            req.method
+        ),
+    )
+}
+
+fn into_response(reply: Reply, req: &Req) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header("cache-control", "no-cache")
+        .header("pragma", "no-cache")
+        .header("expires", "-1")
+        .header("x-content-type-options", "nosniff")
+        .header(
+            "strict-transport-security",
+            "max-age=31536000;includeSubDomains",
+        )
+        .header("x-ms-request-id", uuid::Uuid::new_v4().to_string())
+        .header("x-ms-keyvault-service-version", SERVICE_VERSION)
+        .header("x-ms-keyvault-region", "local");
+    if let Some(id) = req.header("x-ms-client-request-id") {
+        builder = builder.header("x-ms-client-request-id", id);
+    }
+    if reply.body.is_some() {
+        builder = builder.header("content-type", reply.content_type);
+    }
+    for (name, value) in &reply.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let body = Full::new(Bytes::from(reply.body.unwrap_or_default()));
+    builder.body(body).unwrap_or_else(|_| {
+        let mut fallback = Response::new(Full::new(Bytes::new()));
+        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
+}

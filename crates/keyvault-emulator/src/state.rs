@@ -1,0 +1,42 @@
+//! Shared state of a running emulator.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::auth::{Revocation, TokenSigner};
+use crate::backup::BackupKey;
+use crate::clock::Clock;
+use crate::control::RecordedRequest;
+use crate::faults::FaultQueue;
+use crate::vault::Vault;
+
+/// Everything the request handlers share.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) port: u16,
+    pub(crate) ip: IpAddr,
+    pub(crate) tenant_id: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    /// The object id of the emulated service principal.
+    pub(crate) object_id: String,
+    pub(crate) token_lifetime: Duration,
+    pub(crate) clock: Clock,
+    pub(crate) delete_latency: Mutex<Duration>,
+    pub(crate) faults: FaultQueue,
+    pub(crate) requests: Mutex<Vec<RecordedRequest>>,
+    pub(crate) revocation: Mutex<Revocation>,
+    pub(crate) signer: TokenSigner,
+    pub(crate) backup_key: BackupKey,
+    pub(crate) vaults: Mutex<HashMap<String, Vault>>,
+    pub(crate) ca_pem: String,
+}
+
+impl State {
+    /// `https://localhost:{port}`.
+    pub(crate) fn endpoint(&self) -> String {
+        format!("https://localhost:{}", self.port)
+    }
+}

@@ -1,0 +1,92 @@
+//! Vault routing: the `Host` of a request chooses the vault and its flavour.
+
+use crate::secrets::SecretVersion;
+use crate::store::Store;
+
+/// The kind of service a host name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// A Key Vault (`*.vault.azure.net`, `*.localhost`, `localhost`).
+    Vault,
+    /// A Managed HSM (`*.managedhsm.azure.net`).
+    ManagedHsm,
+}
+
+impl Flavour {
+    /// The token audience (resource) the vault accepts and names in its challenge.
+    pub fn resource(self) -> &'static str {
+        match self {
+            Flavour::Vault => "https://vault.azure.net",
+            Flavour::ManagedHsm => "https://managedhsm.azure.net",
+        }
+    }
+}
+
+/// The name of the vault that answers hosts without a vault name (`localhost`, `127.0.0.1`).
+pub const DEFAULT_VAULT: &str = "default";
+
+/// The host without its port, lower-cased.
+pub(crate) fn host_name(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or_default().to_string();
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name.to_string(),
+        _ => host,
+    }
+}
+
+/// Maps a `Host` header to (vault name, flavour).
+pub fn route(host: &str) -> (String, Flavour) {
+    let name = host_name(host);
+    let name = name.trim_end_matches('.');
+    for (suffix, flavour) in [
+        (".vault.azure.net", Flavour::Vault),
+        (".managedhsm.azure.net", Flavour::ManagedHsm),
+        (".localhost", Flavour::Vault),
+    ] {
+        if let Some(vault) = name.strip_suffix(suffix) {
+            if !vault.is_empty() {
+                return (vault.to_string(), flavour);
+            }
+        }
+    }
+    (DEFAULT_VAULT.to_string(), Flavour::Vault)
+}
+
+/// The state of one vault.
+#[derive(Debug, Default)]
+pub(crate) struct Vault {
+    pub(crate) secrets: Store<SecretVersion>,
+}
+
+/// The key of a vault in the emulator's map: Managed HSMs and vaults of the same name are distinct.
+pub(crate) fn vault_key(name: &str, flavour: Flavour) -> String {
+    match flavour {
+        Flavour::Vault => format!("vault:{name}"),
+        Flavour::ManagedHsm => format!("hsm:{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        assert_eq!(route("localhost:8443"), ("default".into(), Flavour::Vault));
+        assert_eq!(route("127.0.0.1:1"), ("default".into(), Flavour::Vault));
+        assert_eq!(route("[::1]:1"), ("default".into(), Flavour::Vault));
+        assert_eq!(
+            route("MyVault.vault.azure.net:99"),
+            ("myvault".into(), Flavour::Vault)
+        );
+        assert_eq!(route("a.localhost"), ("a".into(), Flavour::Vault));
+        assert_eq!(
+            route("h.managedhsm.azure.net"),
+            ("h".into(), Flavour::ManagedHsm)
+        );
+        assert_eq!(route("vault.azure.net"), ("default".into(), Flavour::Vault));
+    }
+}

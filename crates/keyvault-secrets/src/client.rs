@@ -1,0 +1,319 @@
+//! `SecretClient`: every operation of the secrets data plane.
+
+use crate::models::{
+    BackupBlob, DeletedSecret, KeyVaultSecret, SecretContentType, SecretProperties,
+    SecretSetParameters, SecretUpdateParameters,
+};
+use azure_core::{credentials::TokenCredential, http::Method};
+use keyvault_core::{
+    pipeline::to_json,
+    polling::{AwaitEntity, Finished},
+    validation::{validate_name, validate_version},
+    ApiVersion, Attributes, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions, Result,
+    SecretBytes,
+};
+use std::{collections::HashMap, sync::Arc};
+use time::OffsetDateTime;
+
+/// Options of [`SecretClient::new`]: API version, `azure_core` client options (retry,
+/// transport, user agent) and `verify_challenge_resource`.
+pub type SecretClientOptions = keyvault_core::ClientOptions;
+
+/// Options of [`SecretClient::set_secret`].
+#[derive(Debug, Clone, Default)]
+pub struct SetSecretOptions {
+    /// A content type, for your own use (for example `text/plain`).
+    pub content_type: Option<String>,
+    /// Whether the secret is enabled.
+    pub enabled: Option<bool>,
+    /// Not usable before this time.
+    pub not_before: Option<OffsetDateTime>,
+    /// Not usable after this time.
+    pub expires_on: Option<OffsetDateTime>,
+    /// Tags.
+    pub tags: Option<HashMap<String, String>>,
+}
+
+/// Options of [`SecretClient::get_secret`].
+#[derive(Debug, Clone, Default)]
+pub struct GetSecretOptions {
+    /// The version; the latest when `None`.
+    pub version: Option<String>,
+    /// For a certificate's secret, the format to return it in (API `2025-07-01` and later).
+    pub out_content_type: Option<SecretContentType>,
+}
+
+/// Options of [`SecretClient::update_secret_properties`]: only what is set changes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateSecretPropertiesOptions {
+    /// The version to update; the latest when `None`.
+    pub version: Option<String>,
+    /// A new content type.
+    pub content_type: Option<String>,
+    /// Enable or disable the secret.
+    pub enabled: Option<bool>,
+    /// A new not-before time.
+    pub not_before: Option<OffsetDateTime>,
+    /// A new expiry time.
+    pub expires_on: Option<OffsetDateTime>,
+    /// New tags, replacing the old ones.
+    pub tags: Option<HashMap<String, String>>,
+}
+
+/// A client of the secrets in one vault. Cheap to clone; `Send + Sync`.
+///
+/// ```no_run
+/// use keyvault_secrets::{SecretClient, SetSecretOptions};
+/// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
+/// let client = SecretClient::new("https://my-vault.vault.azure.net", credential, None)?;
+/// client.set_secret("db-password", "hunter2", None).await?;
+/// let secret = client.get_secret("db-password", None).await?;
+/// assert_eq!(secret.value.expose(), "hunter2");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SecretClient {
+    pipeline: KeyVaultPipeline,
+}
+
+const SECRETS: &str = "secrets";
+const DELETED: &str = "deletedsecrets";
+
+impl SecretClient {
+    /// A client of the vault at `vault_url` (`https://{vault}.vault.azure.net`).
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<SecretClientOptions>,
+    ) -> Result<Self> {
+        let pipeline = KeyVaultPipeline::new(
+            vault_url,
+            credential,
+            options.unwrap_or_default(),
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )?;
+        Ok(SecretClient { pipeline })
+    }
+
+    /// The vault's URL.
+    pub fn vault_url(&self) -> &str {
+        self.pipeline.vault_url().as_str()
+    }
+
+    /// The API version this client sends.
+    pub fn api_version(&self) -> &ApiVersion {
+        self.pipeline.api_version()
+    }
+
+    /// Sets a secret: creates it, or adds a new version.
+    pub async fn set_secret(
+        &self,
+        name: &str,
+        value: &str,
+        options: Option<SetSecretOptions>,
+    ) -> Result<KeyVaultSecret> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let body = to_json(&SecretSetParameters {
+            value,
+            tags: options.tags.as_ref(),
+            content_type: options.content_type.as_deref(),
+            attributes: Attributes::settable(
+                options.enabled,
+                options.not_before,
+                options.expires_on,
+            ),
+        })?;
+        self.pipeline
+            .send_json(Method::Put, self.pipeline.url(&[SECRETS, name]), Some(body))
+            .await
+    }
+
+    /// Gets a secret: the latest version, or the one named in the options.
+    pub async fn get_secret(
+        &self,
+        name: &str,
+        options: Option<GetSecretOptions>,
+    ) -> Result<KeyVaultSecret> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let version = options.version.unwrap_or_default();
+        validate_version("version", &version)?;
+        let mut url = self.pipeline.url(&[SECRETS, name, &version]);
+        if let Some(out) = &options.out_content_type {
+            self.pipeline
+                .require(&ApiVersion::V2025_07_01, "out_content_type")?;
+            url.query_pairs_mut()
+                .append_pair("outContentType", out.as_str());
+        }
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// Updates a secret version's properties; its value never changes.
+    pub async fn update_secret_properties(
+        &self,
+        name: &str,
+        options: UpdateSecretPropertiesOptions,
+    ) -> Result<SecretProperties> {
+        validate_name("name", name)?;
+        let version = options.version.clone().unwrap_or_default();
+        validate_version("version", &version)?;
+        let body = to_json(&SecretUpdateParameters {
+            content_type: options.content_type.as_deref(),
+            attributes: Attributes::settable(
+                options.enabled,
+                options.not_before,
+                options.expires_on,
+            ),
+            tags: options.tags.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[SECRETS, name, &version]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Lists the properties of every secret (latest versions), without values.
+    pub fn list_properties_of_secrets(
+        &self,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<SecretProperties>> {
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[SECRETS])
+    }
+
+    /// Lists the properties of every version of a secret, without values.
+    pub fn list_properties_of_secret_versions(
+        &self,
+        name: &str,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<SecretProperties>> {
+        validate_name("name", name)?;
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[SECRETS, name, "versions"])
+    }
+
+    /// Deletes a secret (every version). In a vault with soft delete, the poller completes
+    /// once the deleted secret can be read; await it before purging or recovering.
+    pub async fn begin_delete_secret(
+        &self,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<DeletedSecret>> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let poll_url = self.pipeline.url(&[DELETED, name]);
+        let operation = match &options.continuation_token {
+            Some(token) => Poller::new(
+                self.pipeline.clone(),
+                AwaitEntity::from_continuation_token(&self.pipeline, token)?,
+            ),
+            None => {
+                let deleted: DeletedSecret = self
+                    .pipeline
+                    .send_json(Method::Delete, self.pipeline.url(&[SECRETS, name]), None)
+                    .await?;
+                if deleted.recovery_id.is_none() {
+                    // No soft delete: the secret is gone already.
+                    Poller::new(
+                        self.pipeline.clone(),
+                        Finished::new(deleted, poll_url.to_string()),
+                    )
+                } else {
+                    Poller::new(
+                        self.pipeline.clone(),
+                        AwaitEntity::new(poll_url, Some(deleted)),
+                    )
+                }
+            }
+        };
+        Ok(operation.with_options(&options))
+    }
+
+    /// Gets a deleted secret.
+    pub async fn get_deleted_secret(&self, name: &str) -> Result<DeletedSecret> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(Method::Get, self.pipeline.url(&[DELETED, name]), None)
+            .await
+    }
+
+    /// Lists deleted secrets.
+    pub fn list_deleted_secrets(
+        &self,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<DeletedSecret>> {
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[DELETED])
+    }
+
+    /// Purges a deleted secret for good.
+    pub async fn purge_deleted_secret(&self, name: &str) -> Result<()> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send(Method::Delete, self.pipeline.url(&[DELETED, name]), None)
+            .await
+            .map(drop)
+    }
+
+    /// Recovers a deleted secret. The poller completes once the secret can be read again.
+    pub async fn begin_recover_deleted_secret(
+        &self,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<SecretProperties>> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let operation = match &options.continuation_token {
+            Some(token) => AwaitEntity::from_continuation_token(&self.pipeline, token)?,
+            None => {
+                let recovered: SecretProperties = self
+                    .pipeline
+                    .send_json(
+                        Method::Post,
+                        self.pipeline.url(&[DELETED, name, "recover"]),
+                        None,
+                    )
+                    .await?;
+                AwaitEntity::new(self.pipeline.url(&[SECRETS, name]), Some(recovered))
+            }
+        };
+        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
+    }
+
+    /// Backs a secret up (every version) into a blob only Key Vault can read.
+    pub async fn backup_secret(&self, name: &str) -> Result<SecretBytes> {
+        validate_name("name", name)?;
+        let blob: BackupBlob = self
+            .pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[SECRETS, name, "backup"]),
+                None,
+            )
+            .await?;
+        Ok(blob.value)
+    }
+
+    /// Restores a backed-up secret into this vault.
+    pub async fn restore_secret_backup(&self, backup: &[u8]) -> Result<SecretProperties> {
+        keyvault_core::validation::require_non_empty("backup", backup)?;
+        let body = to_json(&BackupBlob {
+            value: SecretBytes::new(backup.to_vec()),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[SECRETS, "restore"]),
+                Some(body),
+            )
+            .await
+    }
+}
