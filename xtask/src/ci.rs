@@ -133,6 +133,14 @@ pub fn steps(cargo: &str, nextest: bool, root: &Path, conformance_suites: &[Stri
                     .with_env("RUSTDOCFLAGS", "-D warnings"),
             ],
         },
+        Step {
+            // The README's main job: the tour against the embedded emulator.
+            name: "tour".into(),
+            commands: vec![StepCommand::new(
+                cargo,
+                &["run", "--quiet", "-p", "keyvault-tour"],
+            )],
+        },
     ];
     for suite in conformance_suites {
         let script = root
@@ -384,6 +392,7 @@ mod tests {
                 "clippy",
                 "test",
                 "doc",
+                "tour",
                 "conformance:keys",
                 "conformance:secrets"
             ]
@@ -399,6 +408,10 @@ mod tests {
         );
         assert_eq!(
             steps[4].commands[0].display(),
+            "cargo run --quiet -p keyvault-tour"
+        );
+        assert_eq!(
+            steps[5].commands[0].display(),
             "bash /ws/eng/conformance/keys/run.sh"
         );
     }
@@ -422,23 +435,23 @@ mod tests {
     #[test]
     fn select_only_and_skip() {
         let steps = steps("cargo", false, Path::new("/ws"), &s(&["a", "b"]));
-        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 6]);
+        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 7]);
         assert_eq!(
             select(&steps, &[], &s(&["fmt"])).unwrap(),
-            [true, false, false, false, false, false]
+            [true, false, false, false, false, false, false]
         );
         assert_eq!(
             select(&steps, &s(&["clippy", "doc"]), &[]).unwrap(),
-            [true, false, true, false, true, true]
+            [true, false, true, false, true, true, true]
         );
         // `conformance` selects every suite, `conformance:b` just one.
         assert_eq!(
             select(&steps, &[], &s(&["conformance"])).unwrap(),
-            [false, false, false, false, true, true]
+            [false, false, false, false, false, true, true]
         );
         assert_eq!(
             select(&steps, &s(&["conformance:b"]), &s(&["conformance"])).unwrap(),
-            [false, false, false, false, true, false]
+            [false, false, false, false, false, true, false]
         );
     }
 
