@@ -95,24 +95,30 @@ pub enum DeletionRecoveryLevel {
     Other(String),
 }
 
-const LEVELS: &[(&str, fn() -> DeletionRecoveryLevel)] = &[
-    ("Purgeable", || DeletionRecoveryLevel::Purgeable),
-    ("Recoverable+Purgeable", || {
-        DeletionRecoveryLevel::RecoverablePurgeable
-    }),
-    ("Recoverable", || DeletionRecoveryLevel::Recoverable),
-    ("Recoverable+ProtectedSubscription", || {
-        DeletionRecoveryLevel::RecoverableProtectedSubscription
-    }),
-    ("CustomizedRecoverable+Purgeable", || {
-        DeletionRecoveryLevel::CustomizedRecoverablePurgeable
-    }),
-    ("CustomizedRecoverable", || {
-        DeletionRecoveryLevel::CustomizedRecoverable
-    }),
-    ("CustomizedRecoverable+ProtectedSubscription", || {
-        DeletionRecoveryLevel::CustomizedRecoverableProtectedSubscription
-    }),
+/// Every known level with its wire form.
+const LEVELS: [(&str, DeletionRecoveryLevel); 7] = [
+    ("Purgeable", DeletionRecoveryLevel::Purgeable),
+    (
+        "Recoverable+Purgeable",
+        DeletionRecoveryLevel::RecoverablePurgeable,
+    ),
+    ("Recoverable", DeletionRecoveryLevel::Recoverable),
+    (
+        "Recoverable+ProtectedSubscription",
+        DeletionRecoveryLevel::RecoverableProtectedSubscription,
+    ),
+    (
+        "CustomizedRecoverable+Purgeable",
+        DeletionRecoveryLevel::CustomizedRecoverablePurgeable,
+    ),
+    (
+        "CustomizedRecoverable",
+        DeletionRecoveryLevel::CustomizedRecoverable,
+    ),
+    (
+        "CustomizedRecoverable+ProtectedSubscription",
+        DeletionRecoveryLevel::CustomizedRecoverableProtectedSubscription,
+    ),
 ];
 
 impl DeletionRecoveryLevel {
@@ -122,7 +128,7 @@ impl DeletionRecoveryLevel {
             DeletionRecoveryLevel::Other(s) => s,
             known => LEVELS
                 .iter()
-                .find(|(_, make)| make() == *known)
+                .find(|(_, level)| level == known)
                 .map(|(name, _)| *name)
                 .unwrap_or_default(),
         }
@@ -134,7 +140,7 @@ impl From<&str> for DeletionRecoveryLevel {
         LEVELS
             .iter()
             .find(|(name, _)| *name == value)
-            .map(|(_, make)| make())
+            .map(|(_, level)| level.clone())
             .unwrap_or_else(|| DeletionRecoveryLevel::Other(value.to_string()))
     }
 }
@@ -164,9 +170,9 @@ mod tests {
     #[test]
     fn recovery_levels_keep_unknown_values() {
         for (name, _) in LEVELS {
-            let level = DeletionRecoveryLevel::from(*name);
+            let level = DeletionRecoveryLevel::from(name);
             assert!(!matches!(level, DeletionRecoveryLevel::Other(_)));
-            assert_eq!(level.as_str(), *name);
+            assert_eq!(level.as_str(), name);
         }
         let other: DeletionRecoveryLevel = serde_json::from_str("\"SomethingNew\"").unwrap();
         assert_eq!(other, DeletionRecoveryLevel::Other("SomethingNew".into()));

@@ -189,131 +189,17 @@ impl Policy for ChallengeAuthPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{CountingCredential, Server, CHALLENGE};
     use azure_core::{
-        credentials::TokenRequestOptions,
-        http::{headers::Headers, Body, Method, Url},
+        http::{Body, Method, Url},
         stream::SeekableStream,
         Bytes,
     };
-    use futures::{io::AsyncRead, AsyncReadExt};
+    use futures::io::AsyncRead;
     use std::{
         pin::Pin,
-        sync::Mutex,
         task::{Context as TaskContext, Poll},
     };
-
-    const CHALLENGE: &str = r#"Bearer authorization="https://login.example/tenant-1", resource="https://vault.azure.net""#;
-
-    /// A credential that counts calls and hands out numbered tokens.
-    #[derive(Debug)]
-    struct CountingCredential {
-        calls: Mutex<Vec<String>>,
-        lifetime: Duration,
-    }
-
-    impl CountingCredential {
-        fn new(lifetime: Duration) -> Arc<Self> {
-            Arc::new(CountingCredential {
-                calls: Mutex::new(Vec::new()),
-                lifetime,
-            })
-        }
-        fn calls(&self) -> Vec<String> {
-            self.calls.lock().unwrap().clone()
-        }
-    }
-
-    #[async_trait]
-    impl TokenCredential for CountingCredential {
-        async fn get_token(
-            &self,
-            scopes: &[&str],
-            _: Option<TokenRequestOptions<'_>>,
-        ) -> azure_core::Result<AccessToken> {
-            let mut calls = self.calls.lock().unwrap();
-            calls.push(scopes.join(" "));
-            Ok(AccessToken::new(
-                format!("token-{}", calls.len()),
-                OffsetDateTime::now_utc() + self.lifetime,
-            ))
-        }
-    }
-
-    #[derive(Debug, Clone)]
-    struct Seen {
-        authorization: Option<String>,
-        body: Vec<u8>,
-    }
-
-    type Reply = Box<dyn Fn(&Seen, usize) -> (StatusCode, Option<&'static str>) + Send + Sync>;
-
-    /// Stands in for the transport: records each request and answers from a script.
-    struct Server {
-        seen: Mutex<Vec<Seen>>,
-        reply: Reply,
-    }
-
-    impl std::fmt::Debug for Server {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("Server")
-        }
-    }
-
-    impl Server {
-        /// Answers 401 with a challenge to requests without the expected token, else 200.
-        fn vault(challenge: &'static str) -> Arc<Self> {
-            Self::scripted(move |seen, _| match &seen.authorization {
-                Some(_) => (StatusCode::Ok, None),
-                None => (StatusCode::Unauthorized, Some(challenge)),
-            })
-        }
-        fn scripted(
-            reply: impl Fn(&Seen, usize) -> (StatusCode, Option<&'static str>) + Send + Sync + 'static,
-        ) -> Arc<Self> {
-            Arc::new(Server {
-                seen: Mutex::new(Vec::new()),
-                reply: Box::new(reply),
-            })
-        }
-        fn seen(&self) -> Vec<Seen> {
-            self.seen.lock().unwrap().clone()
-        }
-    }
-
-    #[allow(elided_lifetimes_in_paths)]
-    #[async_trait]
-    impl Policy for Server {
-        async fn send(
-            &self,
-            _: &Context,
-            request: &mut Request,
-            _: &[Arc<dyn Policy>],
-        ) -> PolicyResult {
-            let body = match request.body_mut() {
-                Body::Bytes(b) => b.to_vec(),
-                Body::SeekableStream(s) => {
-                    let mut buf = Vec::new();
-                    s.read_to_end(&mut buf).await.unwrap();
-                    buf
-                }
-            };
-            let seen = Seen {
-                authorization: request.headers().get_optional_string(&AUTHORIZATION),
-                body,
-            };
-            let n = {
-                let mut all = self.seen.lock().unwrap();
-                all.push(seen.clone());
-                all.len()
-            };
-            let (status, challenge) = (self.reply)(&seen, n);
-            let mut headers = Headers::new();
-            if let Some(c) = challenge {
-                headers.insert(WWW_AUTHENTICATE, c);
-            }
-            Ok(AsyncRawResponse::from_bytes(status, headers, Bytes::new()))
-        }
-    }
 
     async fn send(
         policy: &ChallengeAuthPolicy,

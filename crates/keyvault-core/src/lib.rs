@@ -13,6 +13,9 @@ pub mod secret;
 pub mod serde;
 pub mod validation;
 
+#[cfg(test)]
+mod test_support;
+
 pub use api_version::ApiVersion;
 pub use attributes::{Attributes, DeletionRecoveryLevel};
 pub use error::{Error, Result};

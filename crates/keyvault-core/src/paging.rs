@@ -227,3 +227,117 @@ impl<T> fmt::Debug for Pager<T> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        api_version::ApiVersion,
+        pipeline::ClientOptions,
+        test_support::{CountingCredential, Reply, Server},
+    };
+    use futures::TryStreamExt;
+    use std::sync::Arc;
+
+    fn pipeline(server: &Arc<Server>) -> (KeyVaultPipeline, String) {
+        let mut options = ClientOptions {
+            api_version: ApiVersion::V7_4,
+            ..Default::default()
+        };
+        options.client_options.transport = Some(server.transport());
+        let credential = CountingCredential::new(azure_core::time::Duration::hours(1));
+        let host = format!(
+            "https://page{}.vault.azure.net",
+            Arc::as_ptr(server) as usize
+        );
+        (
+            KeyVaultPipeline::new(&host, credential, options, "t", "0").unwrap(),
+            host,
+        )
+    }
+
+    /// Three pages of two items; next links carry another api-version, as the service's do.
+    fn three_pages() -> Arc<Server> {
+        Server::authorized(|seen, _| {
+            let page = if seen.url.contains("skip=2") {
+                2
+            } else if seen.url.contains("skip=1") {
+                1
+            } else {
+                0
+            };
+            let host = seen.url.split("/secrets").next().unwrap().to_string();
+            let next = if page < 2 {
+                format!(
+                    r#","nextLink":"{host}/secrets?api-version=2026-04-01&skip={}""#,
+                    page + 1
+                )
+            } else {
+                r#","nextLink":null"#.to_string()
+            };
+            Reply::json(
+                200,
+                &format!(r#"{{"value":[{},{}]{next}}}"#, page * 2, page * 2 + 1),
+            )
+        })
+    }
+
+    #[tokio::test]
+    async fn items_stream_across_pages_with_our_api_version() {
+        let server = three_pages();
+        let (p, _) = pipeline(&server);
+        let first = first_page_url(&p, &["secrets"], Some(2)).unwrap();
+        let items: Vec<u32> = Pager::<u32>::new(p, first).try_collect().await.unwrap();
+        assert_eq!(items, [0, 1, 2, 3, 4, 5]);
+        let urls: Vec<_> = server.seen().into_iter().skip(1).map(|s| s.url).collect();
+        assert!(urls[0].contains("maxresults=2"));
+        assert!(
+            urls.iter()
+                .all(|u| u.contains("api-version=7.4") && !u.contains("2026-04-01")),
+            "{urls:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_and_continuation_tokens_lose_nothing() {
+        let server = three_pages();
+        let (p, _) = pipeline(&server);
+        let mut pager: Pager<u32> = Pager::new(p.clone(), p.url(&["secrets"]));
+        assert_eq!(pager.try_next().await.unwrap(), Some(0));
+        let token = pager.continuation_token().unwrap().to_string();
+        // The unread item of the first page comes first, as its own page.
+        let pages: Vec<Page<u32>> = pager.into_pages().try_collect().await.unwrap();
+        let items: Vec<Vec<u32>> = pages.iter().map(|p| p.items.clone()).collect();
+        assert_eq!(items, [vec![1], vec![2, 3], vec![4, 5]]);
+        let resumed: Vec<u32> = Pager::<u32>::from_continuation_token(p, &token)
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(resumed, [2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn a_next_link_to_another_host_is_refused() {
+        let server = Server::authorized(|_, _| {
+            Reply::json(
+                200,
+                r#"{"value":[1],"nextLink":"https://evil.example/secrets?x=1"}"#,
+            )
+        });
+        let (p, _) = pipeline(&server);
+        let mut pager: Pager<u32> = Pager::new(p.clone(), p.url(&["secrets"]));
+        assert!(pager.try_next().await.is_err());
+        assert_eq!(server.seen().len(), 2, "nothing sent to the other host");
+    }
+
+    #[test]
+    fn page_sizes_are_checked() {
+        let server = three_pages();
+        let (p, _) = pipeline(&server);
+        for bad in [0, 26] {
+            assert!(first_page_url(&p, &["secrets"], Some(bad)).is_err());
+        }
+        assert!(first_page_url(&p, &["secrets"], Some(25)).is_ok());
+    }
+}

@@ -331,6 +331,86 @@ mod tests {
         assert!(p.next_link("not a url").is_err());
     }
 
+    fn fake_vault(server: &Arc<crate::test_support::Server>) -> KeyVaultPipeline {
+        let mut options = ClientOptions::default();
+        options.client_options.transport = Some(server.transport());
+        options.client_options.retry =
+            azure_core::http::RetryOptions::fixed(azure_core::http::FixedRetryOptions {
+                delay: azure_core::time::Duration::milliseconds(1),
+                ..Default::default()
+            });
+        let credential =
+            crate::test_support::CountingCredential::new(azure_core::time::Duration::hours(1));
+        // A host of its own: the challenge cache is process-wide.
+        let host = format!(
+            "https://p{}.vault.azure.net",
+            server.as_ref() as *const _ as usize
+        );
+        KeyVaultPipeline::new(&host, credential, options, "keyvault-test", "9.9.9").unwrap()
+    }
+
+    #[tokio::test]
+    async fn requests_name_our_crate_and_use_the_callers_transport() {
+        use crate::test_support::{Reply, Server};
+        let server = Server::authorized(|_, _| Reply::json(200, r#"{"ok":true}"#));
+        let pipeline = fake_vault(&server);
+        let body: serde_json::Value = pipeline
+            .send_json(Method::Get, pipeline.url(&["secrets"]), None)
+            .await
+            .unwrap();
+        assert_eq!(body["ok"], true);
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        let agent = seen[1].user_agent.as_deref().unwrap();
+        assert!(
+            agent.starts_with("azsdk-rust-keyvault-test/9.9.9"),
+            "{agent}"
+        );
+    }
+
+    #[tokio::test]
+    async fn throttling_and_server_errors_are_retried_as_told() {
+        use crate::test_support::{Reply, Server};
+        let server = Server::authorized(|_, n| match n {
+            2 => Reply::status(429).header("retry-after-ms", "10"),
+            3 => Reply::status(503).header("x-ms-retry-after-ms", "10"),
+            4 => Reply::status(408),
+            5 => Reply::status(500),
+            6 => Reply::status(502),
+            7 => Reply::status(504).header("retry-after", "0"),
+            _ => Reply::json(200, "{}"),
+        });
+        let pipeline = fake_vault(&server);
+        pipeline
+            .send(Method::Get, pipeline.url(&["secrets"]), None)
+            .await
+            .unwrap();
+        assert_eq!(server.seen().len(), 8);
+    }
+
+    #[tokio::test]
+    async fn failures_become_typed_errors() {
+        use crate::test_support::{Reply, Server};
+        let server = Server::authorized(|_, _| {
+            Reply::json(404, r#"{"error":{"code":"SecretNotFound","message":"A secret with (name/id) x was not found in this key vault."}}"#)
+                .header("x-ms-request-id", "rid-7")
+        });
+        let pipeline = fake_vault(&server);
+        let err = pipeline
+            .send(Method::Get, pipeline.url(&["secrets", "x"]), None)
+            .await
+            .unwrap_err();
+        assert!(err.is_not_found());
+        assert_eq!(err.code(), Some("SecretNotFound"));
+        assert_eq!(err.request_id(), Some("rid-7"));
+        // The raw response stays reachable for callers who need headers.
+        let raw = pipeline
+            .send_raw(Method::Get, pipeline.url(&["secrets", "x"]), None)
+            .await
+            .unwrap();
+        assert_eq!(u16::from(raw.status()), 404);
+    }
+
     #[test]
     fn type_names_are_short() {
         assert_eq!(short_type_name::<Vec<u8>>(), "Vec");

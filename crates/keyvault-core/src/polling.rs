@@ -245,3 +245,118 @@ impl<T: Send + Sync> Operation<T> for Finished<T> {
         self.1.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        pipeline::ClientOptions,
+        test_support::{CountingCredential, Reply, Server},
+    };
+    use std::sync::Arc;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Thing {
+        name: String,
+    }
+
+    fn pipeline(server: &Arc<Server>) -> KeyVaultPipeline {
+        let mut options = ClientOptions::default();
+        options.client_options.transport = Some(server.transport());
+        let credential = CountingCredential::new(azure_core::time::Duration::hours(1));
+        let host = format!(
+            "https://poll{}.vault.azure.net",
+            Arc::as_ptr(server) as usize
+        );
+        KeyVaultPipeline::new(&host, credential, options, "t", "0").unwrap()
+    }
+
+    const FAST: Duration = Duration::from_millis(5);
+
+    #[tokio::test]
+    async fn polls_until_the_entity_appears_honouring_retry_after() {
+        let server = Server::authorized(|_, n| match n {
+            2 => Reply::status(404).header("retry-after", "0"),
+            3 => Reply::status(404),
+            _ => Reply::json(200, r#"{"name":"polled"}"#),
+        });
+        let p = pipeline(&server);
+        let url = p.url(&["deletedsecrets", "s"]);
+        let mut poller = Poller::new(
+            p,
+            AwaitEntity::new(
+                url,
+                Some(Thing {
+                    name: "initial".into(),
+                }),
+            ),
+        )
+        .with_polling_interval(FAST);
+        assert_eq!(poller.status(), PollerStatus::InProgress);
+        assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
+        assert_eq!(poller.next_wait(), Duration::ZERO, "Retry-After wins");
+        assert!(poller.result().is_none());
+        let done = poller.await.unwrap();
+        assert_eq!(done.name, "polled");
+        assert_eq!(server.seen().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn forbidden_means_done_with_the_initial_result() {
+        let server = Server::authorized(|_, _| Reply::status(403));
+        let p = pipeline(&server);
+        let url = p.url(&["deletedsecrets", "s"]);
+        let done = Poller::new(
+            p.clone(),
+            AwaitEntity::new(
+                url.clone(),
+                Some(Thing {
+                    name: "initial".into(),
+                }),
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.name, "initial");
+        // Resumed from a token there is no initial result: the 403 is the caller's.
+        let token = url.to_string();
+        let resumed = AwaitEntity::<Thing>::from_continuation_token(&p, &token).unwrap();
+        let err = Poller::new(p, resumed).await.unwrap_err();
+        assert!(err.is_forbidden());
+    }
+
+    #[tokio::test]
+    async fn a_failed_poll_leaves_the_poller_usable() {
+        let server = Server::authorized(|_, n| match n {
+            2 => Reply::json(400, r#"{"error":{"code":"BadParameter","message":"no"}}"#),
+            _ => Reply::json(200, r#"{"name":"late"}"#),
+        });
+        let p = pipeline(&server);
+        let url = p.url(&["deletedsecrets", "s"]);
+        let mut poller = Poller::new(p, AwaitEntity::<Thing>::new(url, None));
+        assert!(poller.poll().await.is_err());
+        assert_eq!(poller.status(), PollerStatus::InProgress);
+        assert_eq!(poller.poll().await.unwrap(), PollerStatus::Succeeded);
+        assert_eq!(poller.result().unwrap().name, "late");
+    }
+
+    #[tokio::test]
+    async fn tokens_resume_on_the_same_vault_only() {
+        let server = Server::authorized(|_, _| Reply::json(200, r#"{"name":"x"}"#));
+        let p = pipeline(&server);
+        let poller = Poller::new(
+            p.clone(),
+            AwaitEntity::<Thing>::new(p.url(&["deletedkeys", "k"]), None),
+        );
+        let token = poller.continuation_token();
+        assert!(token.contains("/deletedkeys/k"));
+        assert!(AwaitEntity::<Thing>::from_continuation_token(&p, &token).is_ok());
+        assert!(AwaitEntity::<Thing>::from_continuation_token(
+            &p,
+            "https://elsewhere.example/deletedkeys/k"
+        )
+        .is_err());
+        let finished = Poller::new(p, Finished::new(Thing { name: "now".into() }, token));
+        assert_eq!(finished.await.unwrap().name, "now");
+    }
+}

@@ -135,7 +135,7 @@ fn every_recorded_secrets_exchange_parses() {
             }
         } else {
             let response = azure_core::http::RawResponse::from_bytes(
-                exchange.status.try_into().unwrap(),
+                exchange.status.into(),
                 Default::default(),
                 exchange.body.clone().into_bytes(),
             );
