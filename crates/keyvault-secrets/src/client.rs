@@ -96,9 +96,9 @@ impl SecretClient {
         Ok(SecretClient { pipeline })
     }
 
-    /// The vault's URL.
+    /// The vault's URL, `https://{vault}[:{port}]`, as in the ids the service returns.
     pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str()
+        self.pipeline.vault_url().as_str().trim_end_matches('/')
     }
 
     /// The API version this client sends.

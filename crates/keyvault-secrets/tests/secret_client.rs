@@ -70,6 +70,7 @@ async fn set_get_and_update_round_trip_every_attribute() {
     assert_eq!(props.expires_on, Some(expires_on));
     assert_eq!(props.tags, tags);
     assert_eq!(props.vault_url, emulator.vault_url("roundtrip"));
+    assert_eq!(client.vault_url(), props.vault_url);
     assert!(props.created_on.is_some() && props.updated_on.is_some());
     assert_eq!(props.recoverable_days, Some(90));
     assert!(props.recovery_level.is_some());

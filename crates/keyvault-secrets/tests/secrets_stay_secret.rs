@@ -1,0 +1,136 @@
+//! No secret value, backup, access token or client secret reaches `Debug` output, an error
+//! message or the `tracing` log at trace level, over a full secret lifecycle.
+
+use azure_core::credentials::TokenCredential;
+use futures::TryStreamExt;
+use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_secrets::{PollerOptions, SecretClient, SecretClientOptions};
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+const VALUE: &str = "Sup3r-S3cret-Value-7f1e";
+
+#[tokio::test]
+async fn nothing_secret_is_printed_or_logged() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let credential = emulator.credential();
+    let client = SecretClient::new(
+        &emulator.vault_url("quiet"),
+        credential.clone(),
+        Some(SecretClientOptions {
+            client_options: emulator.client_options(),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let fast = || {
+        Some(PollerOptions {
+            polling_interval: Some(Duration::from_millis(20)),
+            ..Default::default()
+        })
+    };
+
+    let mut printed = Vec::new();
+    let set = client.set_secret("quiet", VALUE, None).await.unwrap();
+    printed.push(format!("{set:?}"));
+    let got = client.get_secret("quiet", None).await.unwrap();
+    assert_eq!(got.value.expose(), VALUE);
+    printed.push(format!("{got:?} {}", got.value));
+    let listed: Vec<_> = client
+        .list_properties_of_secrets(None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    printed.push(format!("{listed:?}"));
+    let backup = client.backup_secret("quiet").await.unwrap();
+    printed.push(format!("{backup:?}"));
+    let deleted = client
+        .begin_delete_secret("quiet", fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    printed.push(format!("{deleted:?}"));
+    printed.push(format!(
+        "{:?}",
+        client.get_deleted_secret("quiet").await.unwrap()
+    ));
+    let conflict = client.set_secret("quiet", VALUE, None).await.unwrap_err();
+    printed.push(format!("{conflict} {conflict:?}"));
+    client.purge_deleted_secret("quiet").await.unwrap();
+    let restored = client.restore_secret_backup(backup.expose()).await.unwrap();
+    printed.push(format!("{restored:?}"));
+    let bad = client
+        .set_secret("bad name", VALUE, None)
+        .await
+        .unwrap_err();
+    printed.push(format!("{bad} {bad:?}"));
+    printed.push(format!("{client:?} {credential:?}"));
+
+    let token = credential
+        .get_token(&["https://vault.azure.net/.default"], None)
+        .await
+        .unwrap()
+        .token
+        .secret()
+        .to_string();
+    let backup_text = keyvault_core::serde::base64url::encode(backup.expose());
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("==> Request"),
+        "the pipeline did log at trace level:\n{log}"
+    );
+
+    let secrets = [
+        ("secret value", VALUE.to_string()),
+        ("backup blob", backup_text[..40].to_string()),
+        ("access token", token.clone()),
+        (
+            "token signature",
+            token.rsplit('.').next().unwrap().to_string(),
+        ),
+        ("client secret", emulator.client_secret().to_string()),
+    ];
+    for (what, secret) in &secrets {
+        assert!(!log.contains(secret.as_str()), "the {what} reached the log");
+        for text in &printed {
+            assert!(
+                !text.contains(secret.as_str()),
+                "the {what} reached Debug or Display output: {text}"
+            );
+        }
+    }
+}
