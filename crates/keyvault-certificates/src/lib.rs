@@ -1,1 +1,33 @@
-//! Azure Key Vault certificates: not yet built; this crate is a placeholder in the workspace.
+#![doc = include_str!("../README.md")]
+
+mod client;
+mod create;
+mod formats;
+mod identifier;
+mod models;
+mod policy;
+
+pub use client::{
+    CertificateClient, CertificateClientOptions, CreateCertificateOptions, CreateIssuerOptions,
+    ImportCertificateOptions, ListCertificatesOptions, MergeCertificateOptions,
+    UpdateCertificatePropertiesOptions, UpdateIssuerOptions,
+};
+pub use create::CreateCertificateResult;
+pub use identifier::KeyVaultCertificateIdentifier;
+pub use models::{
+    AdministratorContact, CertificateContact, CertificateIssuer, CertificateOperation,
+    CertificateOperationError, CertificateOperationStatus, CertificateProperties,
+    DeletedCertificate, IssuerProperties, KeyVaultCertificate,
+};
+pub use policy::{
+    CertificateContentType, CertificatePolicy, CertificatePolicyAction, KeyCurveName, KeyType,
+    KeyUsageType, LifetimeAction, WellKnownIssuerNames,
+};
+
+pub use keyvault_core::{
+    ApiVersion, DeletionRecoveryLevel, Error, ListOptions, Page, Pager, Poller, PollerOptions,
+    PollerStatus, Result, SecretBytes, SecretString,
+};
+
+#[cfg(test)]
+mod wire_tests;

@@ -80,6 +80,18 @@ pub enum Error {
     /// A long-running operation ended in failure.
     #[error("the operation failed: {0}")]
     OperationFailed(String),
+
+    /// A cryptographic operation done locally, without the service, was refused or failed:
+    /// the key does not permit the operation (`key_ops`), is not yet valid or has expired,
+    /// its material is unusable, or the input could not be processed (for example a
+    /// ciphertext that does not decrypt).
+    #[error("local {operation} failed: {message}")]
+    Cryptography {
+        /// The operation, for example `decrypt`.
+        operation: &'static str,
+        /// Why it failed; never key material or data.
+        message: String,
+    },
 }
 
 /// One level of the service's nested `innererror` chain.
@@ -230,6 +242,14 @@ impl Error {
     /// True when authentication failed.
     pub fn is_authentication(&self) -> bool {
         matches!(self, Error::Authentication { .. })
+    }
+
+    /// An [`Error::Cryptography`].
+    pub fn cryptography(operation: &'static str, message: impl Into<String>) -> Self {
+        Error::Cryptography {
+            operation,
+            message: message.into(),
+        }
     }
 }
 

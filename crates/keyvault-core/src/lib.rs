@@ -1,11 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 pub mod api_version;
+pub mod async_operation;
 pub mod attributes;
 pub mod auth;
 pub mod challenge;
 pub mod error;
 pub mod identifier;
+pub mod lifecycle;
+mod macros;
 pub mod paging;
 pub mod pipeline;
 pub mod polling;
@@ -27,3 +30,8 @@ pub use secret::{SecretBytes, SecretString};
 
 /// Re-exported so that users need not depend on `azure_core` for credentials and options.
 pub use azure_core;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

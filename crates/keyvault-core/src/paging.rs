@@ -246,10 +246,7 @@ mod tests {
         };
         options.client_options.transport = Some(server.transport());
         let credential = CountingCredential::new(azure_core::time::Duration::hours(1));
-        let host = format!(
-            "https://page{}.vault.azure.net",
-            Arc::as_ptr(server) as usize
-        );
+        let host = crate::test_support::unique_vault_url("page");
         (
             KeyVaultPipeline::new(&host, credential, options, "t", "0").unwrap(),
             host,

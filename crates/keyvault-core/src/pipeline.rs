@@ -341,11 +341,7 @@ mod tests {
             });
         let credential =
             crate::test_support::CountingCredential::new(azure_core::time::Duration::hours(1));
-        // A host of its own: the challenge cache is process-wide.
-        let host = format!(
-            "https://p{}.vault.azure.net",
-            server.as_ref() as *const _ as usize
-        );
+        let host = crate::test_support::unique_vault_url("p");
         KeyVaultPipeline::new(&host, credential, options, "keyvault-test", "9.9.9").unwrap()
     }
 

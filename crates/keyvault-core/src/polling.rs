@@ -246,6 +246,68 @@ impl<T: Send + Sync> Operation<T> for Finished<T> {
     }
 }
 
+/// Starts, or resumes from `options.continuation_token`, the deletion of a soft-deletable
+/// object: sends `DELETE` to `object` (path segments under the vault) and returns a poller
+/// that completes once `deleted` (for example `["deletedkeys", name]`) can be read. When the
+/// deleted object is not recoverable (`is_recoverable` false: a vault without soft delete),
+/// the poller is finished at once.
+pub async fn begin_delete<T>(
+    pipeline: &KeyVaultPipeline,
+    object: &[&str],
+    deleted: &[&str],
+    options: &PollerOptions,
+    is_recoverable: fn(&T) -> bool,
+) -> Result<Poller<T>>
+where
+    T: DeserializeOwned + Send + Sync + 'static,
+{
+    let poll_url = pipeline.url(deleted);
+    let poller = match &options.continuation_token {
+        Some(token) => Poller::new(
+            pipeline.clone(),
+            AwaitEntity::<T>::from_continuation_token(pipeline, token)?,
+        ),
+        None => {
+            let result: T = pipeline
+                .send_json(Method::Delete, pipeline.url(object), None)
+                .await?;
+            if is_recoverable(&result) {
+                Poller::new(pipeline.clone(), AwaitEntity::new(poll_url, Some(result)))
+            } else {
+                Poller::new(
+                    pipeline.clone(),
+                    Finished::new(result, poll_url.to_string()),
+                )
+            }
+        }
+    };
+    Ok(poller.with_options(options))
+}
+
+/// Starts, or resumes from `options.continuation_token`, the recovery of a deleted object:
+/// sends `POST` to `recover` (for example `["deletedkeys", name, "recover"]`) and returns a
+/// poller that completes once `object` (for example `["keys", name]`) can be read again.
+pub async fn begin_recover<T>(
+    pipeline: &KeyVaultPipeline,
+    recover: &[&str],
+    object: &[&str],
+    options: &PollerOptions,
+) -> Result<Poller<T>>
+where
+    T: DeserializeOwned + Send + Sync + 'static,
+{
+    let operation = match &options.continuation_token {
+        Some(token) => AwaitEntity::from_continuation_token(pipeline, token)?,
+        None => {
+            let recovered: T = pipeline
+                .send_json(Method::Post, pipeline.url(recover), None)
+                .await?;
+            AwaitEntity::new(pipeline.url(object), Some(recovered))
+        }
+    };
+    Ok(Poller::new(pipeline.clone(), operation).with_options(options))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,10 +326,7 @@ mod tests {
         let mut options = ClientOptions::default();
         options.client_options.transport = Some(server.transport());
         let credential = CountingCredential::new(azure_core::time::Duration::hours(1));
-        let host = format!(
-            "https://poll{}.vault.azure.net",
-            Arc::as_ptr(server) as usize
-        );
+        let host = crate::test_support::unique_vault_url("poll");
         KeyVaultPipeline::new(&host, credential, options, "t", "0").unwrap()
     }
 

@@ -14,6 +14,14 @@ use azure_core::{
 use futures::AsyncReadExt;
 use std::sync::{Arc, Mutex};
 
+/// A vault URL no other test uses: the challenge cache is process-wide, and a host that an
+/// earlier test cached would skip the discovery request a test expects.
+pub fn unique_vault_url(prefix: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("https://{prefix}{n}.vault.azure.net")
+}
+
 /// A Key Vault challenge for `https://vault.azure.net`, tenant `tenant-1`.
 pub const CHALLENGE: &str =
     r#"Bearer authorization="https://login.example/tenant-1", resource="https://vault.azure.net""#;

@@ -51,6 +51,14 @@ impl ApiVersion {
     pub(crate) fn has_recoverable_days(&self) -> bool {
         self.index >= 2
     }
+
+    /// Whether this version is `version` or newer (`version` must be a known version).
+    pub(crate) fn at_least(&self, version: &str) -> bool {
+        KNOWN_API_VERSIONS
+            .iter()
+            .position(|v| *v == version)
+            .is_some_and(|index| self.index >= index)
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,12 @@ impl Control {
         *lock(&self.state.delete_latency) = latency;
     }
 
+    /// Sets how long a certificate request to the `Self` issuer (or a configured issuer) stays
+    /// `inProgress` before it completes; requests already started keep their own deadline.
+    pub fn set_certificate_latency(&self, latency: Duration) {
+        *lock(&self.state.certificate_latency) = latency;
+    }
+
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
     /// in the order injected.
     pub fn inject_faults(&self, fault: Fault, count: u32) {
@@ -182,6 +188,11 @@ fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
         (&Method::POST, ["delete-latency"]) => {
             let body: Latency = parse(req)?;
             control.set_delete_latency(Duration::from_millis(body.ms));
+            Reply::json(200, &json!({ "ms": body.ms }))
+        }
+        (&Method::POST, ["certificate-latency"]) => {
+            let body: Latency = parse(req)?;
+            control.set_certificate_latency(Duration::from_millis(body.ms));
             Reply::json(200, &json!({ "ms": body.ms }))
         }
         (&Method::POST, ["revoke-tokens"]) => {

@@ -3,7 +3,9 @@
 //! The emulator is a real server (hyper + rustls) with in-memory state: vaults chosen by host name,
 //! an Entra ID-style token endpoint that a real `azure_identity::ClientSecretCredential` can use,
 //! signed access tokens checked for signature, audience and expiry against an injectable clock,
-//! the complete secrets REST surface with soft delete, paging and backups, and fault injection.
+//! the complete secrets and keys REST surfaces with soft delete, paging and backups (keys with real
+//! RustCrypto cryptography, rotation, secure key release and a Managed HSM flavour), and fault
+//! injection.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), keyvault_emulator::EmulatorError> {
@@ -18,15 +20,18 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod api_version;
 mod auth;
 mod backup;
+mod certificates;
 mod clock;
 mod control;
 mod errors;
 mod faults;
 pub mod fixtures;
 mod identity;
+mod keys;
 mod paging;
 mod secrets;
 mod server;
@@ -76,6 +81,15 @@ pub struct EmulatorOptions {
     pub token_lifetime: Duration,
     /// How long a deletion (or recovery) takes to complete. Default zero.
     pub delete_latency: Duration,
+    /// How long a certificate request to the `Self` issuer stays `inProgress` before it completes.
+    /// Default zero: the first poll after the create sees it completed.
+    pub certificate_latency: Duration,
+    /// The folder standing in for Azure Blob Storage in Managed HSM full backups: the container
+    /// `https://{host}/{container}` is `{backup_dir}/{host}/{container}`. Default: a new folder
+    /// under the system's temporary directory, removed when the emulator stops.
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// How long a Managed HSM backup or restore job stays `InProgress`. Default zero.
+    pub admin_job_latency: Duration,
 }
 
 impl Default for EmulatorOptions {
@@ -87,6 +101,9 @@ impl Default for EmulatorOptions {
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             token_lifetime: Duration::from_secs(3600),
             delete_latency: Duration::ZERO,
+            certificate_latency: Duration::ZERO,
+            backup_dir: None,
+            admin_job_latency: Duration::ZERO,
         }
     }
 }
@@ -190,6 +207,7 @@ impl Emulator {
             token_lifetime: options.token_lifetime,
             clock: clock::Clock::default(),
             delete_latency: Mutex::new(options.delete_latency),
+            certificate_latency: Mutex::new(options.certificate_latency),
             faults: faults::FaultQueue::default(),
             requests: Mutex::new(Vec::new()),
             revocation: Mutex::new(auth::Revocation::default()),
@@ -197,6 +215,7 @@ impl Emulator {
             backup_key: backup::BackupKey::generate().map_err(EmulatorError::Tls)?,
             vaults: Mutex::new(HashMap::new()),
             ca_pem: certificates.ca_pem,
+            admin: admin::AdminState::new(options.backup_dir, options.admin_job_latency),
         });
         let client = build_client(&state)?;
         let acceptor = tokio_rustls::TlsAcceptor::from(certificates.server_config);

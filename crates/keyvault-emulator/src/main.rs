@@ -8,14 +8,21 @@ use std::time::Duration;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 
 const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [--tenant-id ID] \
-[--client-id ID] [--client-secret SECRET] [--delete-latency-ms MS]
+[--client-id ID] [--client-secret SECRET] [--delete-latency-ms MS] \
+[--certificate-latency-ms MS] [--backup-dir PATH] [--admin-job-latency-ms MS]
 
   --bind ADDR              address to listen on (default 127.0.0.1:8443; port 0 picks a free port)
   --cert-out PATH          write the PEM of the CA certificate that clients must trust
   --tenant-id ID           tenant of the token endpoint
   --client-id ID           client id the token endpoint accepts
   --client-secret SECRET   client secret the token endpoint accepts
-  --delete-latency-ms MS   how long deletions and recoveries take (default 0)";
+  --delete-latency-ms MS   how long deletions and recoveries take (default 0)
+  --certificate-latency-ms MS
+                           how long a self-signed certificate request stays in progress (default 0)
+  --backup-dir PATH        folder standing in for blob storage in Managed HSM backups
+                           (default: a new folder under the temporary directory)
+  --admin-job-latency-ms MS
+                           how long Managed HSM backup and restore jobs stay in progress (default 0)";
 
 struct Args {
     options: EmulatorOptions,
@@ -57,6 +64,21 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--delete-latency-ms {v}: {e}"))?;
                 options.delete_latency = Duration::from_millis(ms);
+            }
+            "--certificate-latency-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|e| format!("--certificate-latency-ms {v}: {e}"))?;
+                options.certificate_latency = Duration::from_millis(ms);
+            }
+            "--backup-dir" => options.backup_dir = Some(value()?.into()),
+            "--admin-job-latency-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|e| format!("--admin-job-latency-ms {v}: {e}"))?;
+                options.admin_job_latency = Duration::from_millis(ms);
             }
             other => return Err(format!("unknown argument {other}")),
         }

@@ -221,7 +221,7 @@ async fn handle(
     let req = Req::new(parts, body, &fallback);
     let first = req.segments.first().map(|s| s.to_ascii_lowercase());
     let reply = if first.as_deref() == Some("_emulator") {
-        crate::control::handle(&state, &req)
+        crate::admin::control(&state, &req).unwrap_or_else(|| crate::control::handle(&state, &req))
     } else if let Some(reply) = crate::identity::handle(&state, &req) {
         reply
     } else {
@@ -273,26 +273,40 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: time::OffsetDateTime,
     pub(crate) latency: std::time::Duration,
     pub(crate) state: &'a State,
+    pub(crate) flavour: crate::vault::Flavour,
 }
 
 fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
     let (name, flavour) = route(&req.host);
     crate::auth::check(state, req.header("authorization"), flavour)?;
-    let api = ApiVersion::parse(req.query("api-version"))?;
+    let api = ApiVersion::parse(
+        req.query("api-version")
+            .or_else(|| crate::admin::implied_api_version(flavour, req)),
+    )?;
     let ctx = Ctx {
         base: req.base(),
         api,
         now: state.clock.now(),
         latency: *lock(&state.delete_latency),
         state,
+        flavour,
     };
     let mut vaults = lock(&state.vaults);
     let vault = vaults.entry(vault_key(&name, flavour)).or_default();
     let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    if let Some(reply) = crate::admin::handle(&ctx, &name, vault, req, &segments) {
+        return reply;
+    }
     let collection = segments.first().map(|s| s.to_ascii_lowercase());
     match collection.as_deref() {
         Some("secrets") | Some("deletedsecrets") => {
             crate::secrets::handle(&ctx, vault, req, &segments)
+        }
+        Some("keys") | Some("deletedkeys") | Some("rng") => {
+            crate::keys::handle(&ctx, vault, req, &segments)
+        }
+        Some("certificates") | Some("deletedcertificates") => {
+            crate::certificates::handle(&ctx, vault, req, &segments)
         }
         _ => Err(not_found(req)),
     }

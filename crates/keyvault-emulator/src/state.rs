@@ -25,6 +25,8 @@ pub(crate) struct State {
     pub(crate) token_lifetime: Duration,
     pub(crate) clock: Clock,
     pub(crate) delete_latency: Mutex<Duration>,
+    /// How long a `Self`-issued certificate request stays in progress.
+    pub(crate) certificate_latency: Mutex<Duration>,
     pub(crate) faults: FaultQueue,
     pub(crate) requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) revocation: Mutex<Revocation>,
@@ -32,6 +34,8 @@ pub(crate) struct State {
     pub(crate) backup_key: BackupKey,
     pub(crate) vaults: Mutex<HashMap<String, Vault>>,
     pub(crate) ca_pem: String,
+    /// Managed HSM administration: RBAC, backup jobs, settings.
+    pub(crate) admin: crate::admin::AdminState,
 }
 
 impl State {

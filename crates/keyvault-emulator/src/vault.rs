@@ -1,5 +1,7 @@
 //! Vault routing: the `Host` of a request chooses the vault and its flavour.
 
+use crate::certificates::Certificates;
+use crate::keys::KeyState;
 use crate::secrets::SecretVersion;
 use crate::store::Store;
 
@@ -59,6 +61,8 @@ pub fn route(host: &str) -> (String, Flavour) {
 #[derive(Debug, Default)]
 pub(crate) struct Vault {
     pub(crate) secrets: Store<SecretVersion>,
+    pub(crate) keys: KeyState,
+    pub(crate) certificates: Certificates,
 }
 
 /// The key of a vault in the emulator's map: Managed HSMs and vaults of the same name are distinct.

@@ -1,13 +1,14 @@
 //! `SecretClient`: every operation of the secrets data plane.
 
 use crate::models::{
-    BackupBlob, DeletedSecret, KeyVaultSecret, SecretContentType, SecretProperties,
-    SecretSetParameters, SecretUpdateParameters,
+    DeletedSecret, KeyVaultSecret, SecretContentType, SecretProperties, SecretSetParameters,
+    SecretUpdateParameters,
 };
 use azure_core::{credentials::TokenCredential, http::Method};
 use keyvault_core::{
+    lifecycle,
     pipeline::to_json,
-    polling::{AwaitEntity, Finished},
+    polling,
     validation::{validate_name, validate_version},
     ApiVersion, Attributes, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions, Result,
     SecretBytes,
@@ -207,33 +208,14 @@ impl SecretClient {
         options: Option<PollerOptions>,
     ) -> Result<Poller<DeletedSecret>> {
         validate_name("name", name)?;
-        let options = options.unwrap_or_default();
-        let poll_url = self.pipeline.url(&[DELETED, name]);
-        let operation = match &options.continuation_token {
-            Some(token) => Poller::new(
-                self.pipeline.clone(),
-                AwaitEntity::from_continuation_token(&self.pipeline, token)?,
-            ),
-            None => {
-                let deleted: DeletedSecret = self
-                    .pipeline
-                    .send_json(Method::Delete, self.pipeline.url(&[SECRETS, name]), None)
-                    .await?;
-                if deleted.recovery_id.is_none() {
-                    // No soft delete: the secret is gone already.
-                    Poller::new(
-                        self.pipeline.clone(),
-                        Finished::new(deleted, poll_url.to_string()),
-                    )
-                } else {
-                    Poller::new(
-                        self.pipeline.clone(),
-                        AwaitEntity::new(poll_url, Some(deleted)),
-                    )
-                }
-            }
-        };
-        Ok(operation.with_options(&options))
+        polling::begin_delete(
+            &self.pipeline,
+            &[SECRETS, name],
+            &[DELETED, name],
+            &options.unwrap_or_default(),
+            |deleted: &DeletedSecret| deleted.recovery_id.is_some(),
+        )
+        .await
     }
 
     /// Gets a deleted secret.
@@ -256,11 +238,7 @@ impl SecretClient {
 
     /// Purges a deleted secret for good.
     pub async fn purge_deleted_secret(&self, name: &str) -> Result<()> {
-        validate_name("name", name)?;
-        self.pipeline
-            .send(Method::Delete, self.pipeline.url(&[DELETED, name]), None)
-            .await
-            .map(drop)
+        lifecycle::purge(&self.pipeline, DELETED, name).await
     }
 
     /// Recovers a deleted secret. The poller completes once the secret can be read again.
@@ -270,50 +248,22 @@ impl SecretClient {
         options: Option<PollerOptions>,
     ) -> Result<Poller<SecretProperties>> {
         validate_name("name", name)?;
-        let options = options.unwrap_or_default();
-        let operation = match &options.continuation_token {
-            Some(token) => AwaitEntity::from_continuation_token(&self.pipeline, token)?,
-            None => {
-                let recovered: SecretProperties = self
-                    .pipeline
-                    .send_json(
-                        Method::Post,
-                        self.pipeline.url(&[DELETED, name, "recover"]),
-                        None,
-                    )
-                    .await?;
-                AwaitEntity::new(self.pipeline.url(&[SECRETS, name]), Some(recovered))
-            }
-        };
-        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
+        polling::begin_recover(
+            &self.pipeline,
+            &[DELETED, name, "recover"],
+            &[SECRETS, name],
+            &options.unwrap_or_default(),
+        )
+        .await
     }
 
     /// Backs a secret up (every version) into a blob only Key Vault can read.
     pub async fn backup_secret(&self, name: &str) -> Result<SecretBytes> {
-        validate_name("name", name)?;
-        let blob: BackupBlob = self
-            .pipeline
-            .send_json(
-                Method::Post,
-                self.pipeline.url(&[SECRETS, name, "backup"]),
-                None,
-            )
-            .await?;
-        Ok(blob.value)
+        lifecycle::backup(&self.pipeline, SECRETS, name).await
     }
 
     /// Restores a backed-up secret into this vault.
     pub async fn restore_secret_backup(&self, backup: &[u8]) -> Result<SecretProperties> {
-        keyvault_core::validation::require_non_empty("backup", backup)?;
-        let body = to_json(&BackupBlob {
-            value: SecretBytes::new(backup.to_vec()),
-        })?;
-        self.pipeline
-            .send_json(
-                Method::Post,
-                self.pipeline.url(&[SECRETS, "restore"]),
-                Some(body),
-            )
-            .await
+        lifecycle::restore(&self.pipeline, SECRETS, backup).await
     }
 }

@@ -232,12 +232,6 @@ pub(crate) struct SecretUpdateParameters<'a> {
     pub tags: Option<&'a HashMap<String, String>>,
 }
 
-/// Body of `POST /secrets/restore` and response of `POST /secrets/{name}/backup`.
-#[derive(Serialize, Deserialize)]
-pub(crate) struct BackupBlob {
-    pub value: keyvault_core::SecretBytes,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,9 @@
 //! with the real service parses into our models, and our request bodies are the examples'.
 
 use crate::models::{
-    BackupBlob, DeletedSecret, KeyVaultSecret, SecretProperties, SecretSetParameters,
-    SecretUpdateParameters,
+    DeletedSecret, KeyVaultSecret, SecretProperties, SecretSetParameters, SecretUpdateParameters,
 };
+use keyvault_core::lifecycle::BackupBlob;
 use keyvault_core::{pipeline::deserialize, Attributes, Error, Result};
 use keyvault_emulator::fixtures::{recorded_exchanges, spec_examples};
 use serde::Deserialize;

@@ -2,11 +2,14 @@
 
 import json
 import os
+import socket
+import urllib.parse
 import uuid
 
 import pytest
 import requests
 from azure.identity import ClientSecretCredential
+from azure.keyvault.keys import KeyClient
 from azure.keyvault.secrets import SecretClient
 
 
@@ -64,3 +67,38 @@ class Control:
 @pytest.fixture(scope="session")
 def control(emulator_url):
     return Control(emulator_url)
+
+
+# --- Keys: KeyClient, and a Managed HSM reachable by name -------------------------------------
+
+_HSM_SUFFIX = ".managedhsm.azure.net"
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _getaddrinfo(host, *args, **kwargs):
+    """Resolves *.managedhsm.azure.net to the emulator (loopback), as the Rust harness does."""
+    if isinstance(host, str) and host.lower().endswith(_HSM_SUFFIX):
+        host = "127.0.0.1"
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = _getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def hsm_url(emulator_url):
+    """`https://conformance.managedhsm.azure.net:{port}`: the emulator's Managed HSM flavour."""
+    port = urllib.parse.urlsplit(emulator_url).port
+    return f"https://conformance{_HSM_SUFFIX}:{port}"
+
+
+@pytest.fixture(scope="session")
+def key_client(emulator_url, credential):
+    return KeyClient(vault_url=emulator_url, credential=credential, verify_challenge_resource=False)
+
+
+@pytest.fixture(scope="session")
+def hsm_client(hsm_url, credential):
+    # The challenge names https://managedhsm.azure.net; the SDK compares host *and* port, and the
+    # emulator's port is not 443, so the check is off as for the default vault.
+    return KeyClient(vault_url=hsm_url, credential=credential, verify_challenge_resource=False)

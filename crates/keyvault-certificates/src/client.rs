@@ -1,0 +1,752 @@
+//! `CertificateClient`: every operation of the certificates data plane.
+
+use crate::{
+    create::{CreateCertificate, CreateCertificateResult},
+    formats,
+    models::{
+        AdministratorContact, CertificateContact, CertificateCreateParameters,
+        CertificateImportParameters, CertificateIssuer, CertificateMergeParameters,
+        CertificateOperation, CertificateOperationUpdateParameter, CertificateProperties,
+        CertificateUpdateParameters, ContactsWire, DeletedCertificate, IssuerAttributesWire,
+        IssuerCredentialsWire, IssuerProperties, IssuerWire, KeyVaultCertificate,
+        OrganizationDetailsWire,
+    },
+    policy::{CertificateContentType, CertificatePolicy},
+};
+use azure_core::{credentials::TokenCredential, http::Method};
+use keyvault_core::{
+    lifecycle,
+    paging::first_page_url,
+    pipeline::to_json,
+    polling::{begin_delete, begin_recover},
+    validation::{validate_name, validate_version},
+    ApiVersion, Attributes, Error, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions,
+    Result, SecretBytes, SecretString,
+};
+use std::{collections::HashMap, sync::Arc};
+
+/// Options of [`CertificateClient::new`]: API version, `azure_core` client options (retry,
+/// transport, user agent) and `verify_challenge_resource`.
+pub type CertificateClientOptions = keyvault_core::ClientOptions;
+
+/// Options of [`CertificateClient::begin_create_certificate`].
+#[derive(Debug, Clone, Default)]
+pub struct CreateCertificateOptions {
+    /// Whether the certificate is enabled.
+    pub enabled: Option<bool>,
+    /// Tags.
+    pub tags: Option<HashMap<String, String>>,
+    /// Keep the order of the certificate chain as issued (API version 7.6 and later).
+    pub preserve_cert_order: Option<bool>,
+    /// Polling interval, and a continuation token to resume a poller instead of creating.
+    pub poller: PollerOptions,
+}
+
+/// Options of [`CertificateClient::import_certificate`].
+#[derive(Debug, Clone, Default)]
+pub struct ImportCertificateOptions {
+    /// The password of a PKCS#12 archive. Never printed.
+    pub password: Option<SecretString>,
+    /// The policy. Without one, the content type is taken from the bytes (PKCS#12 or PEM).
+    pub policy: Option<CertificatePolicy>,
+    /// Whether the certificate is enabled.
+    pub enabled: Option<bool>,
+    /// Tags.
+    pub tags: Option<HashMap<String, String>>,
+    /// Keep the order of the certificate chain as imported (API version 7.6 and later).
+    pub preserve_cert_order: Option<bool>,
+}
+
+/// Options of [`CertificateClient::merge_certificate`].
+#[derive(Debug, Clone, Default)]
+pub struct MergeCertificateOptions {
+    /// Whether the certificate is enabled.
+    pub enabled: Option<bool>,
+    /// Tags.
+    pub tags: Option<HashMap<String, String>>,
+}
+
+/// Options of [`CertificateClient::update_certificate_properties`]: only what is set changes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateCertificatePropertiesOptions {
+    /// The version to update; the latest when `None`.
+    pub version: Option<String>,
+    /// Enable or disable the certificate.
+    pub enabled: Option<bool>,
+    /// New tags, replacing the old ones.
+    pub tags: Option<HashMap<String, String>>,
+}
+
+/// Options of [`CertificateClient::list_properties_of_certificates`] and
+/// [`CertificateClient::list_deleted_certificates`].
+#[derive(Debug, Clone, Default)]
+pub struct ListCertificatesOptions {
+    /// Include certificates that are not fully provisioned yet (`includePending`).
+    pub include_pending: Option<bool>,
+    /// Items per page (`maxresults`, 1 to 25); the service's default when `None`.
+    pub max_page_size: Option<u32>,
+    /// Resume a list from a token given by an earlier pager.
+    pub continuation_token: Option<String>,
+}
+
+/// Options of [`CertificateClient::create_issuer`].
+#[derive(Debug, Clone, Default)]
+pub struct CreateIssuerOptions {
+    /// Whether the issuer is enabled.
+    pub enabled: Option<bool>,
+    /// The account id at the provider.
+    pub account_id: Option<String>,
+    /// The account password. Never printed.
+    pub password: Option<SecretString>,
+    /// The organization's id at the provider.
+    pub organization_id: Option<String>,
+    /// The organization's administrators.
+    pub admin_contacts: Option<Vec<AdministratorContact>>,
+}
+
+/// Options of [`CertificateClient::update_issuer`]: only what is set changes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateIssuerOptions {
+    /// A new provider.
+    pub provider: Option<String>,
+    /// Enable or disable the issuer.
+    pub enabled: Option<bool>,
+    /// A new account id.
+    pub account_id: Option<String>,
+    /// A new account password. Never printed.
+    pub password: Option<SecretString>,
+    /// A new organization id.
+    pub organization_id: Option<String>,
+    /// New administrators.
+    pub admin_contacts: Option<Vec<AdministratorContact>>,
+}
+
+/// A client of the certificates, issuers and contacts of one vault. Cheap to clone;
+/// `Send + Sync`.
+///
+/// ```no_run
+/// use keyvault_certificates::{CertificateClient, CertificatePolicy};
+/// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
+/// let client = CertificateClient::new("https://my-vault.vault.azure.net", credential, None)?;
+/// let policy = CertificatePolicy::get_default();
+/// let certificate = client
+///     .begin_create_certificate("web", &policy, None)
+///     .await?
+///     .await?
+///     .into_certificate()?;
+/// println!("{} issued, {} bytes of DER", certificate.name(), certificate.cer.len());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CertificateClient {
+    pipeline: KeyVaultPipeline,
+}
+
+const CERTIFICATES: &str = "certificates";
+const DELETED: &str = "deletedcertificates";
+const ISSUERS: &str = "issuers";
+const CONTACTS: &str = "contacts";
+
+fn settable(enabled: Option<bool>) -> Attributes {
+    Attributes::settable(enabled, None, None)
+}
+
+/// Issuer names follow the same rule as certificate names.
+fn validate_issuer_name(name: &str) -> Result<()> {
+    validate_name("issuer_name", name)
+}
+
+impl CertificateClient {
+    /// A client of the vault at `vault_url` (`https://{vault}.vault.azure.net`).
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<CertificateClientOptions>,
+    ) -> Result<Self> {
+        let pipeline = KeyVaultPipeline::new(
+            vault_url,
+            credential,
+            options.unwrap_or_default(),
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )?;
+        Ok(CertificateClient { pipeline })
+    }
+
+    /// The vault's URL.
+    pub fn vault_url(&self) -> &str {
+        self.pipeline.vault_url().as_str()
+    }
+
+    /// The API version this client sends.
+    pub fn api_version(&self) -> &ApiVersion {
+        self.pipeline.api_version()
+    }
+
+    fn require_preserve_order(&self, preserve: Option<bool>) -> Result<()> {
+        if preserve.is_some() {
+            self.pipeline
+                .require(&ApiVersion::V7_6, "preserve_cert_order")?;
+        }
+        Ok(())
+    }
+
+    fn require_policy(&self, policy: Option<&CertificatePolicy>) -> Result<()> {
+        if policy.is_some_and(CertificatePolicy::needs_7_6) {
+            self.pipeline
+                .require(&ApiVersion::V7_6, "san_ip_addresses")?;
+        }
+        Ok(())
+    }
+
+    /// Creates a certificate (or a new version of one) and returns a poller over the pending
+    /// operation (`GET /certificates/{name}/pending`).
+    ///
+    /// Awaiting the poller gives a [`CreateCertificateResult`]:
+    /// [`Issued`](CreateCertificateResult::Issued) with the certificate once the operation
+    /// completed, or, when the policy's issuer is `Unknown`,
+    /// [`AwaitingMerge`](CreateCertificateResult::AwaitingMerge) with the operation and its
+    /// CSR. A failed or cancelled operation is an [`Error::OperationFailed`] carrying the
+    /// operation's error. Use [`CreateCertificateResult::into_certificate`] when you expect an
+    /// issued certificate.
+    ///
+    /// The policy needs an issuer and a subject or a subject alternative name. With
+    /// `options.poller.continuation_token` set, nothing is created: the poller resumes and the
+    /// policy is not used.
+    pub async fn begin_create_certificate(
+        &self,
+        name: &str,
+        policy: &CertificatePolicy,
+        options: Option<CreateCertificateOptions>,
+    ) -> Result<Poller<CreateCertificateResult>> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let operation = match &options.poller.continuation_token {
+            Some(token) => CreateCertificate::from_continuation_token(&self.pipeline, token)?,
+            None => {
+                policy.validate_for_create()?;
+                self.require_policy(Some(policy))?;
+                self.require_preserve_order(options.preserve_cert_order)?;
+                let body = to_json(&CertificateCreateParameters {
+                    policy: Some(policy),
+                    attributes: settable(options.enabled),
+                    tags: options.tags.as_ref(),
+                    preserve_cert_order: options.preserve_cert_order,
+                })?;
+                let initial: CertificateOperation = self
+                    .pipeline
+                    .send_json(
+                        Method::Post,
+                        self.pipeline.url(&[CERTIFICATES, name, "create"]),
+                        Some(body),
+                    )
+                    .await?;
+                CreateCertificate::new(&self.pipeline, name, Some(initial))
+            }
+        };
+        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options.poller))
+    }
+
+    /// Gets the latest version of a certificate, with its policy.
+    pub async fn get_certificate(&self, name: &str) -> Result<KeyVaultCertificate> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(Method::Get, self.pipeline.url(&[CERTIFICATES, name]), None)
+            .await
+    }
+
+    /// Gets one version of a certificate.
+    pub async fn get_certificate_version(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<KeyVaultCertificate> {
+        validate_name("name", name)?;
+        validate_version("version", version)?;
+        if version.is_empty() {
+            return Err(Error::invalid_argument(
+                "version",
+                "must not be empty (use get_certificate for the latest)",
+            ));
+        }
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[CERTIFICATES, name, version]),
+                None,
+            )
+            .await
+    }
+
+    /// Imports a certificate with its private key: a PKCS#12 (PFX) archive, with or without
+    /// password, or PEM text holding the key and at least one `CERTIFICATE` block.
+    ///
+    /// The bytes are checked before sending: anything that is neither PKCS#12 nor PEM with a
+    /// certificate is an [`Error::InvalidArgument`]. A wrong password is found by the service.
+    /// Without a policy content type, the bytes' format is sent as the content type.
+    pub async fn import_certificate(
+        &self,
+        name: &str,
+        certificate_bytes: &[u8],
+        options: Option<ImportCertificateOptions>,
+    ) -> Result<KeyVaultCertificate> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let format = formats::detect("certificate_bytes", certificate_bytes)?;
+        let mut policy = options.policy.clone();
+        match policy.as_ref().and_then(|p| p.content_type.as_ref()) {
+            Some(declared @ (CertificateContentType::Pkcs12 | CertificateContentType::Pem))
+                if *declared != format.content_type() =>
+            {
+                return Err(Error::invalid_argument(
+                    "certificate_bytes",
+                    format!(
+                        "the policy says {declared} but the bytes are {}",
+                        format.content_type()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None if format == formats::Format::Pem => {
+                // The service reads the value as base64 PKCS#12 unless told it is PEM.
+                let p = policy.get_or_insert_with(CertificatePolicy::default);
+                p.content_type = Some(CertificateContentType::Pem);
+            }
+            None => {}
+        }
+        self.require_policy(policy.as_ref())?;
+        self.require_preserve_order(options.preserve_cert_order)?;
+        let value = match format {
+            formats::Format::Pem => SecretString::new(
+                std::str::from_utf8(certificate_bytes)
+                    .map_err(|_| Error::invalid_argument("certificate_bytes", "not UTF-8"))?,
+            ),
+            formats::Format::Pkcs12 => {
+                SecretString::new(keyvault_core::serde::base64::encode(certificate_bytes))
+            }
+        };
+        let body = to_json(&CertificateImportParameters {
+            value: value.expose(),
+            pwd: options.password.as_ref(),
+            policy: policy.as_ref(),
+            attributes: settable(options.enabled),
+            tags: options.tags.as_ref(),
+            preserve_cert_order: options.preserve_cert_order,
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[CERTIFICATES, name, "import"]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Merges the certificate (or chain) signed by your CA into a pending certificate whose
+    /// issuer is `Unknown`. Each element is one DER certificate or PEM text with
+    /// `CERTIFICATE` blocks; the leaf comes first.
+    pub async fn merge_certificate(
+        &self,
+        name: &str,
+        x509_certificates: &[Vec<u8>],
+        options: Option<MergeCertificateOptions>,
+    ) -> Result<KeyVaultCertificate> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        if x509_certificates.is_empty() {
+            return Err(Error::invalid_argument(
+                "x509_certificates",
+                "must hold at least one certificate",
+            ));
+        }
+        let mut x5c = Vec::new();
+        for part in x509_certificates {
+            for der in formats::chain_part("x509_certificates", part)? {
+                x5c.push(keyvault_core::serde::base64::encode(&der));
+            }
+        }
+        let body = to_json(&CertificateMergeParameters {
+            x5c,
+            attributes: settable(options.enabled),
+            tags: options.tags.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[CERTIFICATES, name, "pending", "merge"]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Gets a certificate's policy.
+    pub async fn get_certificate_policy(&self, name: &str) -> Result<CertificatePolicy> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[CERTIFICATES, name, "policy"]),
+                None,
+            )
+            .await
+    }
+
+    /// Updates a certificate's policy; what the policy leaves unset is unchanged. The new
+    /// policy applies from the next version (renewal or create).
+    pub async fn update_certificate_policy(
+        &self,
+        name: &str,
+        policy: &CertificatePolicy,
+    ) -> Result<CertificatePolicy> {
+        validate_name("name", name)?;
+        self.require_policy(Some(policy))?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[CERTIFICATES, name, "policy"]),
+                Some(to_json(policy)?),
+            )
+            .await
+    }
+
+    /// Updates a certificate version's properties (enabled, tags).
+    pub async fn update_certificate_properties(
+        &self,
+        name: &str,
+        options: UpdateCertificatePropertiesOptions,
+    ) -> Result<KeyVaultCertificate> {
+        validate_name("name", name)?;
+        let version = options.version.clone().unwrap_or_default();
+        validate_version("version", &version)?;
+        let body = to_json(&CertificateUpdateParameters {
+            policy: None,
+            attributes: settable(options.enabled),
+            tags: options.tags.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[CERTIFICATES, name, &version]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Gets the pending create operation of a certificate.
+    pub async fn get_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[CERTIFICATES, name, "pending"]),
+                None,
+            )
+            .await
+    }
+
+    /// Asks the service to cancel a certificate's pending create operation.
+    pub async fn cancel_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
+        validate_name("name", name)?;
+        let body = to_json(&CertificateOperationUpdateParameter {
+            cancellation_requested: true,
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[CERTIFICATES, name, "pending"]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Deletes a certificate's create operation (it stops being pending; no certificate is
+    /// made) and returns it.
+    pub async fn delete_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(
+                Method::Delete,
+                self.pipeline.url(&[CERTIFICATES, name, "pending"]),
+                None,
+            )
+            .await
+    }
+
+    /// Deletes a certificate (every version, with its key and secret). In a vault with soft
+    /// delete, the poller completes once the deleted certificate can be read; await it before
+    /// purging or recovering.
+    pub async fn begin_delete_certificate(
+        &self,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<DeletedCertificate>> {
+        validate_name("name", name)?;
+        begin_delete(
+            &self.pipeline,
+            &[CERTIFICATES, name],
+            &[DELETED, name],
+            &options.unwrap_or_default(),
+            |d: &DeletedCertificate| d.recovery_id.is_some(),
+        )
+        .await
+    }
+
+    /// Gets a deleted certificate.
+    pub async fn get_deleted_certificate(&self, name: &str) -> Result<DeletedCertificate> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(Method::Get, self.pipeline.url(&[DELETED, name]), None)
+            .await
+    }
+
+    /// Purges a deleted certificate for good.
+    pub async fn purge_deleted_certificate(&self, name: &str) -> Result<()> {
+        lifecycle::purge(&self.pipeline, DELETED, name).await
+    }
+
+    /// Recovers a deleted certificate. The poller completes once the certificate can be read
+    /// again.
+    pub async fn begin_recover_deleted_certificate(
+        &self,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<KeyVaultCertificate>> {
+        validate_name("name", name)?;
+        begin_recover(
+            &self.pipeline,
+            &[DELETED, name, "recover"],
+            &[CERTIFICATES, name],
+            &options.unwrap_or_default(),
+        )
+        .await
+    }
+
+    fn list_certificates<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        collection: &str,
+        options: Option<ListCertificatesOptions>,
+    ) -> Result<Pager<T>> {
+        let options = options.unwrap_or_default();
+        if let Some(token) = &options.continuation_token {
+            return Pager::from_continuation_token(self.pipeline.clone(), token);
+        }
+        let mut url = first_page_url(&self.pipeline, &[collection], options.max_page_size)?;
+        if let Some(include) = options.include_pending {
+            self.pipeline
+                .require(&ApiVersion::V7_0, "include_pending")?;
+            url.query_pairs_mut()
+                .append_pair("includePending", if include { "true" } else { "false" });
+        }
+        Ok(Pager::new(self.pipeline.clone(), url))
+    }
+
+    /// Lists deleted certificates.
+    pub fn list_deleted_certificates(
+        &self,
+        options: Option<ListCertificatesOptions>,
+    ) -> Result<Pager<DeletedCertificate>> {
+        self.list_certificates(DELETED, options)
+    }
+
+    /// Lists the properties of every certificate (latest versions).
+    pub fn list_properties_of_certificates(
+        &self,
+        options: Option<ListCertificatesOptions>,
+    ) -> Result<Pager<CertificateProperties>> {
+        self.list_certificates(CERTIFICATES, options)
+    }
+
+    /// Lists the properties of every version of a certificate.
+    pub fn list_properties_of_certificate_versions(
+        &self,
+        name: &str,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<CertificateProperties>> {
+        validate_name("name", name)?;
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[CERTIFICATES, name, "versions"])
+    }
+
+    /// Backs a certificate up (every version, with key and secret) into a blob only Key Vault
+    /// can read.
+    pub async fn backup_certificate(&self, name: &str) -> Result<SecretBytes> {
+        lifecycle::backup(&self.pipeline, CERTIFICATES, name).await
+    }
+
+    /// Restores a backed-up certificate into this vault.
+    pub async fn restore_certificate_backup(&self, backup: &[u8]) -> Result<KeyVaultCertificate> {
+        lifecycle::restore(&self.pipeline, CERTIFICATES, backup).await
+    }
+
+    /// Sets the vault's certificate contacts, replacing the previous ones, and returns them.
+    pub async fn set_contacts(
+        &self,
+        contacts: &[CertificateContact],
+    ) -> Result<Vec<CertificateContact>> {
+        if contacts.is_empty() {
+            return Err(Error::invalid_argument(
+                "contacts",
+                "must hold at least one contact (use delete_contacts to remove them all)",
+            ));
+        }
+        let body = to_json(&ContactsWire {
+            contacts: Some(contacts.to_vec()),
+        })?;
+        let wire: ContactsWire = self
+            .pipeline
+            .send_json(
+                Method::Put,
+                self.pipeline.url(&[CERTIFICATES, CONTACTS]),
+                Some(body),
+            )
+            .await?;
+        Ok(wire.contacts.unwrap_or_default())
+    }
+
+    /// Gets the vault's certificate contacts.
+    pub async fn get_contacts(&self) -> Result<Vec<CertificateContact>> {
+        let wire: ContactsWire = self
+            .pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[CERTIFICATES, CONTACTS]),
+                None,
+            )
+            .await?;
+        Ok(wire.contacts.unwrap_or_default())
+    }
+
+    /// Deletes the vault's certificate contacts and returns them.
+    pub async fn delete_contacts(&self) -> Result<Vec<CertificateContact>> {
+        let wire: ContactsWire = self
+            .pipeline
+            .send_json(
+                Method::Delete,
+                self.pipeline.url(&[CERTIFICATES, CONTACTS]),
+                None,
+            )
+            .await?;
+        Ok(wire.contacts.unwrap_or_default())
+    }
+
+    /// Creates (or replaces) a certificate issuer: a provider such as `DigiCert` or
+    /// `GlobalSign` and the account Key Vault orders certificates with.
+    pub async fn create_issuer(
+        &self,
+        issuer_name: &str,
+        provider: &str,
+        options: Option<CreateIssuerOptions>,
+    ) -> Result<CertificateIssuer> {
+        validate_issuer_name(issuer_name)?;
+        if provider.trim().is_empty() {
+            return Err(Error::invalid_argument("provider", "must not be empty"));
+        }
+        let options = options.unwrap_or_default();
+        let body = to_json(&issuer_body(
+            Some(provider.to_string()),
+            options.enabled,
+            options.account_id,
+            options.password,
+            options.organization_id,
+            options.admin_contacts,
+        ))?;
+        self.pipeline
+            .send_json(
+                Method::Put,
+                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Gets a certificate issuer.
+    pub async fn get_issuer(&self, issuer_name: &str) -> Result<CertificateIssuer> {
+        validate_issuer_name(issuer_name)?;
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                None,
+            )
+            .await
+    }
+
+    /// Updates a certificate issuer; only what is set changes.
+    pub async fn update_issuer(
+        &self,
+        issuer_name: &str,
+        options: UpdateIssuerOptions,
+    ) -> Result<CertificateIssuer> {
+        validate_issuer_name(issuer_name)?;
+        let body = to_json(&issuer_body(
+            options.provider,
+            options.enabled,
+            options.account_id,
+            options.password,
+            options.organization_id,
+            options.admin_contacts,
+        ))?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Deletes a certificate issuer and returns it.
+    pub async fn delete_issuer(&self, issuer_name: &str) -> Result<CertificateIssuer> {
+        validate_issuer_name(issuer_name)?;
+        self.pipeline
+            .send_json(
+                Method::Delete,
+                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                None,
+            )
+            .await
+    }
+
+    /// Lists the vault's certificate issuers.
+    pub fn list_properties_of_issuers(
+        &self,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<IssuerProperties>> {
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[CERTIFICATES, ISSUERS])
+    }
+}
+
+/// The body of `PUT`/`PATCH /certificates/issuers/{name}`: sub-objects only when something
+/// in them is set.
+pub(crate) fn issuer_body(
+    provider: Option<String>,
+    enabled: Option<bool>,
+    account_id: Option<String>,
+    password: Option<SecretString>,
+    organization_id: Option<String>,
+    admin_contacts: Option<Vec<AdministratorContact>>,
+) -> IssuerWire {
+    IssuerWire {
+        id: None,
+        provider,
+        credentials: (account_id.is_some() || password.is_some()).then_some(
+            IssuerCredentialsWire {
+                account_id,
+                pwd: password,
+            },
+        ),
+        org_details: (organization_id.is_some() || admin_contacts.is_some()).then_some(
+            OrganizationDetailsWire {
+                id: organization_id,
+                admin_details: admin_contacts,
+            },
+        ),
+        attributes: enabled.map(|enabled| IssuerAttributesWire {
+            enabled: Some(enabled),
+            ..Default::default()
+        }),
+    }
+}

@@ -1,0 +1,126 @@
+//! Macros shared by the service crates.
+
+/// Defines a service enum that keeps values it does not know.
+///
+/// The enum gets an `Other(String)` variant, `as_str`, `From<&str>`, `From<String>`,
+/// `FromStr`, `Display` and serde as its wire string. Parsing prefers an exact match and then
+/// accepts a known value in any case (the service compares several of these without case);
+/// anything else is kept as `Other`, so a value newer than the crate survives a round trip.
+///
+/// ```
+/// keyvault_core::string_enum! {
+///     /// A colour.
+///     pub enum Colour {
+///         /// Red.
+///         Red = "red",
+///         /// Green.
+///         Green = "green",
+///     }
+/// }
+/// assert_eq!(Colour::from("RED"), Colour::Red);
+/// assert_eq!(Colour::from("blue"), Colour::Other("blue".into()));
+/// assert_eq!(serde_json::to_string(&Colour::Green).unwrap(), "\"green\"");
+/// ```
+#[macro_export]
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this crate does not know, kept as the service sent it.
+            Other(::std::string::String),
+        }
+
+        impl $name {
+            /// Every known value.
+            pub const KNOWN: &'static [$name] = &[$( $name::$variant, )+];
+
+            /// The wire form.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $value, )+
+                    $name::Other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $( if value == $value { return $name::$variant; } )+
+                $( if value.eq_ignore_ascii_case($value) { return $name::$variant; } )+
+                $name::Other(value.to_string())
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $name::from(value.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok($name::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value: ::std::string::String =
+                    $crate::__private::serde::Deserialize::deserialize(deserializer)?;
+                Ok($name::from(value.as_str()))
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    crate::string_enum! {
+        /// A test enum.
+        pub enum Shape {
+            /// Round.
+            Round = "Round",
+            /// Square.
+            Square = "square",
+        }
+    }
+
+    #[test]
+    fn known_values_any_case_and_unknown_kept() {
+        assert_eq!(Shape::from("Round"), Shape::Round);
+        assert_eq!(Shape::from("round"), Shape::Round);
+        assert_eq!("SQUARE".parse::<Shape>().unwrap(), Shape::Square);
+        let other: Shape = serde_json::from_str("\"hexagon\"").unwrap();
+        assert_eq!(other, Shape::Other("hexagon".into()));
+        assert_eq!(serde_json::to_string(&other).unwrap(), "\"hexagon\"");
+        assert_eq!(Shape::Square.to_string(), "square");
+        assert_eq!(Shape::KNOWN.len(), 2);
+    }
+}

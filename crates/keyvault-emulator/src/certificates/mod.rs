@@ -1,0 +1,1452 @@
+//! The certificates REST surface: create (self-signed or awaiting a merge), import (PFX or PEM),
+//! the pending operation (get, cancel, delete, merge), get, versions, update, policy, list, delete,
+//! deleted get/list, recover, purge, backup and restore, contacts and issuers.
+//!
+//! Every certificate version owns a managed secret (and key) of the same name and version: the
+//! secret holds the PFX or PEM, with the private key when the policy makes it exportable, and
+//! follows the certificate through deletion, recovery, purge and restore.
+
+mod contacts;
+mod issuers;
+mod managed;
+mod pkcs12;
+mod policy;
+mod x509;
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use hyper::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use zeroize::Zeroizing;
+
+use self::issuers::Issuer;
+use self::policy::{Policy, PEM, PKCS12};
+use self::x509::KeySpec;
+use crate::errors::ServiceError;
+use crate::paging::PageRequest;
+use crate::secrets::SecretVersion;
+use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
+use crate::store::{
+    Deletion, Lookup, Object, ObjectState, Store, RECOVERABLE_DAYS, RECOVERY_LEVEL,
+};
+use crate::vault::Vault;
+
+/// One issued version of a certificate.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct CertVersion {
+    version: String,
+    /// DER certificates, the certificate itself first unless the order was preserved.
+    chain: Vec<Vec<u8>>,
+    /// Index of the certificate itself in `chain`.
+    leaf: usize,
+    /// The private key (PKCS#8 DER), when the emulator holds it.
+    key: Option<Vec<u8>>,
+    x5t: String,
+    enabled: bool,
+    nbf: i64,
+    exp: i64,
+    created: i64,
+    updated: i64,
+    tags: BTreeMap<String, String>,
+    preserve_cert_order: Option<bool>,
+}
+
+impl CertVersion {
+    fn cer(&self) -> &[u8] {
+        self.chain
+            .get(self.leaf)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for CertVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertVersion")
+            .field("version", &self.version)
+            .field("x5t", &self.x5t)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for CertVersion {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.as_mut() {
+            zeroize::Zeroize::zeroize(key);
+        }
+    }
+}
+
+/// A pending certificate operation.
+#[derive(Clone, Serialize, Deserialize)]
+struct Operation {
+    request_id: String,
+    /// The policy the operation was started with.
+    policy: Policy,
+    csr: Vec<u8>,
+    /// The pending private key (PKCS#8 DER); dropped when the operation ends.
+    key: Option<Vec<u8>>,
+    cancellation_requested: bool,
+    status: String,
+    status_details: Option<String>,
+    error: Option<Value>,
+    completed: bool,
+    ready_at_ms: i128,
+    enabled: Option<bool>,
+    tags: Option<BTreeMap<String, String>>,
+    preserve_cert_order: Option<bool>,
+}
+
+impl std::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Operation")
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Operation {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.as_mut() {
+            zeroize::Zeroize::zeroize(key);
+        }
+    }
+}
+
+const IN_PROGRESS: &str = "inProgress";
+const IN_PROGRESS_DETAILS: &str = "Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.";
+
+/// What a certificate name owns besides its versions: the policy and the last operation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Meta {
+    name: String,
+    policy: Policy,
+    operation: Option<Operation>,
+}
+
+/// The certificates of one vault.
+#[derive(Debug, Default)]
+pub(crate) struct Certificates {
+    store: Store<CertVersion>,
+    meta: BTreeMap<String, Meta>,
+    issuers: BTreeMap<String, Issuer>,
+    contacts: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AttributesIn {
+    enabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateIn {
+    policy: Option<Policy>,
+    attributes: Option<AttributesIn>,
+    tags: Option<BTreeMap<String, String>>,
+    preserve_cert_order: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportIn {
+    value: Option<String>,
+    pwd: Option<String>,
+    policy: Option<Policy>,
+    attributes: Option<AttributesIn>,
+    tags: Option<BTreeMap<String, String>>,
+    preserve_cert_order: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MergeIn {
+    x5c: Option<Vec<String>>,
+    attributes: Option<AttributesIn>,
+    tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UpdateIn {
+    policy: Option<Policy>,
+    attributes: Option<AttributesIn>,
+    tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CancelIn {
+    cancellation_requested: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestoreIn {
+    value: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BackupPayload {
+    kind: String,
+    name: String,
+    policy: Policy,
+    versions: Vec<CertVersion>,
+    secrets: Vec<SecretVersion>,
+    keys: Vec<crate::keys::KeyVersion>,
+}
+
+const BACKUP_KIND: &str = "certificate";
+
+/// Routes `/certificates...` and `/deletedcertificates...`; `segments[0]` is the collection.
+pub(crate) fn handle(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    req: &Req,
+    segments: &[&str],
+) -> Result<Reply, ServiceError> {
+    tick(ctx, vault);
+    let collection = segments[0].to_ascii_lowercase();
+    let m = &req.method;
+    let is = |s: &str, word: &str| s.eq_ignore_ascii_case(word);
+    match (collection.as_str(), &segments[1..]) {
+        ("certificates", []) => match *m {
+            Method::GET => list(ctx, vault, req),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [contacts]) if is(contacts, "contacts") => {
+            contacts::handle(ctx, &mut vault.certificates, req)
+        }
+        ("certificates", [issuers]) if is(issuers, "issuers") => {
+            issuers::handle(ctx, &mut vault.certificates, req, None)
+        }
+        ("certificates", [issuers, name]) if is(issuers, "issuers") => {
+            issuers::handle(ctx, &mut vault.certificates, req, Some(name))
+        }
+        ("certificates", [restore]) if is(restore, "restore") && *m == Method::POST => {
+            restore_certificate(ctx, vault, req)
+        }
+        ("certificates", [name]) => match *m {
+            Method::GET => get(ctx, vault, name, None),
+            Method::PATCH => update(ctx, vault, req, name, None),
+            Method::DELETE => delete(ctx, vault, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op]) if is(op, "create") => match *m {
+            Method::POST => create(ctx, vault, req, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op]) if is(op, "import") => match *m {
+            Method::POST => import(ctx, vault, req, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op]) if is(op, "backup") => match *m {
+            Method::POST => backup(ctx, vault, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op]) if is(op, "versions") => match *m {
+            Method::GET => list_versions(ctx, vault, req, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op]) if is(op, "policy") => match *m {
+            Method::GET => get_policy(ctx, vault, name),
+            Method::PATCH => update_policy(ctx, vault, req, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op]) if is(op, "pending") => match *m {
+            Method::GET => get_operation(ctx, vault, name),
+            Method::PATCH => cancel_operation(ctx, vault, req, name),
+            Method::DELETE => delete_operation(ctx, vault, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("certificates", [name, op, merge]) if is(op, "pending") && is(merge, "merge") => {
+            match *m {
+                Method::POST => merge_certificate(ctx, vault, req, name),
+                _ => Err(method_not_allowed(req)),
+            }
+        }
+        ("certificates", [name, version]) => match *m {
+            Method::GET => get(ctx, vault, name, Some(version)),
+            Method::PATCH => update(ctx, vault, req, name, Some(version)),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("deletedcertificates", []) => match *m {
+            Method::GET => list_deleted(ctx, vault, req),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("deletedcertificates", [name]) => match *m {
+            Method::GET => get_deleted(ctx, vault, name),
+            Method::DELETE => purge(ctx, vault, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        ("deletedcertificates", [name, recover]) if is(recover, "recover") => match *m {
+            Method::POST => recover_certificate(ctx, vault, name),
+            _ => Err(method_not_allowed(req)),
+        },
+        _ => Err(route_not_found(req)),
+    }
+}
+
+/// Names of certificates and issuers: `^[0-9a-zA-Z-]{1,127}$`.
+pub(crate) fn validate_name(name: &str) -> Result<(), ServiceError> {
+    let valid = (1..=127).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(ServiceError::bad_parameter(format!(
+            "The request URI contains an invalid name: {name}"
+        )))
+    }
+}
+
+fn not_found(name: &str) -> ServiceError {
+    ServiceError::new(
+        404,
+        "CertificateNotFound",
+        format!("A certificate with (name/id) {name} was not found in this key vault. If you recently deleted this certificate you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182"),
+    )
+}
+
+fn deleted_not_found(name: &str) -> ServiceError {
+    ServiceError::new(
+        404,
+        "CertificateNotFound",
+        format!("Deleted Certificate not found: {name}"),
+    )
+}
+
+fn pending_not_found(name: &str) -> ServiceError {
+    ServiceError::new(
+        404,
+        "PendingCertificateNotFound",
+        format!("Pending certificate not found: {name}"),
+    )
+}
+
+fn deleted_conflict(name: &str) -> ServiceError {
+    ServiceError::conflict(
+        format!("Certificate {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the certificate can only be recovered or purged."),
+        "ObjectIsDeletedButRecoverable",
+    )
+}
+
+fn being_deleted(name: &str) -> ServiceError {
+    ServiceError::conflict(
+        format!("Certificate {name} is currently being deleted."),
+        "ObjectIsBeingDeleted",
+    )
+}
+
+fn being_recovered(name: &str) -> ServiceError {
+    ServiceError::conflict(
+        format!("Certificate {name} is currently being recovered."),
+        "ObjectIsBeingRecovered",
+    )
+}
+
+fn pending_conflict(name: &str) -> ServiceError {
+    ServiceError::conflict(
+        format!("Certificate {name} has a pending operation in progress. Wait for it to complete, or delete or cancel it, before starting another one."),
+        "PendingCertificateOperation",
+    )
+}
+
+fn internal(what: &str) -> ServiceError {
+    ServiceError::new(500, "InternalError", format!("{what} failed."))
+}
+
+/// Fails unless a new version may be added under `name` (not deleted, no operation in progress,
+/// no unmanaged secret of the same name).
+fn check_writable(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<(), ServiceError> {
+    match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Missing | Lookup::Active(_) => {}
+        Lookup::BeingDeleted => return Err(being_deleted(name)),
+        Lookup::BeingRecovered => return Err(being_recovered(name)),
+        Lookup::Deleted(_) => return Err(deleted_conflict(name)),
+    }
+    let in_progress = vault
+        .certificates
+        .meta
+        .get(&name.to_ascii_lowercase())
+        .and_then(|m| m.operation.as_ref())
+        .is_some_and(|op| op.status == IN_PROGRESS);
+    if in_progress {
+        return Err(pending_conflict(name));
+    }
+    if !managed::key_name_free(ctx, vault, name) {
+        return Err(ServiceError::new(
+            409,
+            "Conflict",
+            format!("A key named {name} already exists and is not managed by a certificate; a certificate cannot use its name."),
+        ));
+    }
+    match vault.secrets.lookup(name, ctx.now) {
+        Lookup::Missing => Ok(()),
+        Lookup::Active(o) if o.latest().is_some_and(|v| v.managed == Some(true)) => Ok(()),
+        _ => Err(ServiceError::new(
+            409,
+            "Conflict",
+            format!("A secret named {name} already exists and is not managed by a certificate; a certificate cannot use its name."),
+        )),
+    }
+}
+
+fn versioned(ctx: &Ctx<'_>, collection: &str, name: &str, version: &str) -> String {
+    format!("{}/{collection}/{name}/{version}", ctx.base)
+}
+
+fn attributes(ctx: &Ctx<'_>, v: &CertVersion) -> Value {
+    let mut a = Map::new();
+    a.insert("enabled".into(), json!(v.enabled));
+    a.insert("nbf".into(), json!(v.nbf));
+    a.insert("exp".into(), json!(v.exp));
+    a.insert("created".into(), json!(v.created));
+    a.insert("updated".into(), json!(v.updated));
+    a.insert("recoveryLevel".into(), json!(RECOVERY_LEVEL));
+    if ctx.api.has_recoverable_days() {
+        a.insert("recoverableDays".into(), json!(RECOVERABLE_DAYS));
+    }
+    Value::Object(a)
+}
+
+/// A `CertificateItem`.
+fn item(ctx: &Ctx<'_>, id: String, v: &CertVersion) -> Map<String, Value> {
+    let mut b = Map::new();
+    b.insert("id".into(), json!(id));
+    b.insert("x5t".into(), json!(v.x5t));
+    b.insert("attributes".into(), attributes(ctx, v));
+    b.insert("tags".into(), json!(v.tags));
+    b
+}
+
+/// A `CertificateBundle`.
+fn bundle(
+    ctx: &Ctx<'_>,
+    name: &str,
+    v: &CertVersion,
+    meta: Option<&Meta>,
+    with_policy: bool,
+) -> Map<String, Value> {
+    let mut b = Map::new();
+    b.insert(
+        "id".into(),
+        json!(versioned(ctx, "certificates", name, &v.version)),
+    );
+    b.insert(
+        "kid".into(),
+        json!(versioned(ctx, "keys", name, &v.version)),
+    );
+    b.insert(
+        "sid".into(),
+        json!(versioned(ctx, "secrets", name, &v.version)),
+    );
+    b.insert("x5t".into(), json!(v.x5t));
+    b.insert("cer".into(), json!(STANDARD.encode(v.cer())));
+    b.insert("attributes".into(), attributes(ctx, v));
+    b.insert("tags".into(), json!(v.tags));
+    if let Some(meta) = meta {
+        if with_policy {
+            let id = format!("{}/certificates/{name}/policy", ctx.base);
+            b.insert("policy".into(), meta.policy.to_json(id));
+        }
+        if meta.operation.is_some() {
+            b.insert(
+                "pending".into(),
+                json!({ "id": format!("{}/certificates/{name}/pending", ctx.base) }),
+            );
+        }
+    }
+    if let Some(preserve) = v.preserve_cert_order {
+        b.insert("preserveCertOrder".into(), json!(preserve));
+    }
+    b
+}
+
+fn add_deletion(ctx: &Ctx<'_>, b: &mut Map<String, Value>, name: &str, d: &Deletion) {
+    let mut out = Map::new();
+    out.insert(
+        "recoveryId".into(),
+        json!(format!("{}/deletedcertificates/{name}", ctx.base)),
+    );
+    out.insert("deletedDate".into(), json!(d.deleted_date));
+    out.insert("scheduledPurgeDate".into(), json!(d.scheduled_purge_date));
+    out.extend(std::mem::take(b));
+    *b = out;
+}
+
+fn operation_json(ctx: &Ctx<'_>, name: &str, op: &Operation) -> Value {
+    let mut b = Map::new();
+    b.insert(
+        "id".into(),
+        json!(format!("{}/certificates/{name}/pending", ctx.base)),
+    );
+    b.insert(
+        "issuer".into(),
+        serde_json::to_value(&op.policy.issuer).unwrap_or_else(|_| json!({})),
+    );
+    b.insert("csr".into(), json!(STANDARD.encode(&op.csr)));
+    b.insert(
+        "cancellation_requested".into(),
+        json!(op.cancellation_requested),
+    );
+    b.insert("status".into(), json!(op.status));
+    if let Some(details) = &op.status_details {
+        b.insert("status_details".into(), json!(details));
+    }
+    if let Some(error) = &op.error {
+        b.insert("error".into(), error.clone());
+    }
+    if op.completed {
+        b.insert(
+            "target".into(),
+            json!(format!("{}/certificates/{name}", ctx.base)),
+        );
+    }
+    if let Some(preserve) = op.preserve_cert_order {
+        b.insert("preserveCertOrder".into(), json!(preserve));
+    }
+    b.insert("request_id".into(), json!(op.request_id));
+    Value::Object(b)
+}
+
+/// Issues a new version: stores it with its managed secret (and key) and returns its version id.
+#[allow(clippy::too_many_arguments)]
+fn issue(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    name: &str,
+    policy: &Policy,
+    chain: Vec<Vec<u8>>,
+    key: Option<Zeroizing<Vec<u8>>>,
+    enabled: Option<bool>,
+    tags: Option<BTreeMap<String, String>>,
+    preserve_cert_order: Option<bool>,
+) -> Result<String, ServiceError> {
+    let leaf_der = chain.first().cloned().ok_or_else(|| internal("Issuing"))?;
+    let parsed = x509::parse(&leaf_der)?;
+    let version = uuid::Uuid::new_v4().simple().to_string();
+    let now = ctx.now.unix_timestamp();
+    let exported_key = key
+        .as_deref()
+        .filter(|_| policy.exportable())
+        .map(Vec::as_slice);
+    let (value, content_type) = if policy.is_pem() {
+        (pkcs12::write_pem(&chain, exported_key), PEM)
+    } else {
+        (pkcs12::write_pfx(&chain, exported_key)?, PKCS12)
+    };
+    let enabled = enabled.unwrap_or(true);
+    let object_name = match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Active(o) => o.name.clone(),
+        _ => name.to_string(),
+    };
+    let secret_name = match vault.secrets.lookup(name, ctx.now) {
+        Lookup::Active(o) => o.name.clone(),
+        _ => object_name.clone(),
+    };
+    vault.secrets.push_version(
+        &secret_name,
+        SecretVersion {
+            version: version.clone(),
+            value,
+            content_type: Some(content_type.to_string()),
+            tags: Some(tags.clone().unwrap_or_default()),
+            enabled,
+            nbf: Some(parsed.nbf),
+            exp: Some(parsed.exp),
+            created: now,
+            updated: now,
+            managed: Some(true),
+            kid: Some(versioned(ctx, "keys", &object_name, &version)),
+        },
+    );
+    if let Some(key) = key.as_deref() {
+        let hsm = policy
+            .key_props
+            .kty
+            .as_deref()
+            .is_some_and(|k| k.ends_with("-HSM"));
+        managed::add_key(
+            ctx,
+            vault,
+            &object_name,
+            &version,
+            key,
+            parsed.key,
+            hsm,
+            enabled,
+            parsed.nbf,
+            parsed.exp,
+        )?;
+    }
+    let x5t = x509::thumbprint(&leaf_der);
+    vault.certificates.store.push_version(
+        &object_name,
+        CertVersion {
+            version: version.clone(),
+            chain,
+            leaf: 0,
+            key: key.map(|k| k.to_vec()),
+            x5t,
+            enabled,
+            nbf: parsed.nbf,
+            exp: parsed.exp,
+            created: now,
+            updated: now,
+            tags: tags.unwrap_or_default(),
+            preserve_cert_order,
+        },
+    );
+    Ok(version)
+}
+
+/// Applies what time does to pending operations: a cancellation takes effect, a self-signed (or
+/// issuer-signed) request whose latency has passed completes.
+fn tick(ctx: &Ctx<'_>, vault: &mut Vault) {
+    let now_ms = crate::store::millis(ctx.now);
+    let due: Vec<String> = vault
+        .certificates
+        .meta
+        .iter()
+        .filter(|(_, m)| {
+            m.operation.as_ref().is_some_and(|op| {
+                op.status == IN_PROGRESS
+                    && (op.cancellation_requested
+                        || (!op.policy.issuer.name().eq_ignore_ascii_case("Unknown")
+                            && op.ready_at_ms <= now_ms))
+            })
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in due {
+        let Some(meta) = vault.certificates.meta.get_mut(&key) else {
+            continue;
+        };
+        let name = meta.name.clone();
+        let Some(op) = meta.operation.as_mut() else {
+            continue;
+        };
+        if op.cancellation_requested {
+            op.status = "cancelled".into();
+            op.status_details = Some("Pending certificate cancelled.".into());
+            op.key = None;
+            continue;
+        }
+        let result = complete_self_signed(ctx, vault, &key, &name);
+        if let Some(op) = vault
+            .certificates
+            .meta
+            .get_mut(&key)
+            .and_then(|m| m.operation.as_mut())
+        {
+            op.key = None;
+            match result {
+                Ok(()) => {
+                    op.status = "completed".into();
+                    op.status_details = None;
+                    op.completed = true;
+                }
+                Err(e) => {
+                    op.status = "failed".into();
+                    op.status_details = Some(e.message.clone());
+                    op.error = Some(json!({"code": e.code, "message": e.message}));
+                }
+            }
+        }
+    }
+}
+
+fn complete_self_signed(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    key: &str,
+    name: &str,
+) -> Result<(), ServiceError> {
+    let op = vault
+        .certificates
+        .meta
+        .get(key)
+        .and_then(|m| m.operation.clone())
+        .ok_or_else(|| internal("Issuing"))?;
+    let pkcs8 = Zeroizing::new(op.key.clone().ok_or_else(|| internal("Issuing"))?);
+    let spec = KeySpec::from_policy(&op.policy)?;
+    let cert = x509::self_signed(&op.policy, &pkcs8, spec, ctx.now)?;
+    issue(
+        ctx,
+        vault,
+        name,
+        &op.policy,
+        vec![cert],
+        Some(pkcs8),
+        op.enabled,
+        op.tags.clone(),
+        op.preserve_cert_order,
+    )?;
+    Ok(())
+}
+
+fn create(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let params: CreateIn = req.json()?;
+    check_writable(ctx, vault, name)?;
+    let lower = name.to_ascii_lowercase();
+    let now = ctx.now.unix_timestamp();
+    let existing = vault
+        .certificates
+        .meta
+        .get(&lower)
+        .map(|m| m.policy.clone());
+    let policy = match (params.policy, existing) {
+        (Some(mut given), _) => {
+            given.attributes.created = None;
+            given.complete_for_create(now)?
+        }
+        (None, Some(existing)) => existing,
+        (None, None) => {
+            return Err(ServiceError::bad_parameter(
+                "The request body must contain the property 'policy'.",
+            ))
+        }
+    };
+    let issuer = policy.issuer.name().to_string();
+    let known = ["Self", "Unknown"]
+        .iter()
+        .any(|i| issuer.eq_ignore_ascii_case(i))
+        || vault
+            .certificates
+            .issuers
+            .contains_key(&issuer.to_ascii_lowercase());
+    if !known {
+        return Err(ServiceError::bad_parameter(format!(
+            "Issuer {issuer} was not found. Use Self, Unknown or an issuer set with /certificates/issuers."
+        )));
+    }
+    let spec = KeySpec::from_policy(&policy)?;
+    let reuse = policy.key_props.reuse_key.unwrap_or(false);
+    let reused = match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Active(o) if reuse => o
+            .latest()
+            .and_then(|v| v.key.clone())
+            .filter(|k| x509::public_key_of(k, spec).is_ok()),
+        _ => None,
+    };
+    let key = match reused {
+        Some(k) => Zeroizing::new(k),
+        None => x509::generate_key(spec)?,
+    };
+    let csr = x509::csr(&policy, &key, spec, ctx.now)?;
+    let latency = *crate::clock::lock(&ctx.state.certificate_latency);
+    let op = Operation {
+        request_id: uuid::Uuid::new_v4().simple().to_string(),
+        policy: policy.clone(),
+        csr,
+        key: Some(key.to_vec()),
+        cancellation_requested: false,
+        status: IN_PROGRESS.into(),
+        status_details: Some(IN_PROGRESS_DETAILS.into()),
+        error: None,
+        completed: false,
+        // From the end of the key generation, which can take a while for large RSA keys.
+        ready_at_ms: crate::store::millis(ctx.state.clock.now()) + latency.as_millis() as i128,
+        enabled: params.attributes.and_then(|a| a.enabled),
+        tags: params.tags,
+        preserve_cert_order: params.preserve_cert_order,
+    };
+    let object_name = match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Active(o) => o.name.clone(),
+        _ => name.to_string(),
+    };
+    let body = operation_json(ctx, &object_name, &op);
+    let location = format!(
+        "{}/certificates/{object_name}/pending?api-version={}&request_id={}",
+        ctx.base, ctx.api.value, op.request_id
+    );
+    vault.certificates.meta.insert(
+        lower,
+        Meta {
+            name: object_name,
+            policy,
+            operation: Some(op),
+        },
+    );
+    let mut reply = Reply::json(202, &body);
+    reply.headers.push(("location".into(), location));
+    reply.headers.push((
+        "retry-after".into(),
+        latency.as_secs_f64().ceil().to_string(),
+    ));
+    Ok(reply)
+}
+
+fn import(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let params: ImportIn = req.json()?;
+    let Some(value) = params.value.filter(|v| !v.trim().is_empty()) else {
+        return Err(ServiceError::bad_parameter(
+            "The request body must contain the property 'value'.",
+        ));
+    };
+    let password = params.pwd.map(Zeroizing::new);
+    let read = pkcs12::read(&value, password.as_ref().map(|p| p.as_str()))?;
+    let Some(key) = read.key else {
+        return Err(ServiceError::bad_parameter(
+            "Private key is not specified in the specified X.509 certificate content. Please specify private key in the X.509 certificate content.",
+        ));
+    };
+    let preserve = params.preserve_cert_order.unwrap_or(false);
+    let chain = pkcs12::leaf_first(read.chain, Some(&key), preserve)?;
+    let leaf_index = chain
+        .iter()
+        .position(|c| {
+            x509::parse(c).is_ok_and(|p| x509::public_key_of(&key, p.key).ok() == Some(p.spki))
+        })
+        .unwrap_or(0);
+    let parsed = x509::parse(&chain[leaf_index])?;
+    check_writable(ctx, vault, name)?;
+    let now = ctx.now.unix_timestamp();
+    let default_ct = if read.pem { PEM } else { PKCS12 };
+    let policy = params
+        .policy
+        .unwrap_or_default()
+        .complete_for_import(&parsed, default_ct, now)?;
+    // `issue` expects the certificate itself first; the stored chain keeps the given order.
+    let mut ordered = chain.clone();
+    let leaf = ordered.remove(leaf_index);
+    ordered.insert(0, leaf);
+    let version = issue(
+        ctx,
+        vault,
+        name,
+        &policy,
+        ordered,
+        Some(key),
+        params.attributes.and_then(|a| a.enabled),
+        params.tags,
+        params.preserve_cert_order,
+    )?;
+    let lower = name.to_ascii_lowercase();
+    let object_name = match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Active(o) => {
+            if let Some(v) = o.versions.iter_mut().find(|v| v.version == version) {
+                v.chain = chain;
+                v.leaf = leaf_index;
+            }
+            o.name.clone()
+        }
+        _ => name.to_string(),
+    };
+    let operation = vault
+        .certificates
+        .meta
+        .remove(&lower)
+        .and_then(|m| m.operation);
+    vault.certificates.meta.insert(
+        lower,
+        Meta {
+            name: object_name.clone(),
+            policy,
+            operation,
+        },
+    );
+    reply_version(ctx, vault, &object_name, &version, 200)
+}
+
+fn reply_version(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    name: &str,
+    version: &str,
+    status: u16,
+) -> Result<Reply, ServiceError> {
+    let certs = &mut vault.certificates;
+    let meta = certs.meta.get(&name.to_ascii_lowercase()).cloned();
+    let Lookup::Active(o) = certs.store.lookup(name, ctx.now) else {
+        return Err(not_found(name));
+    };
+    let v = o
+        .versions
+        .iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| not_found(name))?;
+    Ok(Reply::json(
+        status,
+        &Value::Object(bundle(ctx, &o.name, v, meta.as_ref(), true)),
+    ))
+}
+
+fn get(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    name: &str,
+    version: Option<&str>,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let certs = &mut vault.certificates;
+    let meta = certs.meta.get(&name.to_ascii_lowercase()).cloned();
+    let Lookup::Active(o) = certs.store.lookup(name, ctx.now) else {
+        return Err(not_found(name));
+    };
+    let v = match version {
+        None | Some("") => o.latest().ok_or_else(|| not_found(name))?,
+        Some(version) => o
+            .versions
+            .iter()
+            .find(|v| v.version.eq_ignore_ascii_case(version))
+            .ok_or_else(|| not_found(&format!("{name}/{version}")))?,
+    };
+    Ok(Reply::json(
+        200,
+        &Value::Object(bundle(ctx, &o.name, v, meta.as_ref(), true)),
+    ))
+}
+
+fn update(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    req: &Req,
+    name: &str,
+    version: Option<&str>,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let params: UpdateIn = req.json()?;
+    let now = ctx.now.unix_timestamp();
+    let lower = name.to_ascii_lowercase();
+    let Lookup::Active(o) = vault.certificates.store.lookup(name, ctx.now) else {
+        return Err(not_found(name));
+    };
+    let object_name = o.name.clone();
+    let v = match version {
+        None | Some("") => o.versions.last_mut().ok_or_else(|| not_found(name))?,
+        Some(version) => o
+            .versions
+            .iter_mut()
+            .find(|v| v.version.eq_ignore_ascii_case(version))
+            .ok_or_else(|| not_found(&format!("{name}/{version}")))?,
+    };
+    if let Some(enabled) = params.attributes.and_then(|a| a.enabled) {
+        v.enabled = enabled;
+    }
+    if let Some(tags) = params.tags {
+        v.tags = tags;
+    }
+    v.updated = now;
+    let (version_id, enabled, tags) = (v.version.clone(), v.enabled, v.tags.clone());
+    if let Some(update) = params.policy {
+        if let Some(meta) = vault.certificates.meta.get_mut(&lower) {
+            meta.policy.merge(update, now)?;
+        }
+    }
+    if let Lookup::Active(secret) = vault.secrets.lookup(name, ctx.now) {
+        if let Some(s) = secret.versions.iter_mut().find(|s| s.version == version_id) {
+            s.enabled = enabled;
+            s.tags = Some(tags);
+            s.updated = now;
+        }
+    }
+    managed::set_enabled(ctx, vault, name, &version_id, enabled);
+    let meta = vault.certificates.meta.get(&lower).cloned();
+    let Lookup::Active(o) = vault.certificates.store.lookup(name, ctx.now) else {
+        return Err(not_found(name));
+    };
+    let v = o
+        .versions
+        .iter()
+        .find(|v| v.version == version_id)
+        .ok_or_else(|| not_found(name))?;
+    Ok(Reply::json(
+        200,
+        &Value::Object(bundle(ctx, &object_name, v, meta.as_ref(), false)),
+    ))
+}
+
+fn get_policy(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let certs = &mut vault.certificates;
+    let active = matches!(certs.store.lookup(name, ctx.now), Lookup::Active(_));
+    let meta = certs.meta.get(&name.to_ascii_lowercase());
+    match meta {
+        Some(meta) if active || meta.operation.is_some() => {
+            let id = format!("{}/certificates/{}/policy", ctx.base, meta.name);
+            Ok(Reply::json(200, &meta.policy.to_json(id)))
+        }
+        _ => Err(not_found(name)),
+    }
+}
+
+fn update_policy(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    req: &Req,
+    name: &str,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let update: Policy = req.json()?;
+    let now = ctx.now.unix_timestamp();
+    let certs = &mut vault.certificates;
+    let active = matches!(certs.store.lookup(name, ctx.now), Lookup::Active(_));
+    match certs.meta.get_mut(&name.to_ascii_lowercase()) {
+        Some(meta) if active || meta.operation.is_some() => {
+            let mut policy = meta.policy.clone();
+            policy.merge(update, now)?;
+            meta.policy = policy;
+            let id = format!("{}/certificates/{}/policy", ctx.base, meta.name);
+            Ok(Reply::json(200, &meta.policy.to_json(id)))
+        }
+        _ => Err(not_found(name)),
+    }
+}
+
+fn get_operation(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    match vault.certificates.meta.get(&name.to_ascii_lowercase()) {
+        Some(Meta {
+            name,
+            operation: Some(op),
+            ..
+        }) => Ok(Reply::json(200, &operation_json(ctx, name, op))),
+        _ => Err(pending_not_found(name)),
+    }
+}
+
+fn cancel_operation(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    req: &Req,
+    name: &str,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let params: CancelIn = req.json()?;
+    let Some(cancel) = params.cancellation_requested else {
+        return Err(ServiceError::bad_parameter(
+            "The request body must contain the property 'cancellation_requested'.",
+        ));
+    };
+    match vault.certificates.meta.get_mut(&name.to_ascii_lowercase()) {
+        Some(Meta {
+            name,
+            operation: Some(op),
+            ..
+        }) => {
+            if cancel && op.status == IN_PROGRESS {
+                op.cancellation_requested = true;
+            }
+            Ok(Reply::json(200, &operation_json(ctx, name, op)))
+        }
+        _ => Err(pending_not_found(name)),
+    }
+}
+
+fn delete_operation(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let lower = name.to_ascii_lowercase();
+    let has_versions = !matches!(
+        vault.certificates.store.lookup(name, ctx.now),
+        Lookup::Missing
+    );
+    let Some(meta) = vault.certificates.meta.get_mut(&lower) else {
+        return Err(pending_not_found(name));
+    };
+    let Some(op) = meta.operation.take() else {
+        return Err(pending_not_found(name));
+    };
+    let body = operation_json(ctx, &meta.name, &op);
+    if !has_versions {
+        vault.certificates.meta.remove(&lower);
+    }
+    Ok(Reply::json(200, &body))
+}
+
+fn decode_cert(value: &str) -> Result<Vec<u8>, ServiceError> {
+    let trimmed = value.trim();
+    if trimmed.starts_with("-----BEGIN") {
+        let block = pem::parse(trimmed)
+            .map_err(|_| ServiceError::bad_parameter("The x5c certificate is not valid PEM."))?;
+        return Ok(block.contents().to_vec());
+    }
+    let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD
+        .decode(&compact)
+        .or_else(|_| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(compact.trim_end_matches('='))
+        })
+        .map_err(|_| ServiceError::bad_parameter("The x5c certificates must be base64 DER."))
+}
+
+fn merge_certificate(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    req: &Req,
+    name: &str,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let params: MergeIn = req.json()?;
+    let x5c = params.x5c.filter(|x| !x.is_empty()).ok_or_else(|| {
+        ServiceError::bad_parameter("The request body must contain the property 'x5c'.")
+    })?;
+    let chain = x5c
+        .iter()
+        .map(|c| decode_cert(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lower = name.to_ascii_lowercase();
+    let (object_name, op) = match vault.certificates.meta.get(&lower) {
+        Some(Meta {
+            name,
+            operation: Some(op),
+            ..
+        }) if op.status == IN_PROGRESS => (name.clone(), op.clone()),
+        _ => return Err(pending_not_found(name)),
+    };
+    if !op.policy.issuer.name().eq_ignore_ascii_case("Unknown") {
+        return Err(ServiceError::bad_parameter(format!(
+            "Certificate {name} is not pending a merge: its issuer is {}.",
+            op.policy.issuer.name()
+        )));
+    }
+    let key = Zeroizing::new(op.key.clone().ok_or_else(|| pending_not_found(name))?);
+    let spec = KeySpec::from_policy(&op.policy)?;
+    pkcs12::check_merge_key(&chain[0], &key, spec)?;
+    let version = issue(
+        ctx,
+        vault,
+        &object_name,
+        &op.policy,
+        chain,
+        Some(key),
+        params.attributes.and_then(|a| a.enabled).or(op.enabled),
+        params.tags.or(op.tags.clone()),
+        op.preserve_cert_order,
+    )?;
+    if let Some(op) = vault
+        .certificates
+        .meta
+        .get_mut(&lower)
+        .and_then(|m| m.operation.as_mut())
+    {
+        op.status = "completed".into();
+        op.status_details = None;
+        op.completed = true;
+        op.key = None;
+    }
+    reply_version(ctx, vault, &object_name, &version, 201)
+}
+
+fn delete(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Active(_) => {}
+        Lookup::BeingRecovered => return Err(being_recovered(name)),
+        _ => return Err(not_found(name)),
+    }
+    let lower = name.to_ascii_lowercase();
+    // An operation in progress ends with the certificate.
+    if let Some(meta) = vault.certificates.meta.get_mut(&lower) {
+        if meta
+            .operation
+            .as_ref()
+            .is_some_and(|op| op.status == IN_PROGRESS)
+        {
+            meta.operation = None;
+        }
+    }
+    if let Lookup::Active(o) = vault.secrets.lookup(name, ctx.now) {
+        if o.latest().is_some_and(|v| v.managed == Some(true)) {
+            vault.secrets.delete(name, ctx.now, ctx.latency);
+        }
+    }
+    managed::delete(ctx, vault, name);
+    let meta = vault.certificates.meta.get(&lower).cloned();
+    let o = vault
+        .certificates
+        .store
+        .delete(name, ctx.now, ctx.latency)
+        .ok_or_else(|| not_found(name))?;
+    Ok(Reply::json(200, &deleted_bundle(ctx, o, meta.as_ref())?))
+}
+
+fn deleted_bundle(
+    ctx: &Ctx<'_>,
+    o: &Object<CertVersion>,
+    meta: Option<&Meta>,
+) -> Result<Value, ServiceError> {
+    let (Some(latest), ObjectState::Deleted(d)) = (o.latest(), &o.state) else {
+        return Err(deleted_not_found(&o.name));
+    };
+    let mut b = bundle(ctx, &o.name, latest, meta, true);
+    add_deletion(ctx, &mut b, &o.name, d);
+    Ok(Value::Object(b))
+}
+
+fn get_deleted(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let meta = vault
+        .certificates
+        .meta
+        .get(&name.to_ascii_lowercase())
+        .cloned();
+    match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Deleted(o) => Ok(Reply::json(200, &deleted_bundle(ctx, o, meta.as_ref())?)),
+        _ => Err(deleted_not_found(name)),
+    }
+}
+
+fn purge(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Deleted(_) => {}
+        Lookup::BeingDeleted => return Err(being_deleted(name)),
+        _ => return Err(deleted_not_found(name)),
+    }
+    vault.certificates.store.purge(name);
+    vault.certificates.meta.remove(&name.to_ascii_lowercase());
+    if let Lookup::Deleted(o) = vault.secrets.lookup(name, ctx.now) {
+        if o.latest().is_some_and(|v| v.managed == Some(true)) {
+            vault.secrets.purge(name);
+        }
+    }
+    managed::purge(ctx, vault, name);
+    Ok(Reply::empty(204))
+}
+
+fn recover_certificate(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    name: &str,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Deleted(_) => {}
+        Lookup::BeingDeleted => return Err(being_deleted(name)),
+        _ => return Err(deleted_not_found(name)),
+    }
+    if let Lookup::Deleted(o) = vault.secrets.lookup(name, ctx.now) {
+        if o.latest().is_some_and(|v| v.managed == Some(true)) {
+            vault.secrets.recover(name, ctx.now, ctx.latency);
+        }
+    }
+    managed::recover(ctx, vault, name);
+    let meta = vault
+        .certificates
+        .meta
+        .get(&name.to_ascii_lowercase())
+        .cloned();
+    let o = vault
+        .certificates
+        .store
+        .recover(name, ctx.now, ctx.latency)
+        .ok_or_else(|| deleted_not_found(name))?;
+    let latest = o.latest().ok_or_else(|| deleted_not_found(name))?;
+    Ok(Reply::json(
+        200,
+        &Value::Object(bundle(ctx, &o.name, latest, meta.as_ref(), true)),
+    ))
+}
+
+/// One page of `items` (ordered by marker) with its `nextLink`.
+pub(crate) fn page_reply(
+    ctx: &Ctx<'_>,
+    req: &Req,
+    path: &str,
+    items: Vec<(String, Value)>,
+) -> Result<Reply, ServiceError> {
+    let paging = PageRequest::parse(req.query("maxresults"), req.query("$skiptoken"))?;
+    let (page, next) = paging.page(items);
+    let mut link = next.map(|marker| paging.next_link(&ctx.base, path, &ctx.api.value, &marker));
+    if let (Some(link), Some(pending)) = (link.as_mut(), req.query("includePending")) {
+        link.push_str(&format!("&includePending={pending}"));
+    }
+    Ok(Reply::json(
+        200,
+        &json!({ "value": page, "nextLink": link }),
+    ))
+}
+
+fn include_pending(req: &Req) -> bool {
+    req.query("includePending")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+fn list(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
+    let certs = &mut vault.certificates;
+    let mut items: BTreeMap<String, Value> = certs
+        .store
+        .active(ctx.now)
+        .into_iter()
+        .filter_map(|(key, o)| {
+            let latest = o.latest()?;
+            let id = format!("{}/certificates/{}", ctx.base, o.name);
+            Some((key.clone(), Value::Object(item(ctx, id, latest))))
+        })
+        .collect();
+    if include_pending(req) {
+        let now = ctx.now.unix_timestamp();
+        for (key, meta) in &certs.meta {
+            let pending = meta
+                .operation
+                .as_ref()
+                .is_some_and(|op| op.status == IN_PROGRESS);
+            if pending && !items.contains_key(key) {
+                let mut attrs = json!({"enabled": false, "created": meta.policy.attributes.created.unwrap_or(now),
+                    "updated": meta.policy.attributes.updated.unwrap_or(now), "recoveryLevel": RECOVERY_LEVEL});
+                if ctx.api.has_recoverable_days() {
+                    attrs["recoverableDays"] = json!(RECOVERABLE_DAYS);
+                }
+                items.insert(
+                    key.clone(),
+                    json!({"id": format!("{}/certificates/{}", ctx.base, meta.name), "attributes": attrs, "tags": {}}),
+                );
+            }
+        }
+    }
+    page_reply(ctx, req, "/certificates", items.into_iter().collect())
+}
+
+fn list_versions(
+    ctx: &Ctx<'_>,
+    vault: &mut Vault,
+    req: &Req,
+    name: &str,
+) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let items = match vault.certificates.store.lookup(name, ctx.now) {
+        Lookup::Active(o) => o
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let id = versioned(ctx, "certificates", &o.name, &v.version);
+                (format!("{i:010}"), Value::Object(item(ctx, id, v)))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    page_reply(ctx, req, &format!("/certificates/{name}/versions"), items)
+}
+
+fn list_deleted(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
+    let items = vault
+        .certificates
+        .store
+        .deleted(ctx.now)
+        .into_iter()
+        .filter_map(|(key, o, d)| {
+            let latest = o.latest()?;
+            let id = format!("{}/certificates/{}", ctx.base, o.name);
+            let mut b = item(ctx, id, latest);
+            add_deletion(ctx, &mut b, &o.name, d);
+            Some((key.clone(), Value::Object(b)))
+        })
+        .collect();
+    page_reply(ctx, req, "/deletedcertificates", items)
+}
+
+fn backup(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
+    validate_name(name)?;
+    let policy = vault
+        .certificates
+        .meta
+        .get(&name.to_ascii_lowercase())
+        .map(|m| m.policy.clone())
+        .unwrap_or_default();
+    let Lookup::Active(o) = vault.certificates.store.lookup(name, ctx.now) else {
+        return Err(not_found(name));
+    };
+    let (object_name, versions) = (o.name.clone(), o.versions.clone());
+    let secrets = match vault.secrets.lookup(name, ctx.now) {
+        Lookup::Active(s) => s.versions.clone(),
+        _ => Vec::new(),
+    };
+    let keys = managed::versions(ctx, vault, name);
+    let payload = BackupPayload {
+        kind: BACKUP_KIND.into(),
+        name: object_name,
+        policy,
+        versions,
+        secrets,
+        keys,
+    };
+    let bytes = Zeroizing::new(serde_json::to_vec(&payload).map_err(|_| internal("Backup"))?);
+    let blob = ctx.state.backup_key.seal(BACKUP_KIND, &bytes)?;
+    Ok(Reply::json(200, &json!({ "value": blob })))
+}
+
+fn restore_certificate(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
+    let params: RestoreIn = req.json()?;
+    let Some(blob) = params.value else {
+        return Err(ServiceError::bad_parameter(
+            "The request body must contain the property 'value'.",
+        ));
+    };
+    let plain = Zeroizing::new(ctx.state.backup_key.open(BACKUP_KIND, &blob)?);
+    let corrupt = || {
+        ServiceError::bad_parameter("Backup blob is corrupted or was not produced by this service.")
+    };
+    let payload: BackupPayload = serde_json::from_slice(&plain).map_err(|_| corrupt())?;
+    if payload.kind != BACKUP_KIND || payload.versions.is_empty() {
+        return Err(corrupt());
+    }
+    validate_name(&payload.name)?;
+    let name = payload.name.clone();
+    match vault.certificates.store.lookup(&name, ctx.now) {
+        Lookup::Missing => {}
+        Lookup::Active(_) => {
+            return Err(ServiceError::new(
+                409,
+                "Conflict",
+                format!("Certificate {name} already exists. A certificate can only be restored into a vault where no certificate of the same name exists."),
+            ))
+        }
+        Lookup::BeingDeleted => return Err(being_deleted(&name)),
+        Lookup::BeingRecovered => return Err(being_recovered(&name)),
+        Lookup::Deleted(_) => return Err(deleted_conflict(&name)),
+    }
+    if !matches!(vault.secrets.lookup(&name, ctx.now), Lookup::Missing)
+        || !matches!(vault.keys.store.lookup(&name, ctx.now), Lookup::Missing)
+    {
+        return Err(ServiceError::new(
+            409,
+            "Conflict",
+            format!("A secret or key named {name} already exists; the certificate's managed secret and key cannot be restored."),
+        ));
+    }
+    let mut secrets = payload.secrets;
+    for s in &mut secrets {
+        s.kid = Some(versioned(ctx, "keys", &name, &s.version));
+    }
+    if !secrets.is_empty() {
+        vault.secrets.insert(Object {
+            name: name.clone(),
+            versions: secrets,
+            state: ObjectState::Active,
+        });
+    }
+    managed::restore(vault, &name, payload.keys);
+    vault.certificates.store.insert(Object {
+        name: name.clone(),
+        versions: payload.versions,
+        state: ObjectState::Active,
+    });
+    vault.certificates.meta.insert(
+        name.to_ascii_lowercase(),
+        Meta {
+            name: name.clone(),
+            policy: payload.policy,
+            operation: None,
+        },
+    );
+    let meta = vault
+        .certificates
+        .meta
+        .get(&name.to_ascii_lowercase())
+        .cloned();
+    let Lookup::Active(o) = vault.certificates.store.lookup(&name, ctx.now) else {
+        return Err(not_found(&name));
+    };
+    let latest = o.latest().ok_or_else(|| not_found(&name))?;
+    Ok(Reply::json(
+        200,
+        &Value::Object(bundle(ctx, &o.name, latest, meta.as_ref(), true)),
+    ))
+}

@@ -1,0 +1,651 @@
+//! `KeyClient`: every key-management operation of the keys data plane.
+
+use crate::{
+    crypto::CryptographyClient,
+    enums::{KeyCurveName, KeyExportEncryptionAlgorithm, KeyOperation, KeyType},
+    models::{
+        DeletedKey, JsonWebKey, KeyAttributesIn, KeyCreateParameters, KeyImportParameters,
+        KeyProperties, KeyReleaseParameters, KeyReleasePolicy, KeyRotationPolicy,
+        KeyUpdateParameters, KeyVaultKey, PolicyBody, RandomBytes, RandomBytesRequest,
+        ReleaseKeyResult,
+    },
+};
+use azure_core::{credentials::TokenCredential, http::Method};
+use keyvault_core::{
+    lifecycle,
+    pipeline::to_json,
+    polling::{begin_delete, begin_recover},
+    validation::{require_non_empty, validate_name, validate_version},
+    ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions, Result,
+    SecretBytes,
+};
+use std::{collections::HashMap, sync::Arc};
+use time::OffsetDateTime;
+
+/// Options of [`KeyClient::new`]: API version, `azure_core` client options (retry,
+/// transport, user agent) and `verify_challenge_resource`.
+pub type KeyClientOptions = keyvault_core::ClientOptions;
+
+/// Options of [`KeyClient::create_key`] and its typed variants.
+#[derive(Debug, Clone, Default)]
+pub struct CreateKeyOptions {
+    /// Key size in bits: RSA 2048, 3072 or 4096; oct 128, 192 or 256. Not for EC keys.
+    pub size: Option<u32>,
+    /// The public exponent of an RSA key (for example 65537).
+    pub public_exponent: Option<u32>,
+    /// The curve of an EC key.
+    pub curve: Option<KeyCurveName>,
+    /// The operations the key will permit; the service's default when `None`.
+    pub key_operations: Option<Vec<KeyOperation>>,
+    /// Whether the key is enabled.
+    pub enabled: Option<bool>,
+    /// Not usable before this time.
+    pub not_before: Option<OffsetDateTime>,
+    /// Not usable after this time.
+    pub expires_on: Option<OffsetDateTime>,
+    /// Tags.
+    pub tags: Option<HashMap<String, String>>,
+    /// Whether the private key can be exported (API `7.3` and later; needs a release policy).
+    pub exportable: Option<bool>,
+    /// The rules under which the key can be released (API `7.3` and later).
+    pub release_policy: Option<KeyReleasePolicy>,
+    /// Create the key in an HSM: `RSA` becomes `RSA-HSM`, `EC` `EC-HSM`, `oct` `oct-HSM`.
+    pub hardware_protected: bool,
+}
+
+/// Options of [`KeyClient::import_key`].
+#[derive(Debug, Clone, Default)]
+pub struct ImportKeyOptions {
+    /// Import into an HSM (`Hsm` on the wire).
+    pub hardware_protected: Option<bool>,
+    /// Whether the key is enabled.
+    pub enabled: Option<bool>,
+    /// Not usable before this time.
+    pub not_before: Option<OffsetDateTime>,
+    /// Not usable after this time.
+    pub expires_on: Option<OffsetDateTime>,
+    /// Tags.
+    pub tags: Option<HashMap<String, String>>,
+    /// Whether the private key can be exported (API `7.3` and later).
+    pub exportable: Option<bool>,
+    /// The rules under which the key can be released (API `7.3` and later).
+    pub release_policy: Option<KeyReleasePolicy>,
+}
+
+/// Options of [`KeyClient::get_key`], [`KeyClient::get_key_attestation`] and
+/// [`KeyClient::get_cryptography_client`].
+#[derive(Debug, Clone, Default)]
+pub struct GetKeyOptions {
+    /// The version; the latest when `None`.
+    pub version: Option<String>,
+}
+
+/// Options of [`KeyClient::update_key_properties`]: only what is set changes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateKeyPropertiesOptions {
+    /// The version to update; the latest when `None`.
+    pub version: Option<String>,
+    /// New permitted operations.
+    pub key_operations: Option<Vec<KeyOperation>>,
+    /// Enable or disable the key.
+    pub enabled: Option<bool>,
+    /// A new not-before time.
+    pub not_before: Option<OffsetDateTime>,
+    /// A new expiry time.
+    pub expires_on: Option<OffsetDateTime>,
+    /// New tags, replacing the old ones.
+    pub tags: Option<HashMap<String, String>>,
+    /// A new release policy (API `7.3` and later).
+    pub release_policy: Option<KeyReleasePolicy>,
+}
+
+/// Options of [`KeyClient::release_key`].
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseKeyOptions {
+    /// The version to release; the latest when `None`.
+    pub version: Option<String>,
+    /// How the released key is protected.
+    pub algorithm: Option<KeyExportEncryptionAlgorithm>,
+    /// A nonce for freshness.
+    pub nonce: Option<String>,
+}
+
+/// A client of the keys in one vault or Managed HSM. Cheap to clone; `Send + Sync`.
+///
+/// ```no_run
+/// use keyvault_keys::{CreateKeyOptions, KeyClient};
+/// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
+/// let client = KeyClient::new("https://my-vault.vault.azure.net", credential, None)?;
+/// let key = client.create_rsa_key("signing-key", Some(CreateKeyOptions { size: Some(3072), ..Default::default() })).await?;
+/// println!("{} {}", key.name(), key.key_type());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct KeyClient {
+    pipeline: KeyVaultPipeline,
+}
+
+const KEYS: &str = "keys";
+const DELETED: &str = "deletedkeys";
+
+fn validate_create(kty: &KeyType, options: &CreateKeyOptions) -> Result<()> {
+    if let Some(size) = options.size {
+        let allowed: &[u32] = match kty {
+            KeyType::Rsa | KeyType::RsaHsm => &[2048, 3072, 4096],
+            KeyType::Oct | KeyType::OctHsm => &[128, 192, 256],
+            KeyType::Ec | KeyType::EcHsm => {
+                return Err(Error::invalid_argument(
+                    "size",
+                    "an EC key's size follows from its curve; set curve instead",
+                ))
+            }
+            _ => &[],
+        };
+        if !allowed.is_empty() && !allowed.contains(&size) {
+            return Err(Error::invalid_argument(
+                "size",
+                format!("a {kty} key must be one of {allowed:?} bits, got {size}"),
+            ));
+        }
+    }
+    if let Some(exponent) = options.public_exponent {
+        if !kty.is_rsa() && !matches!(kty, KeyType::Other(_)) {
+            return Err(Error::invalid_argument(
+                "public_exponent",
+                format!("only RSA keys have a public exponent, not {kty}"),
+            ));
+        }
+        if exponent < 3 || exponent % 2 == 0 {
+            return Err(Error::invalid_argument(
+                "public_exponent",
+                format!("must be an odd number of at least 3, got {exponent}"),
+            ));
+        }
+    }
+    if let Some(curve) = &options.curve {
+        if !kty.is_ec() && !matches!(kty, KeyType::Other(_)) {
+            return Err(Error::invalid_argument(
+                "curve",
+                format!("only EC keys have a curve, not {kty}"),
+            ));
+        }
+        if let KeyCurveName::Other(other) = curve {
+            return Err(Error::invalid_argument(
+                "curve",
+                format!("{other:?} is not one of P-256, P-384, P-521, P-256K"),
+            ));
+        }
+    }
+    if options.exportable == Some(true) && options.release_policy.is_none() {
+        return Err(Error::invalid_argument(
+            "exportable",
+            "an exportable key needs a release policy",
+        ));
+    }
+    Ok(())
+}
+
+impl KeyClient {
+    /// A client of the vault or Managed HSM at `vault_url`
+    /// (`https://{vault}.vault.azure.net`, `https://{hsm}.managedhsm.azure.net`).
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<KeyClientOptions>,
+    ) -> Result<Self> {
+        let pipeline = KeyVaultPipeline::new(
+            vault_url,
+            credential,
+            options.unwrap_or_default(),
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )?;
+        Ok(KeyClient { pipeline })
+    }
+
+    /// The vault's URL.
+    pub fn vault_url(&self) -> &str {
+        self.pipeline.vault_url().as_str()
+    }
+
+    /// The API version this client sends.
+    pub fn api_version(&self) -> &ApiVersion {
+        self.pipeline.api_version()
+    }
+
+    /// Creates a key of type `key_type`, or a new version of it.
+    pub async fn create_key(
+        &self,
+        name: &str,
+        key_type: KeyType,
+        options: Option<CreateKeyOptions>,
+    ) -> Result<KeyVaultKey> {
+        validate_name("name", name)?;
+        let options = options.unwrap_or_default();
+        let kty = if options.hardware_protected {
+            key_type.hardware_protected()
+        } else {
+            key_type
+        };
+        validate_create(&kty, &options)?;
+        if options.exportable.is_some() || options.release_policy.is_some() {
+            self.pipeline
+                .require(&ApiVersion::V7_3, "exportable and release_policy")?;
+        }
+        let body = to_json(&KeyCreateParameters {
+            kty: &kty,
+            key_size: options.size,
+            public_exponent: options.public_exponent,
+            key_ops: options.key_operations.as_deref(),
+            attributes: KeyAttributesIn::some(
+                options.enabled,
+                options.not_before,
+                options.expires_on,
+                options.exportable,
+            ),
+            tags: options.tags.as_ref(),
+            crv: options.curve.as_ref(),
+            release_policy: options.release_policy.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[KEYS, name, "create"]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Creates an RSA key (`RSA-HSM` with `hardware_protected`).
+    pub async fn create_rsa_key(
+        &self,
+        name: &str,
+        options: Option<CreateKeyOptions>,
+    ) -> Result<KeyVaultKey> {
+        self.create_key(name, KeyType::Rsa, options).await
+    }
+
+    /// Creates an elliptic-curve key (`EC-HSM` with `hardware_protected`).
+    pub async fn create_ec_key(
+        &self,
+        name: &str,
+        options: Option<CreateKeyOptions>,
+    ) -> Result<KeyVaultKey> {
+        self.create_key(name, KeyType::Ec, options).await
+    }
+
+    /// Creates a symmetric key (`oct-HSM` with `hardware_protected`; Managed HSM only).
+    pub async fn create_oct_key(
+        &self,
+        name: &str,
+        options: Option<CreateKeyOptions>,
+    ) -> Result<KeyVaultKey> {
+        self.create_key(name, KeyType::Oct, options).await
+    }
+
+    /// Imports key material you hold as a key, or a new version of it.
+    pub async fn import_key(
+        &self,
+        name: &str,
+        key: &JsonWebKey,
+        options: Option<ImportKeyOptions>,
+    ) -> Result<KeyVaultKey> {
+        validate_name("name", name)?;
+        if key.kty.is_none() {
+            return Err(Error::invalid_argument(
+                "key",
+                "the JSON Web Key needs a kty",
+            ));
+        }
+        let options = options.unwrap_or_default();
+        if options.exportable.is_some() || options.release_policy.is_some() {
+            self.pipeline
+                .require(&ApiVersion::V7_3, "exportable and release_policy")?;
+        }
+        let body = to_json(&KeyImportParameters {
+            hsm: options.hardware_protected,
+            key,
+            attributes: KeyAttributesIn::some(
+                options.enabled,
+                options.not_before,
+                options.expires_on,
+                options.exportable,
+            ),
+            tags: options.tags.as_ref(),
+            release_policy: options.release_policy.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(Method::Put, self.pipeline.url(&[KEYS, name]), Some(body))
+            .await
+    }
+
+    /// Gets a key: the latest version, or the one named in the options.
+    pub async fn get_key(&self, name: &str, options: Option<GetKeyOptions>) -> Result<KeyVaultKey> {
+        validate_name("name", name)?;
+        let version = options.unwrap_or_default().version.unwrap_or_default();
+        validate_version("version", &version)?;
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[KEYS, name, &version]),
+                None,
+            )
+            .await
+    }
+
+    /// Gets a key with its HSM attestation in [`KeyProperties::attestation`]
+    /// (API `7.6` and later).
+    pub async fn get_key_attestation(
+        &self,
+        name: &str,
+        options: Option<GetKeyOptions>,
+    ) -> Result<KeyVaultKey> {
+        self.pipeline
+            .require(&ApiVersion::V7_6, "get_key_attestation")?;
+        validate_name("name", name)?;
+        let version = options.unwrap_or_default().version.unwrap_or_default();
+        validate_version("version", &version)?;
+        // Without a version this is `/keys/{name}/attestation`, as Python sends it.
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[KEYS, name, &version, "attestation"]),
+                None,
+            )
+            .await
+    }
+
+    /// Updates a key version's properties; its material never changes.
+    pub async fn update_key_properties(
+        &self,
+        name: &str,
+        options: UpdateKeyPropertiesOptions,
+    ) -> Result<KeyVaultKey> {
+        validate_name("name", name)?;
+        let version = options.version.clone().unwrap_or_default();
+        validate_version("version", &version)?;
+        if options.release_policy.is_some() {
+            self.pipeline.require(&ApiVersion::V7_3, "release_policy")?;
+        }
+        let body = to_json(&KeyUpdateParameters {
+            key_ops: options.key_operations.as_deref(),
+            attributes: KeyAttributesIn::some(
+                options.enabled,
+                options.not_before,
+                options.expires_on,
+                None,
+            ),
+            tags: options.tags.as_ref(),
+            release_policy: options.release_policy.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[KEYS, name, &version]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Lists the properties of every key (latest versions), without key material.
+    pub fn list_properties_of_keys(
+        &self,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<KeyProperties>> {
+        options.unwrap_or_default().pager(&self.pipeline, &[KEYS])
+    }
+
+    /// Lists the properties of every version of a key.
+    pub fn list_properties_of_key_versions(
+        &self,
+        name: &str,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<KeyProperties>> {
+        validate_name("name", name)?;
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[KEYS, name, "versions"])
+    }
+
+    /// Deletes a key (every version). With soft delete, the poller completes once the deleted
+    /// key can be read; await it before purging or recovering.
+    pub async fn begin_delete_key(
+        &self,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<DeletedKey>> {
+        validate_name("name", name)?;
+        begin_delete(
+            &self.pipeline,
+            &[KEYS, name],
+            &[DELETED, name],
+            &options.unwrap_or_default(),
+            |deleted: &DeletedKey| deleted.recovery_id.is_some(),
+        )
+        .await
+    }
+
+    /// Gets a deleted key.
+    pub async fn get_deleted_key(&self, name: &str) -> Result<DeletedKey> {
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(Method::Get, self.pipeline.url(&[DELETED, name]), None)
+            .await
+    }
+
+    /// Lists deleted keys.
+    pub fn list_deleted_keys(&self, options: Option<ListOptions>) -> Result<Pager<DeletedKey>> {
+        options
+            .unwrap_or_default()
+            .pager(&self.pipeline, &[DELETED])
+    }
+
+    /// Purges a deleted key for good.
+    pub async fn purge_deleted_key(&self, name: &str) -> Result<()> {
+        lifecycle::purge(&self.pipeline, DELETED, name).await
+    }
+
+    /// Recovers a deleted key. The poller completes once the key can be read again.
+    pub async fn begin_recover_deleted_key(
+        &self,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<KeyVaultKey>> {
+        validate_name("name", name)?;
+        begin_recover(
+            &self.pipeline,
+            &[DELETED, name, "recover"],
+            &[KEYS, name],
+            &options.unwrap_or_default(),
+        )
+        .await
+    }
+
+    /// Backs a key up (every version) into a blob only Key Vault can read.
+    pub async fn backup_key(&self, name: &str) -> Result<SecretBytes> {
+        lifecycle::backup(&self.pipeline, KEYS, name).await
+    }
+
+    /// Restores a backed-up key into this vault.
+    pub async fn restore_key_backup(&self, backup: &[u8]) -> Result<KeyVaultKey> {
+        lifecycle::restore(&self.pipeline, KEYS, backup).await
+    }
+
+    /// Creates a new version of a key now, as its rotation policy would (API `7.3` and later).
+    pub async fn rotate_key(&self, name: &str) -> Result<KeyVaultKey> {
+        self.pipeline.require(&ApiVersion::V7_3, "rotate_key")?;
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[KEYS, name, "rotate"]),
+                None,
+            )
+            .await
+    }
+
+    /// Gets a key's rotation policy (API `7.3` and later).
+    pub async fn get_key_rotation_policy(&self, name: &str) -> Result<KeyRotationPolicy> {
+        self.pipeline
+            .require(&ApiVersion::V7_3, "get_key_rotation_policy")?;
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(
+                Method::Get,
+                self.pipeline.url(&[KEYS, name, "rotationpolicy"]),
+                None,
+            )
+            .await
+    }
+
+    /// Replaces a key's rotation policy (API `7.3` and later). Durations are checked before
+    /// anything is sent.
+    pub async fn update_key_rotation_policy(
+        &self,
+        name: &str,
+        policy: &KeyRotationPolicy,
+    ) -> Result<KeyRotationPolicy> {
+        self.pipeline
+            .require(&ApiVersion::V7_3, "update_key_rotation_policy")?;
+        validate_name("name", name)?;
+        policy.validate()?;
+        let body = to_json(&PolicyBody::from(policy))?;
+        self.pipeline
+            .send_json(
+                Method::Put,
+                self.pipeline.url(&[KEYS, name, "rotationpolicy"]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Releases an exportable key to the environment the attestation token describes
+    /// (API `7.3` and later).
+    pub async fn release_key(
+        &self,
+        name: &str,
+        target_attestation_token: &str,
+        options: Option<ReleaseKeyOptions>,
+    ) -> Result<ReleaseKeyResult> {
+        self.pipeline.require(&ApiVersion::V7_3, "release_key")?;
+        validate_name("name", name)?;
+        require_non_empty(
+            "target_attestation_token",
+            target_attestation_token.as_bytes(),
+        )?;
+        let options = options.unwrap_or_default();
+        let version = options.version.clone().unwrap_or_default();
+        validate_version("version", &version)?;
+        let body = to_json(&KeyReleaseParameters {
+            target: target_attestation_token,
+            nonce: options.nonce.as_deref(),
+            enc: options.algorithm.as_ref(),
+        })?;
+        self.pipeline
+            .send_json(
+                Method::Post,
+                self.pipeline.url(&[KEYS, name, &version, "release"]),
+                Some(body),
+            )
+            .await
+    }
+
+    /// Gets `count` random bytes (1 to 128) from the HSM (Managed HSM; API `7.2` and later).
+    pub async fn get_random_bytes(&self, count: u32) -> Result<Vec<u8>> {
+        self.pipeline
+            .require(&ApiVersion::V7_2, "get_random_bytes")?;
+        if !(1..=128).contains(&count) {
+            return Err(Error::invalid_argument(
+                "count",
+                format!("must be between 1 and 128, got {count}"),
+            ));
+        }
+        let body = to_json(&RandomBytesRequest { count })?;
+        let bytes: RandomBytes = self
+            .pipeline
+            .send_json(Method::Post, self.pipeline.url(&["rng"]), Some(body))
+            .await?;
+        Ok(bytes.value)
+    }
+
+    /// A [`CryptographyClient`] for a key of this vault, sharing this client's pipeline
+    /// (credential, API version, options). The key is fetched lazily, on first use.
+    pub fn get_cryptography_client(
+        &self,
+        name: &str,
+        options: Option<GetKeyOptions>,
+    ) -> Result<CryptographyClient> {
+        validate_name("name", name)?;
+        let version = options.unwrap_or_default().version.unwrap_or_default();
+        validate_version("version", &version)?;
+        let mut id = self.pipeline.url(&[KEYS, name, &version]);
+        id.set_query(None);
+        CryptographyClient::with_pipeline(self.pipeline.clone(), id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(f: impl FnOnce(&mut CreateKeyOptions)) -> CreateKeyOptions {
+        let mut o = CreateKeyOptions::default();
+        f(&mut o);
+        o
+    }
+
+    #[test]
+    fn create_options_are_checked() {
+        let ok = [
+            (KeyType::Rsa, options(|o| o.size = Some(2048))),
+            (KeyType::RsaHsm, options(|o| o.size = Some(4096))),
+            (KeyType::Oct, options(|o| o.size = Some(128))),
+            (KeyType::OctHsm, options(|o| o.size = Some(256))),
+            (
+                KeyType::Ec,
+                options(|o| o.curve = Some(KeyCurveName::P256K)),
+            ),
+            (KeyType::Rsa, options(|o| o.public_exponent = Some(65537))),
+        ];
+        for (kty, o) in ok {
+            validate_create(&kty, &o).unwrap_or_else(|e| panic!("{kty}: {e}"));
+        }
+        let bad = [
+            (KeyType::Rsa, options(|o| o.size = Some(1024)), "size"),
+            (KeyType::Oct, options(|o| o.size = Some(512)), "size"),
+            (KeyType::Ec, options(|o| o.size = Some(256)), "size"),
+            (
+                KeyType::Rsa,
+                options(|o| o.curve = Some(KeyCurveName::P256)),
+                "curve",
+            ),
+            (
+                KeyType::Ec,
+                options(|o| o.curve = Some(KeyCurveName::Other("P-999".into()))),
+                "curve",
+            ),
+            (
+                KeyType::Ec,
+                options(|o| o.public_exponent = Some(65537)),
+                "public_exponent",
+            ),
+            (
+                KeyType::Rsa,
+                options(|o| o.public_exponent = Some(65536)),
+                "public_exponent",
+            ),
+            (
+                KeyType::Rsa,
+                options(|o| o.exportable = Some(true)),
+                "exportable",
+            ),
+        ];
+        for (kty, o, argument) in bad {
+            let err = validate_create(&kty, &o).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidArgument { argument: a, .. } if *a == argument),
+                "{kty} {argument}: {err}"
+            );
+        }
+    }
+}
