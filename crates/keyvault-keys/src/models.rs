@@ -10,7 +10,7 @@ use crate::{
     },
     identifier::KeyVaultKeyIdentifier,
 };
-use keyvault_core::{Attributes, DeletionRecoveryLevel, Error, Result, SecretBytes};
+use keyvault_core::{Attributes, DeletionRecoveryLevel, Error, Result, SecretBytes, SecretString};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -663,8 +663,9 @@ impl From<&KeyRotationPolicy> for PolicyBody {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ReleaseKeyResult {
-    /// A signed object (JWS) containing the released key, protected for the target.
-    pub value: String,
+    /// A signed object (JWS) containing the released key, protected for the target; never
+    /// printed.
+    pub value: SecretString,
 }
 
 /// Attributes a client sets on create, import and update.

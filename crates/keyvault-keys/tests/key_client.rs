@@ -684,7 +684,7 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
         )
         .await
         .unwrap();
-    assert_eq!(released.value.split('.').count(), 3, "a JWS");
+    assert_eq!(released.value.expose().split('.').count(), 3, "a JWS");
 
     let err = client
         .release_key("exportable", &attestation_token(issuer, "false"), None)

@@ -1,0 +1,278 @@
+//! `KeyVaultAccessControlClient`: Managed HSM local role-based access control.
+
+use crate::{
+    models::{
+        KeyVaultPermission, KeyVaultRoleAssignment, KeyVaultRoleDefinition, KeyVaultRoleType,
+        RoleAssignmentCreateParameters, RoleAssignmentProperties, RoleDefinitionCreateParameters,
+        RoleDefinitionProperties,
+    },
+    scope::KeyVaultRoleScope,
+    validation::{new_guid, validate_guid},
+};
+use azure_core::{credentials::TokenCredential, http::Method};
+use keyvault_core::{
+    pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Result,
+};
+use std::sync::Arc;
+
+/// Options of every administration client: API version, `azure_core` client options (retry,
+/// transport, user agent) and `verify_challenge_resource`.
+pub type AdministrationClientOptions = keyvault_core::ClientOptions;
+
+/// Options of [`KeyVaultAccessControlClient::create_role_assignment`].
+#[derive(Debug, Clone, Default)]
+pub struct CreateRoleAssignmentOptions {
+    /// The assignment's name, a GUID; a new random one when `None`.
+    pub name: Option<String>,
+}
+
+/// Options of [`KeyVaultAccessControlClient::set_role_definition`]: what the custom role is.
+/// Only what is set is sent, so an update may change one property.
+#[derive(Debug, Clone, Default)]
+pub struct SetRoleDefinitionOptions {
+    /// The definition's name, a GUID; a new random one (a new role) when `None`.
+    pub name: Option<String>,
+    /// The display name.
+    pub role_name: Option<String>,
+    /// The description.
+    pub description: Option<String>,
+    /// What the role permits.
+    pub permissions: Option<Vec<KeyVaultPermission>>,
+    /// Where the role can be assigned; the service's default (`/`) when `None`.
+    pub assignable_scopes: Option<Vec<KeyVaultRoleScope>>,
+}
+
+/// A client of a Managed HSM's role definitions and role assignments. Cheap to clone;
+/// `Send + Sync`.
+///
+/// ```no_run
+/// use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+/// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
+/// use futures::TryStreamExt;
+/// let client = KeyVaultAccessControlClient::new("https://my-hsm.managedhsm.azure.net", credential, None)?;
+/// let mut definitions = client.list_role_definitions(&KeyVaultRoleScope::Global, None)?;
+/// while let Some(definition) = definitions.try_next().await? {
+///     println!("{} {}", definition.name, definition.role_name);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct KeyVaultAccessControlClient {
+    pipeline: KeyVaultPipeline,
+}
+
+const PROVIDERS: &str = "providers";
+const AUTHORIZATION: &str = "Microsoft.Authorization";
+const ASSIGNMENTS: &str = "roleAssignments";
+const DEFINITIONS: &str = "roleDefinitions";
+
+impl KeyVaultAccessControlClient {
+    /// A client of the Managed HSM at `vault_url` (`https://{hsm}.managedhsm.azure.net`).
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<AdministrationClientOptions>,
+    ) -> Result<Self> {
+        let pipeline = KeyVaultPipeline::new(
+            vault_url,
+            credential,
+            options.unwrap_or_default(),
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )?;
+        Ok(KeyVaultAccessControlClient { pipeline })
+    }
+
+    /// The HSM's URL, `https://{hsm}[:{port}]`.
+    pub fn vault_url(&self) -> &str {
+        self.pipeline.vault_url().as_str().trim_end_matches('/')
+    }
+
+    /// The API version this client sends.
+    pub fn api_version(&self) -> &ApiVersion {
+        self.pipeline.api_version()
+    }
+
+    fn require(&self, minimum: &ApiVersion, operation: &'static str) -> Result<()> {
+        self.pipeline.require(minimum, operation)
+    }
+
+    /// The path segments `{scope}/providers/Microsoft.Authorization/{collection}[/{name}]`.
+    fn segments(
+        scope: &KeyVaultRoleScope,
+        collection: &'static str,
+        name: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let mut segments = scope.segments()?;
+        segments.extend([PROVIDERS.into(), AUTHORIZATION.into(), collection.into()]);
+        segments.extend(name.map(str::to_string));
+        Ok(segments)
+    }
+
+    fn url(
+        &self,
+        scope: &KeyVaultRoleScope,
+        collection: &'static str,
+        name: Option<&str>,
+    ) -> Result<url::Url> {
+        let segments = Self::segments(scope, collection, name)?;
+        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        Ok(self.pipeline.url(&refs))
+    }
+
+    /// Assigns the role `definition_id` (a [`KeyVaultRoleDefinition::id`]) to `principal_id` at
+    /// `scope`.
+    pub async fn create_role_assignment(
+        &self,
+        scope: &KeyVaultRoleScope,
+        definition_id: &str,
+        principal_id: &str,
+        options: Option<CreateRoleAssignmentOptions>,
+    ) -> Result<KeyVaultRoleAssignment> {
+        self.require(&ApiVersion::V7_2, "create_role_assignment")?;
+        let name = match options.unwrap_or_default().name {
+            Some(name) => {
+                validate_guid("name", &name)?;
+                name
+            }
+            None => new_guid(),
+        };
+        if definition_id.trim().is_empty() {
+            return Err(Error::invalid_argument(
+                "definition_id",
+                "must not be empty",
+            ));
+        }
+        if principal_id.trim().is_empty() {
+            return Err(Error::invalid_argument("principal_id", "must not be empty"));
+        }
+        let url = self.url(scope, ASSIGNMENTS, Some(&name))?;
+        let body = to_json(&RoleAssignmentCreateParameters {
+            properties: RoleAssignmentProperties {
+                role_definition_id: definition_id,
+                principal_id,
+            },
+        })?;
+        self.pipeline.send_json(Method::Put, url, Some(body)).await
+    }
+
+    /// Gets a role assignment.
+    pub async fn get_role_assignment(
+        &self,
+        scope: &KeyVaultRoleScope,
+        name: &str,
+    ) -> Result<KeyVaultRoleAssignment> {
+        self.require(&ApiVersion::V7_2, "get_role_assignment")?;
+        validate_guid("name", name)?;
+        let url = self.url(scope, ASSIGNMENTS, Some(name))?;
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// Deletes a role assignment. Deleting one that does not exist is not an error, as in
+    /// Python's client.
+    pub async fn delete_role_assignment(
+        &self,
+        scope: &KeyVaultRoleScope,
+        name: &str,
+    ) -> Result<()> {
+        self.require(&ApiVersion::V7_2, "delete_role_assignment")?;
+        validate_guid("name", name)?;
+        let url = self.url(scope, ASSIGNMENTS, Some(name))?;
+        match self.pipeline.send(Method::Delete, url, None).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Lists the role assignments that apply at `scope`.
+    pub fn list_role_assignments(
+        &self,
+        scope: &KeyVaultRoleScope,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<KeyVaultRoleAssignment>> {
+        self.require(&ApiVersion::V7_2, "list_role_assignments")?;
+        let segments = Self::segments(scope, ASSIGNMENTS, None)?;
+        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        options.unwrap_or_default().pager(&self.pipeline, &refs)
+    }
+
+    /// Creates a custom role, or updates one (when `options.name` names an existing custom
+    /// role). Built-in roles cannot be changed.
+    pub async fn set_role_definition(
+        &self,
+        scope: &KeyVaultRoleScope,
+        options: SetRoleDefinitionOptions,
+    ) -> Result<KeyVaultRoleDefinition> {
+        self.require(&ApiVersion::V7_3, "set_role_definition")?;
+        let name = match &options.name {
+            Some(name) => {
+                validate_guid("name", name)?;
+                name.clone()
+            }
+            None => new_guid(),
+        };
+        if let Some(role_name) = &options.role_name {
+            if role_name.trim().is_empty() {
+                return Err(Error::invalid_argument("role_name", "must not be empty"));
+            }
+        }
+        if let Some(scopes) = &options.assignable_scopes {
+            for s in scopes {
+                s.segments()?;
+            }
+        }
+        let url = self.url(scope, DEFINITIONS, Some(&name))?;
+        let body = to_json(&RoleDefinitionCreateParameters {
+            properties: RoleDefinitionProperties {
+                role_name: options.role_name.as_deref(),
+                role_type: KeyVaultRoleType::CustomRole,
+                description: options.description.as_deref(),
+                permissions: options.permissions.as_deref(),
+                assignable_scopes: options.assignable_scopes.as_deref(),
+            },
+        })?;
+        self.pipeline.send_json(Method::Put, url, Some(body)).await
+    }
+
+    /// Gets a role definition, built in or custom.
+    pub async fn get_role_definition(
+        &self,
+        scope: &KeyVaultRoleScope,
+        name: &str,
+    ) -> Result<KeyVaultRoleDefinition> {
+        self.require(&ApiVersion::V7_3, "get_role_definition")?;
+        validate_guid("name", name)?;
+        let url = self.url(scope, DEFINITIONS, Some(name))?;
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// Deletes a custom role definition. Deleting one that does not exist is not an error, as
+    /// in Python's client.
+    pub async fn delete_role_definition(
+        &self,
+        scope: &KeyVaultRoleScope,
+        name: &str,
+    ) -> Result<()> {
+        self.require(&ApiVersion::V7_3, "delete_role_definition")?;
+        validate_guid("name", name)?;
+        let url = self.url(scope, DEFINITIONS, Some(name))?;
+        match self.pipeline.send(Method::Delete, url, None).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Lists the role definitions that can be assigned at `scope`.
+    pub fn list_role_definitions(
+        &self,
+        scope: &KeyVaultRoleScope,
+        options: Option<ListOptions>,
+    ) -> Result<Pager<KeyVaultRoleDefinition>> {
+        self.require(&ApiVersion::V7_2, "list_role_definitions")?;
+        let segments = Self::segments(scope, DEFINITIONS, None)?;
+        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        options.unwrap_or_default().pager(&self.pipeline, &refs)
+    }
+}

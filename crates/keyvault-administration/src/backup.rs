@@ -1,0 +1,277 @@
+//! `KeyVaultBackupClient`: full backup and restore of a Managed HSM, and selective key restore.
+
+use crate::{
+    access_control::AdministrationClientOptions,
+    models::{
+        KeyVaultBackupResult, KeyVaultRestoreResult, RestoreOperationParameters, SasTokenParameter,
+        SelectiveKeyRestoreOperationParameters, StorageAuthentication,
+    },
+    validation::validate_blob_url,
+};
+use azure_core::{credentials::TokenCredential, http::Method};
+use keyvault_core::{
+    async_operation::{self, AzureAsyncOperation},
+    pipeline::to_json,
+    validation::validate_name,
+    ApiVersion, Error, KeyVaultPipeline, Poller, PollerOptions, Result,
+};
+use serde::{de::DeserializeOwned, Serialize};
+use std::sync::Arc;
+use url::Url;
+
+/// Options of [`KeyVaultBackupClient::begin_restore`].
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// Restore only this key (every version of it) instead of the whole HSM.
+    pub key_name: Option<String>,
+    /// Polling interval and continuation token.
+    pub poller: PollerOptions,
+}
+
+/// A client of a Managed HSM's full backups and restores. Cheap to clone; `Send + Sync`.
+///
+/// Backups go to an Azure Blob Storage container that the HSM reaches with a SAS token or its
+/// managed identity; every operation is long-running and returns a [`Poller`] over the
+/// service's `Azure-AsyncOperation` status.
+///
+/// ```no_run
+/// use keyvault_administration::{KeyVaultBackupClient, StorageAuthentication};
+/// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
+/// let client = KeyVaultBackupClient::new("https://my-hsm.managedhsm.azure.net", credential, None)?;
+/// let sas = StorageAuthentication::sas_token("sv=2024-01-01&sig=...");
+/// let backup = client
+///     .begin_backup("https://account.blob.core.windows.net/backups", &sas, None)
+///     .await?
+///     .await?;
+/// client.begin_restore(&backup.folder_url, &sas, None).await?.await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct KeyVaultBackupClient {
+    pipeline: KeyVaultPipeline,
+}
+
+impl KeyVaultBackupClient {
+    /// A client of the Managed HSM at `vault_url` (`https://{hsm}.managedhsm.azure.net`).
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<AdministrationClientOptions>,
+    ) -> Result<Self> {
+        let pipeline = KeyVaultPipeline::new(
+            vault_url,
+            credential,
+            options.unwrap_or_default(),
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )?;
+        Ok(KeyVaultBackupClient { pipeline })
+    }
+
+    /// The HSM's URL, `https://{hsm}[:{port}]`.
+    pub fn vault_url(&self) -> &str {
+        self.pipeline.vault_url().as_str().trim_end_matches('/')
+    }
+
+    /// The API version this client sends.
+    pub fn api_version(&self) -> &ApiVersion {
+        self.pipeline.api_version()
+    }
+
+    /// The `sasTokenParameters` for `storage_uri`, checked.
+    fn sas_parameters<'a>(
+        &self,
+        storage_uri: &'a str,
+        auth: &'a StorageAuthentication,
+    ) -> Result<SasTokenParameter<'a>> {
+        match auth {
+            StorageAuthentication::SasToken(token) => {
+                let token = token.expose().trim_start_matches('?');
+                if token.trim().is_empty() {
+                    return Err(Error::invalid_argument(
+                        "sas_token",
+                        "must not be empty (or use StorageAuthentication::ManagedIdentity)",
+                    ));
+                }
+                Ok(SasTokenParameter {
+                    storage_resource_uri: storage_uri,
+                    token: Some(token),
+                    use_managed_identity: None,
+                })
+            }
+            StorageAuthentication::ManagedIdentity => {
+                self.pipeline
+                    .require(&ApiVersion::V7_5, "use_managed_identity")?;
+                Ok(SasTokenParameter {
+                    storage_resource_uri: storage_uri,
+                    token: None,
+                    use_managed_identity: Some(true),
+                })
+            }
+        }
+    }
+
+    /// Starts an operation, or resumes it from `options.continuation_token`.
+    async fn begin<T, B>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: Option<&B>,
+        options: &PollerOptions,
+    ) -> Result<Poller<T>>
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+        B: Serialize,
+    {
+        let operation = match &options.continuation_token {
+            Some(token) => AzureAsyncOperation::from_continuation_token(&self.pipeline, token)?,
+            None => {
+                let body = body.map(to_json).transpose()?;
+                async_operation::start(&self.pipeline, method, self.pipeline.url(segments), body)
+                    .await?
+            }
+        };
+        Ok(Poller::new(self.pipeline.clone(), operation).with_options(options))
+    }
+
+    /// Backs the whole HSM up into a new folder of the blob container at `blob_storage_url`
+    /// (`https://{account}.blob.core.windows.net/{container}`). The result names the folder.
+    pub async fn begin_backup(
+        &self,
+        blob_storage_url: &str,
+        auth: &StorageAuthentication,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<KeyVaultBackupResult>> {
+        self.pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
+        let options = options.unwrap_or_default();
+        if options.continuation_token.is_some() {
+            return self.begin::<_, ()>(Method::Post, &[], None, &options).await;
+        }
+        let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
+        let body = self.sas_parameters(&container, auth)?;
+        self.begin(Method::Post, &["backup"], Some(&body), &options)
+            .await
+    }
+
+    /// Restores the HSM (or, with `key_name`, one key) from the backup in `folder_url`
+    /// (`https://{account}.blob.core.windows.net/{container}/{folder}`, as
+    /// [`KeyVaultBackupResult::folder_url`] gives it).
+    pub async fn begin_restore(
+        &self,
+        folder_url: &str,
+        auth: &StorageAuthentication,
+        options: Option<RestoreOptions>,
+    ) -> Result<Poller<KeyVaultRestoreResult>> {
+        self.pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
+        let options = options.unwrap_or_default();
+        if options.poller.continuation_token.is_some() {
+            return self
+                .begin::<_, ()>(Method::Put, &[], None, &options.poller)
+                .await;
+        }
+        let (container, folder) = split_folder_url(folder_url)?;
+        let sas_token_parameters = self.sas_parameters(&container, auth)?;
+        match &options.key_name {
+            Some(key_name) => {
+                validate_name("key_name", key_name)?;
+                let body = SelectiveKeyRestoreOperationParameters {
+                    sas_token_parameters,
+                    folder: &folder,
+                };
+                self.begin(
+                    Method::Put,
+                    &["keys", key_name, "restore"],
+                    Some(&body),
+                    &options.poller,
+                )
+                .await
+            }
+            None => {
+                let body = RestoreOperationParameters {
+                    sas_token_parameters,
+                    folder_to_restore: &folder,
+                };
+                self.begin(Method::Put, &["restore"], Some(&body), &options.poller)
+                    .await
+            }
+        }
+    }
+
+    /// Checks that a full backup to `blob_storage_url` can be made (API version 7.6 and
+    /// later); nothing is written.
+    pub async fn begin_pre_backup(
+        &self,
+        blob_storage_url: &str,
+        auth: &StorageAuthentication,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<KeyVaultRestoreResult>> {
+        self.pipeline
+            .require(&ApiVersion::V7_6, "begin_pre_backup")?;
+        let options = options.unwrap_or_default();
+        if options.continuation_token.is_some() {
+            return self.begin::<_, ()>(Method::Post, &[], None, &options).await;
+        }
+        let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
+        let body = self.sas_parameters(&container, auth)?;
+        self.begin(Method::Post, &["prebackup"], Some(&body), &options)
+            .await
+    }
+
+    /// Checks that the HSM can be restored from the backup in `folder_url` (API version 7.6
+    /// and later); nothing is restored.
+    pub async fn begin_pre_restore(
+        &self,
+        folder_url: &str,
+        auth: &StorageAuthentication,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<KeyVaultRestoreResult>> {
+        self.pipeline
+            .require(&ApiVersion::V7_6, "begin_pre_restore")?;
+        let options = options.unwrap_or_default();
+        if options.continuation_token.is_some() {
+            return self.begin::<_, ()>(Method::Put, &[], None, &options).await;
+        }
+        let (container, folder) = split_folder_url(folder_url)?;
+        let body = RestoreOperationParameters {
+            sas_token_parameters: self.sas_parameters(&container, auth)?,
+            folder_to_restore: &folder,
+        };
+        self.begin(Method::Put, &["prerestore"], Some(&body), &options)
+            .await
+    }
+}
+
+/// Splits `https://{account}/{container}/{folder}` into the container URL and the folder name,
+/// as Python's client does.
+fn split_folder_url(folder_url: &str) -> Result<(String, String)> {
+    let folder_url = validate_blob_url("folder_url", folder_url, 2)?;
+    let url =
+        Url::parse(&folder_url).map_err(|_| Error::invalid_argument("folder_url", "not a URL"))?;
+    let folder = url
+        .path_segments()
+        .and_then(|mut s| s.next_back().map(str::to_string))
+        .unwrap_or_default();
+    let container = folder_url
+        .rsplit_once('/')
+        .map(|(container, _)| container.to_string())
+        .unwrap_or_default();
+    Ok((container, folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_urls_split_like_python() {
+        assert_eq!(
+            split_folder_url("https://a.blob.core.windows.net/backup/mhsm-x-2022/").unwrap(),
+            (
+                "https://a.blob.core.windows.net/backup".to_string(),
+                "mhsm-x-2022".to_string()
+            )
+        );
+        assert!(split_folder_url("https://a.blob.core.windows.net/backup").is_err());
+        assert!(split_folder_url("").is_err());
+    }
+}

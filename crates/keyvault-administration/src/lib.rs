@@ -1,0 +1,30 @@
+#![doc = include_str!("../README.md")]
+
+mod access_control;
+mod backup;
+mod models;
+mod scope;
+mod settings;
+mod validation;
+
+pub use access_control::{
+    AdministrationClientOptions, CreateRoleAssignmentOptions, KeyVaultAccessControlClient,
+    SetRoleDefinitionOptions,
+};
+pub use backup::{KeyVaultBackupClient, RestoreOptions};
+pub use models::{
+    KeyVaultBackupResult, KeyVaultDataAction, KeyVaultPermission, KeyVaultRestoreResult,
+    KeyVaultRoleAssignment, KeyVaultRoleAssignmentProperties, KeyVaultRoleDefinition,
+    KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingType, StorageAuthentication,
+};
+pub use scope::KeyVaultRoleScope;
+pub use settings::KeyVaultSettingsClient;
+
+pub use keyvault_core::async_operation::{AsyncOperationStatus, OperationStatus};
+pub use keyvault_core::{
+    ApiVersion, Error, ListOptions, Page, Pager, Poller, PollerOptions, PollerStatus, Result,
+    SecretString,
+};
+
+#[cfg(test)]
+mod wire_tests;

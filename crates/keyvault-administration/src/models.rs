@@ -1,0 +1,563 @@
+//! Administration models, as Python's `azure-keyvault-administration` exposes them.
+//!
+//! The wire forms (`RoleAssignment`, `RoleDefinition`, `FullBackupOperation`, `Setting`, ...)
+//! are private; the public models flatten what the service nests and keep unknown enum values.
+
+use crate::scope::KeyVaultRoleScope;
+use keyvault_core::{async_operation::unix_time_or_zero, Error, SecretString};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+keyvault_core::string_enum! {
+    /// A data action a role can grant or exclude (the spec's `DataAction`).
+    pub enum KeyVaultDataAction {
+        /// Read HSM key metadata.
+        ReadHsmKey = "Microsoft.KeyVault/managedHsm/keys/read/action",
+        /// Update an HSM key.
+        WriteHsmKey = "Microsoft.KeyVault/managedHsm/keys/write/action",
+        /// Read a deleted HSM key.
+        ReadDeletedHsmKey = "Microsoft.KeyVault/managedHsm/keys/deletedKeys/read/action",
+        /// Recover a deleted HSM key.
+        RecoverDeletedHsmKey = "Microsoft.KeyVault/managedHsm/keys/deletedKeys/recover/action",
+        /// Back HSM keys up.
+        BackupHsmKeys = "Microsoft.KeyVault/managedHsm/keys/backup/action",
+        /// Restore HSM keys.
+        RestoreHsmKeys = "Microsoft.KeyVault/managedHsm/keys/restore/action",
+        /// Delete a role assignment.
+        DeleteRoleAssignment = "Microsoft.KeyVault/managedHsm/roleAssignments/delete/action",
+        /// Read a role assignment.
+        GetRoleAssignment = "Microsoft.KeyVault/managedHsm/roleAssignments/read/action",
+        /// Create or update a role assignment.
+        WriteRoleAssignment = "Microsoft.KeyVault/managedHsm/roleAssignments/write/action",
+        /// Read a role definition.
+        ReadRoleDefinition = "Microsoft.KeyVault/managedHsm/roleDefinitions/read/action",
+        /// Create or update a role definition.
+        WriteRoleDefinition = "Microsoft.KeyVault/managedHsm/roleDefinitions/write/action",
+        /// Delete a role definition.
+        DeleteRoleDefinition = "Microsoft.KeyVault/managedHsm/roleDefinitions/delete/action",
+        /// Encrypt with an HSM key.
+        EncryptHsmKey = "Microsoft.KeyVault/managedHsm/keys/encrypt/action",
+        /// Decrypt with an HSM key.
+        DecryptHsmKey = "Microsoft.KeyVault/managedHsm/keys/decrypt/action",
+        /// Wrap with an HSM key.
+        WrapHsmKey = "Microsoft.KeyVault/managedHsm/keys/wrap/action",
+        /// Unwrap with an HSM key.
+        UnwrapHsmKey = "Microsoft.KeyVault/managedHsm/keys/unwrap/action",
+        /// Sign with an HSM key.
+        SignHsmKey = "Microsoft.KeyVault/managedHsm/keys/sign/action",
+        /// Verify with an HSM key.
+        VerifyHsmKey = "Microsoft.KeyVault/managedHsm/keys/verify/action",
+        /// Create an HSM key.
+        CreateHsmKey = "Microsoft.KeyVault/managedHsm/keys/create",
+        /// Delete an HSM key.
+        DeleteHsmKey = "Microsoft.KeyVault/managedHsm/keys/delete",
+        /// Export an HSM key.
+        ExportHsmKey = "Microsoft.KeyVault/managedHsm/keys/export/action",
+        /// Release an HSM key (secure key release).
+        ReleaseKey = "Microsoft.KeyVault/managedHsm/keys/release/action",
+        /// Import an HSM key.
+        ImportHsmKey = "Microsoft.KeyVault/managedHsm/keys/import/action",
+        /// Purge a deleted HSM key.
+        PurgeDeletedHsmKey = "Microsoft.KeyVault/managedHsm/keys/deletedKeys/delete",
+        /// Download the security domain.
+        DownloadHsmSecurityDomain = "Microsoft.KeyVault/managedHsm/securitydomain/download/action",
+        /// Check the status of a security domain download.
+        DownloadHsmSecurityDomainStatus = "Microsoft.KeyVault/managedHsm/securitydomain/download/read",
+        /// Upload a security domain.
+        UploadHsmSecurityDomain = "Microsoft.KeyVault/managedHsm/securitydomain/upload/action",
+        /// Check the status of a security domain upload.
+        ReadHsmSecurityDomainStatus = "Microsoft.KeyVault/managedHsm/securitydomain/upload/read",
+        /// Download the security domain transfer key.
+        ReadHsmSecurityDomainTransferKey = "Microsoft.KeyVault/managedHsm/securitydomain/transferkey/read",
+        /// Start a full backup.
+        StartHsmBackup = "Microsoft.KeyVault/managedHsm/backup/start/action",
+        /// Start a restore.
+        StartHsmRestore = "Microsoft.KeyVault/managedHsm/restore/start/action",
+        /// Read the status of a backup.
+        ReadHsmBackupStatus = "Microsoft.KeyVault/managedHsm/backup/status/action",
+        /// Read the status of a restore.
+        ReadHsmRestoreStatus = "Microsoft.KeyVault/managedHsm/restore/status/action",
+        /// Generate random numbers.
+        RandomNumbersGenerate = "Microsoft.KeyVault/managedHsm/rng/action",
+    }
+}
+
+keyvault_core::string_enum! {
+    /// Whether a role definition is built in or custom.
+    pub enum KeyVaultRoleType {
+        /// A built-in role (`AKVBuiltInRole`).
+        BuiltInRole = "AKVBuiltInRole",
+        /// A custom role (`CustomRole`).
+        CustomRole = "CustomRole",
+    }
+}
+
+keyvault_core::string_enum! {
+    /// The type of a setting's value.
+    pub enum KeyVaultSettingType {
+        /// `"true"` or `"false"`.
+        Boolean = "boolean",
+    }
+}
+
+/// What a role permits: actions and data actions granted, and those excluded.
+///
+/// Build one with struct update syntax:
+///
+/// ```
+/// use keyvault_administration::{KeyVaultDataAction, KeyVaultPermission};
+/// let sign_only = KeyVaultPermission {
+///     data_actions: vec![KeyVaultDataAction::SignHsmKey],
+///     ..Default::default()
+/// };
+/// assert!(sign_only.actions.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyVaultPermission {
+    /// Actions granted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Actions excluded (but not denied: another role may grant them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_actions: Vec<String>,
+    /// Data actions granted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_actions: Vec<KeyVaultDataAction>,
+    /// Data actions excluded (but not denied: another role may grant them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_data_actions: Vec<KeyVaultDataAction>,
+}
+
+// ---------------------------------------------------------------- role assignments
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleAssignmentPropertiesWire {
+    #[serde(default)]
+    scope: Option<KeyVaultRoleScope>,
+    #[serde(default)]
+    role_definition_id: Option<String>,
+    #[serde(default)]
+    principal_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RoleAssignmentWire {
+    id: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    properties: Option<RoleAssignmentPropertiesWire>,
+}
+
+/// The properties of a role assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyVaultRoleAssignmentProperties {
+    /// The principal (user, service principal, group or managed identity) object id.
+    pub principal_id: String,
+    /// The id of the role definition assigned.
+    pub role_definition_id: String,
+    /// Where the assignment applies.
+    pub scope: KeyVaultRoleScope,
+}
+
+/// A role assigned to a principal at a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RoleAssignmentWire")]
+#[non_exhaustive]
+pub struct KeyVaultRoleAssignment {
+    /// The assignment's name, a GUID.
+    pub name: String,
+    /// The assignment's id, `{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`.
+    pub role_assignment_id: String,
+    /// The resource type, `Microsoft.Authorization/roleAssignments`.
+    pub assignment_type: String,
+    /// Principal, role definition and scope.
+    pub properties: KeyVaultRoleAssignmentProperties,
+}
+
+fn missing(model: &'static str, field: &str) -> Error {
+    Error::Deserialize {
+        model,
+        message: format!("the required field `{field}` is missing"),
+    }
+}
+
+impl TryFrom<RoleAssignmentWire> for KeyVaultRoleAssignment {
+    type Error = Error;
+
+    fn try_from(wire: RoleAssignmentWire) -> Result<Self, Self::Error> {
+        const MODEL: &str = "KeyVaultRoleAssignment";
+        let properties = wire
+            .properties
+            .ok_or_else(|| missing(MODEL, "properties"))?;
+        Ok(KeyVaultRoleAssignment {
+            name: wire.name.ok_or_else(|| missing(MODEL, "name"))?,
+            role_assignment_id: wire.id.ok_or_else(|| missing(MODEL, "id"))?,
+            assignment_type: wire.kind.unwrap_or_default(),
+            properties: KeyVaultRoleAssignmentProperties {
+                principal_id: properties
+                    .principal_id
+                    .ok_or_else(|| missing(MODEL, "properties.principalId"))?,
+                role_definition_id: properties
+                    .role_definition_id
+                    .ok_or_else(|| missing(MODEL, "properties.roleDefinitionId"))?,
+                scope: properties.scope.unwrap_or_default(),
+            },
+        })
+    }
+}
+
+/// Body of `PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}`.
+#[derive(Serialize)]
+pub(crate) struct RoleAssignmentCreateParameters<'a> {
+    pub properties: RoleAssignmentProperties<'a>,
+}
+
+/// The properties of a new role assignment.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RoleAssignmentProperties<'a> {
+    pub role_definition_id: &'a str,
+    pub principal_id: &'a str,
+}
+
+// ---------------------------------------------------------------- role definitions
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleDefinitionPropertiesWire {
+    #[serde(default)]
+    role_name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(rename = "type", default)]
+    role_type: Option<KeyVaultRoleType>,
+    #[serde(default)]
+    permissions: Option<Vec<KeyVaultPermission>>,
+    #[serde(default)]
+    assignable_scopes: Option<Vec<KeyVaultRoleScope>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RoleDefinitionWire {
+    id: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    properties: Option<RoleDefinitionPropertiesWire>,
+}
+
+/// A role: a named set of permissions, assignable at some scopes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RoleDefinitionWire")]
+#[non_exhaustive]
+pub struct KeyVaultRoleDefinition {
+    /// The definition's id, for example
+    /// `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/{name}`: what a role
+    /// assignment names.
+    pub id: String,
+    /// The definition's name, a GUID.
+    pub name: String,
+    /// The resource type, `Microsoft.Authorization/roleDefinitions`.
+    pub definition_type: String,
+    /// The display name, for example `Managed HSM Crypto User`.
+    pub role_name: String,
+    /// The description.
+    pub description: String,
+    /// Built in or custom.
+    pub role_type: KeyVaultRoleType,
+    /// What the role permits.
+    pub permissions: Vec<KeyVaultPermission>,
+    /// Where the role can be assigned.
+    pub assignable_scopes: Vec<KeyVaultRoleScope>,
+}
+
+impl TryFrom<RoleDefinitionWire> for KeyVaultRoleDefinition {
+    type Error = Error;
+
+    fn try_from(wire: RoleDefinitionWire) -> Result<Self, Self::Error> {
+        const MODEL: &str = "KeyVaultRoleDefinition";
+        let properties = wire
+            .properties
+            .ok_or_else(|| missing(MODEL, "properties"))?;
+        Ok(KeyVaultRoleDefinition {
+            id: wire.id.ok_or_else(|| missing(MODEL, "id"))?,
+            name: wire.name.ok_or_else(|| missing(MODEL, "name"))?,
+            definition_type: wire.kind.unwrap_or_default(),
+            role_name: properties.role_name.unwrap_or_default(),
+            description: properties.description.unwrap_or_default(),
+            role_type: properties.role_type.unwrap_or(KeyVaultRoleType::CustomRole),
+            permissions: properties.permissions.unwrap_or_default(),
+            assignable_scopes: properties.assignable_scopes.unwrap_or_default(),
+        })
+    }
+}
+
+/// Body of `PUT {scope}/providers/Microsoft.Authorization/roleDefinitions/{name}`.
+#[derive(Serialize)]
+pub(crate) struct RoleDefinitionCreateParameters<'a> {
+    pub properties: RoleDefinitionProperties<'a>,
+}
+
+/// The properties of a custom role definition.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RoleDefinitionProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<&'a str>,
+    #[serde(rename = "type")]
+    pub role_type: KeyVaultRoleType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<&'a [KeyVaultPermission]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignable_scopes: Option<&'a [KeyVaultRoleScope]>,
+}
+
+// ---------------------------------------------------------------- backup and restore
+
+/// How the Managed HSM authenticates to the blob storage container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageAuthentication {
+    /// A shared access signature for the container (never printed).
+    SasToken(SecretString),
+    /// The HSM's user-assigned managed identity (API version 7.5 and later).
+    ManagedIdentity,
+}
+
+impl StorageAuthentication {
+    /// A SAS token, with or without its leading `?`.
+    pub fn sas_token(token: impl Into<String>) -> Self {
+        StorageAuthentication::SasToken(SecretString::new(token))
+    }
+}
+
+/// Body of `POST /backup` and `POST /prebackup`, and the `sasTokenParameters` of restores.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SasTokenParameter<'a> {
+    pub storage_resource_uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_managed_identity: Option<bool>,
+}
+
+/// Body of `PUT /restore` and `PUT /prerestore`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RestoreOperationParameters<'a> {
+    pub sas_token_parameters: SasTokenParameter<'a>,
+    pub folder_to_restore: &'a str,
+}
+
+/// Body of `PUT /keys/{name}/restore`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SelectiveKeyRestoreOperationParameters<'a> {
+    pub sas_token_parameters: SasTokenParameter<'a>,
+    pub folder: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FullBackupOperationWire {
+    #[serde(default)]
+    azure_storage_blob_container_uri: Option<String>,
+    #[serde(default)]
+    job_id: Option<String>,
+    #[serde(default)]
+    status_details: Option<String>,
+    #[serde(default, deserialize_with = "unix_time_or_zero::deserialize")]
+    start_time: Option<OffsetDateTime>,
+    #[serde(default, deserialize_with = "unix_time_or_zero::deserialize")]
+    end_time: Option<OffsetDateTime>,
+}
+
+/// The result of a full backup: where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "FullBackupOperationWire")]
+#[non_exhaustive]
+pub struct KeyVaultBackupResult {
+    /// The URL of the folder holding the backup, `{container}/{folder}`: what
+    /// [`KeyVaultBackupClient::begin_restore`](crate::KeyVaultBackupClient::begin_restore) takes.
+    pub folder_url: String,
+    /// The backup job's id.
+    pub job_id: Option<String>,
+    /// When the backup started.
+    pub start_time: Option<OffsetDateTime>,
+    /// When the backup ended.
+    pub end_time: Option<OffsetDateTime>,
+}
+
+impl TryFrom<FullBackupOperationWire> for KeyVaultBackupResult {
+    type Error = Error;
+
+    fn try_from(wire: FullBackupOperationWire) -> Result<Self, Self::Error> {
+        Ok(KeyVaultBackupResult {
+            folder_url: wire
+                .azure_storage_blob_container_uri
+                .ok_or_else(|| missing("KeyVaultBackupResult", "azureStorageBlobContainerUri"))?,
+            job_id: wire.job_id,
+            start_time: wire.start_time,
+            end_time: wire.end_time,
+        })
+    }
+}
+
+/// The result of a restore (full or of one key), or of a pre-backup or pre-restore check.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "FullBackupOperationWire")]
+#[non_exhaustive]
+pub struct KeyVaultRestoreResult {
+    /// The job's id.
+    pub job_id: Option<String>,
+    /// The service's description of the outcome, if any.
+    pub status_details: Option<String>,
+    /// When the job started.
+    pub start_time: Option<OffsetDateTime>,
+    /// When the job ended.
+    pub end_time: Option<OffsetDateTime>,
+}
+
+impl From<FullBackupOperationWire> for KeyVaultRestoreResult {
+    fn from(wire: FullBackupOperationWire) -> Self {
+        KeyVaultRestoreResult {
+            job_id: wire.job_id,
+            status_details: wire.status_details,
+            start_time: wire.start_time,
+            end_time: wire.end_time,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- settings
+
+/// An account setting of a Managed HSM, for example `AllowKeyManagementOperationsThroughARM`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KeyVaultSetting {
+    /// The setting's name.
+    pub name: String,
+    /// The value, as text (`"true"` or `"false"` for a boolean setting).
+    pub value: String,
+    /// The type of the value.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub setting_type: Option<KeyVaultSettingType>,
+}
+
+impl KeyVaultSetting {
+    /// A setting with a value of the given type.
+    pub fn new(
+        name: impl Into<String>,
+        value: impl Into<String>,
+        setting_type: Option<KeyVaultSettingType>,
+    ) -> Self {
+        KeyVaultSetting {
+            name: name.into(),
+            value: value.into(),
+            setting_type,
+        }
+    }
+
+    /// A boolean setting.
+    pub fn boolean(name: impl Into<String>, value: bool) -> Self {
+        Self::new(name, value.to_string(), Some(KeyVaultSettingType::Boolean))
+    }
+
+    /// The value as a boolean: `Some` when it is `true` or `false` (in any case) and the
+    /// setting is boolean or untyped, `None` otherwise.
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.setting_type {
+            None | Some(KeyVaultSettingType::Boolean) => parse_bool(&self.value),
+            Some(_) => None,
+        }
+    }
+}
+
+/// `true` or `false`, in any case.
+pub(crate) fn parse_bool(value: &str) -> Option<bool> {
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Body of `PATCH /settings/{name}`.
+#[derive(Serialize)]
+pub(crate) struct UpdateSettingRequest<'a> {
+    pub value: &'a str,
+}
+
+/// Response of `GET /settings`.
+#[derive(Deserialize)]
+pub(crate) struct SettingsListResult {
+    #[serde(default)]
+    pub settings: Vec<KeyVaultSetting>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_actions_keep_unknown_values() {
+        let action: KeyVaultDataAction =
+            serde_json::from_str("\"Microsoft.KeyVault/managedHsm/keys/sign/action\"").unwrap();
+        assert_eq!(action, KeyVaultDataAction::SignHsmKey);
+        let other: KeyVaultDataAction =
+            serde_json::from_str("\"Microsoft.KeyVault/managedHsm/future/action\"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&other).unwrap(),
+            "\"Microsoft.KeyVault/managedHsm/future/action\""
+        );
+        assert_eq!(KeyVaultDataAction::KNOWN.len(), 34);
+    }
+
+    #[test]
+    fn settings_read_as_booleans() {
+        assert_eq!(KeyVaultSetting::boolean("a", true).as_bool(), Some(true));
+        assert_eq!(
+            KeyVaultSetting::new("a", "FALSE", None).as_bool(),
+            Some(false)
+        );
+        assert_eq!(
+            KeyVaultSetting::new("a", "yes", Some(KeyVaultSettingType::Boolean)).as_bool(),
+            None
+        );
+        assert_eq!(
+            KeyVaultSetting::new("a", "true", Some(KeyVaultSettingType::Other("int".into())))
+                .as_bool(),
+            None
+        );
+    }
+
+    #[test]
+    fn sas_tokens_are_never_printed() {
+        let auth = StorageAuthentication::sas_token("sig=hunter2");
+        assert!(!format!("{auth:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn missing_required_fields_are_clear_errors() {
+        let err =
+            serde_json::from_str::<KeyVaultRoleAssignment>(r#"{"id":"x","name":"n"}"#).unwrap_err();
+        assert!(err.to_string().contains("properties"), "{err}");
+        let err =
+            serde_json::from_str::<KeyVaultBackupResult>(r#"{"status":"Succeeded"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("azureStorageBlobContainerUri"),
+            "{err}"
+        );
+    }
+}

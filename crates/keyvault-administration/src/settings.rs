@@ -1,0 +1,115 @@
+//! `KeyVaultSettingsClient`: a Managed HSM's account settings.
+
+use crate::{
+    access_control::AdministrationClientOptions,
+    models::{
+        parse_bool, KeyVaultSetting, KeyVaultSettingType, SettingsListResult, UpdateSettingRequest,
+    },
+};
+use azure_core::{credentials::TokenCredential, http::Method};
+use keyvault_core::{
+    pipeline::to_json, validation::validate_name, ApiVersion, Error, KeyVaultPipeline, Result,
+};
+use std::sync::Arc;
+
+/// A client of a Managed HSM's account settings (API version 7.4 and later). Cheap to clone;
+/// `Send + Sync`.
+///
+/// ```no_run
+/// use keyvault_administration::{KeyVaultSetting, KeyVaultSettingsClient};
+/// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
+/// let client = KeyVaultSettingsClient::new("https://my-hsm.managedhsm.azure.net", credential, None)?;
+/// let setting = client.get_setting("AllowKeyManagementOperationsThroughARM").await?;
+/// if setting.as_bool() == Some(false) {
+///     client
+///         .update_setting(&KeyVaultSetting::boolean("AllowKeyManagementOperationsThroughARM", true))
+///         .await?;
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct KeyVaultSettingsClient {
+    pipeline: KeyVaultPipeline,
+}
+
+const SETTINGS: &str = "settings";
+
+impl KeyVaultSettingsClient {
+    /// A client of the Managed HSM at `vault_url` (`https://{hsm}.managedhsm.azure.net`).
+    pub fn new(
+        vault_url: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<AdministrationClientOptions>,
+    ) -> Result<Self> {
+        let pipeline = KeyVaultPipeline::new(
+            vault_url,
+            credential,
+            options.unwrap_or_default(),
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )?;
+        Ok(KeyVaultSettingsClient { pipeline })
+    }
+
+    /// The HSM's URL, `https://{hsm}[:{port}]`.
+    pub fn vault_url(&self) -> &str {
+        self.pipeline.vault_url().as_str().trim_end_matches('/')
+    }
+
+    /// The API version this client sends.
+    pub fn api_version(&self) -> &ApiVersion {
+        self.pipeline.api_version()
+    }
+
+    /// Gets one setting.
+    pub async fn get_setting(&self, name: &str) -> Result<KeyVaultSetting> {
+        self.pipeline.require(&ApiVersion::V7_4, "get_setting")?;
+        validate_name("name", name)?;
+        self.pipeline
+            .send_json(Method::Get, self.pipeline.url(&[SETTINGS, name]), None)
+            .await
+    }
+
+    /// Lists every setting. The service answers them in one response, without paging.
+    pub async fn list_settings(&self) -> Result<Vec<KeyVaultSetting>> {
+        self.pipeline.require(&ApiVersion::V7_4, "list_settings")?;
+        let result: SettingsListResult = self
+            .pipeline
+            .send_json(Method::Get, self.pipeline.url(&[SETTINGS]), None)
+            .await?;
+        Ok(result.settings)
+    }
+
+    /// Updates a setting to `setting.value`. A boolean setting's value must be `true` or
+    /// `false` (sent in lower case).
+    pub async fn update_setting(&self, setting: &KeyVaultSetting) -> Result<KeyVaultSetting> {
+        self.pipeline.require(&ApiVersion::V7_4, "update_setting")?;
+        validate_name("name", &setting.name)?;
+        let value = match &setting.setting_type {
+            Some(KeyVaultSettingType::Boolean) => match parse_bool(&setting.value) {
+                Some(b) => b.to_string(),
+                None => {
+                    return Err(Error::invalid_argument(
+                        "value",
+                        format!(
+                            "the boolean setting {} takes \"true\" or \"false\", got {:?}",
+                            setting.name, setting.value
+                        ),
+                    ))
+                }
+            },
+            _ if setting.value.is_empty() => {
+                return Err(Error::invalid_argument("value", "must not be empty"))
+            }
+            _ => setting.value.clone(),
+        };
+        let body = to_json(&UpdateSettingRequest { value: &value })?;
+        self.pipeline
+            .send_json(
+                Method::Patch,
+                self.pipeline.url(&[SETTINGS, &setting.name]),
+                Some(body),
+            )
+            .await
+    }
+}

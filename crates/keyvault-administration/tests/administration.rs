@@ -1,0 +1,874 @@
+//! Every administration client operation against the emulator's Managed HSM flavour, over
+//! HTTPS, authenticated by a real `azure_identity::ClientSecretCredential` against the
+//! emulator's token endpoint.
+
+use azure_core::credentials::TokenCredential;
+use futures::TryStreamExt;
+use keyvault_administration::{
+    AdministrationClientOptions, ApiVersion, CreateRoleAssignmentOptions, Error,
+    KeyVaultAccessControlClient, KeyVaultBackupClient, KeyVaultDataAction, KeyVaultPermission,
+    KeyVaultRoleScope, KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingsClient, ListOptions,
+    PollerOptions, PollerStatus, RestoreOptions, SetRoleDefinitionOptions, StorageAuthentication,
+};
+use keyvault_emulator::{Emulator, EmulatorOptions};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const CRYPTO_USER: &str = "21dbd100-6940-42c2-9190-5d6cb909625b";
+const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";
+const CONTAINER: &str = "https://account.blob.core.windows.net/backups";
+const SETTING: &str = "AllowKeyManagementOperationsThroughARM";
+
+async fn emulator() -> Emulator {
+    Emulator::start(EmulatorOptions::default())
+        .await
+        .expect("emulator starts")
+}
+
+fn options(emulator: &Emulator, api_version: ApiVersion) -> AdministrationClientOptions {
+    AdministrationClientOptions {
+        api_version,
+        client_options: emulator.client_options(),
+        ..Default::default()
+    }
+}
+
+fn rbac(emulator: &Emulator, hsm: &str) -> KeyVaultAccessControlClient {
+    KeyVaultAccessControlClient::new(
+        &emulator.managed_hsm_url(hsm),
+        emulator.credential(),
+        Some(options(emulator, ApiVersion::default())),
+    )
+    .unwrap()
+}
+
+fn backups(emulator: &Emulator, hsm: &str, api_version: ApiVersion) -> KeyVaultBackupClient {
+    KeyVaultBackupClient::new(
+        &emulator.managed_hsm_url(hsm),
+        emulator.credential(),
+        Some(options(emulator, api_version)),
+    )
+    .unwrap()
+}
+
+fn settings(emulator: &Emulator, hsm: &str, api_version: ApiVersion) -> KeyVaultSettingsClient {
+    KeyVaultSettingsClient::new(
+        &emulator.managed_hsm_url(hsm),
+        emulator.credential(),
+        Some(options(emulator, api_version)),
+    )
+    .unwrap()
+}
+
+fn sas() -> StorageAuthentication {
+    StorageAuthentication::sas_token("?sv=2024-01-01&sig=not-checked")
+}
+
+fn fast() -> Option<PollerOptions> {
+    Some(PollerOptions {
+        polling_interval: Some(Duration::from_millis(20)),
+        ..Default::default()
+    })
+}
+
+fn invalid_argument(err: &Error, name: &str) -> bool {
+    matches!(err, Error::InvalidArgument { argument, .. } if *argument == name)
+}
+
+/// Raw JSON calls to the HSM's keys API (the administration crate has no key client).
+struct Keys<'a> {
+    emulator: &'a Emulator,
+    hsm: &'a str,
+    token: String,
+}
+
+impl<'a> Keys<'a> {
+    async fn new(emulator: &'a Emulator, hsm: &'a str) -> Keys<'a> {
+        let token = emulator
+            .credential()
+            .get_token(&["https://managedhsm.azure.net/.default"], None)
+            .await
+            .unwrap();
+        Keys {
+            emulator,
+            hsm,
+            token: token.token.secret().to_string(),
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!(
+            "{}{path}?api-version=2026-04-01",
+            self.emulator.managed_hsm_url(self.hsm)
+        );
+        let mut request = self
+            .emulator
+            .http_client()
+            .request(method, url)
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Creates an EC key and returns its version.
+    async fn create(&self, name: &str) -> String {
+        let (status, body) = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/keys/{name}/create"),
+                Some(json!({"kty": "EC-HSM", "crv": "P-256"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["key"]["kid"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The latest version of a key, or `None` when it does not exist.
+    async fn version(&self, name: &str) -> Option<String> {
+        let (status, body) = self
+            .call(reqwest::Method::GET, &format!("/keys/{name}"), None)
+            .await;
+        (status == 200).then(|| {
+            body["key"]["kid"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+    }
+
+    /// Deletes and purges a key.
+    async fn destroy(&self, name: &str) {
+        let (status, body) = self
+            .call(reqwest::Method::DELETE, &format!("/keys/{name}"), None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = self
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/deletedkeys/{name}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 204, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn built_in_role_definitions_list_get_and_page() {
+    let emulator = emulator().await;
+    let client = rbac(&emulator, "roles");
+    assert_eq!(client.vault_url(), emulator.managed_hsm_url("roles"));
+    let all: Vec<_> = client
+        .list_role_definitions(&KeyVaultRoleScope::Global, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(all.len() >= 9, "{}", all.len());
+    let user = all.iter().find(|d| d.name == CRYPTO_USER).unwrap();
+    assert_eq!(user.role_name, "Managed HSM Crypto User");
+    assert_eq!(user.role_type, KeyVaultRoleType::BuiltInRole);
+    assert_eq!(
+        user.id,
+        format!(
+            "Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/{CRYPTO_USER}"
+        )
+    );
+    assert!(user.permissions[0]
+        .data_actions
+        .contains(&KeyVaultDataAction::SignHsmKey));
+    assert_eq!(user.assignable_scopes, [KeyVaultRoleScope::Global]);
+
+    let admin = client
+        .get_role_definition(&KeyVaultRoleScope::Global, ADMINISTRATOR)
+        .await
+        .unwrap();
+    assert_eq!(admin.role_name, "Managed HSM Administrator");
+
+    // Pages of two, resumed from a continuation token.
+    let mut pages = client
+        .list_role_definitions(
+            &KeyVaultRoleScope::Keys,
+            Some(ListOptions {
+                max_page_size: Some(2),
+                ..Default::default()
+            }),
+        )
+        .unwrap()
+        .into_pages();
+    let first = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(first.items.len(), 2);
+    let token = first.continuation_token.clone().unwrap();
+    let rest: Vec<_> = client
+        .list_role_definitions(
+            &KeyVaultRoleScope::Keys,
+            Some(ListOptions {
+                continuation_token: Some(token),
+                ..Default::default()
+            }),
+        )
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rest.len() + 2, all.len());
+}
+
+#[tokio::test]
+async fn custom_role_definition_lifecycle() {
+    let emulator = emulator().await;
+    let client = rbac(&emulator, "custom");
+    let scope = KeyVaultRoleScope::Global;
+    let permissions = vec![KeyVaultPermission {
+        data_actions: vec![
+            KeyVaultDataAction::SignHsmKey,
+            KeyVaultDataAction::ReadHsmKey,
+        ],
+        not_data_actions: vec![KeyVaultDataAction::ExportHsmKey],
+        ..Default::default()
+    }];
+    let created = client
+        .set_role_definition(
+            &scope,
+            SetRoleDefinitionOptions {
+                role_name: Some("Signer".into()),
+                description: Some("signs".into()),
+                permissions: Some(permissions.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.role_type, KeyVaultRoleType::CustomRole);
+    assert_eq!(created.role_name, "Signer");
+    assert_eq!(created.permissions, permissions);
+    assert_eq!(created.assignable_scopes, [KeyVaultRoleScope::Global]);
+
+    // Update: only the description changes.
+    let updated = client
+        .set_role_definition(
+            &scope,
+            SetRoleDefinitionOptions {
+                name: Some(created.name.clone()),
+                description: Some("signs things".into()),
+                assignable_scopes: Some(vec![KeyVaultRoleScope::Keys]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.name, created.name);
+    assert_eq!(updated.role_name, "Signer");
+    assert_eq!(updated.description, "signs things");
+    assert_eq!(updated.permissions, permissions);
+    assert_eq!(updated.assignable_scopes, [KeyVaultRoleScope::Keys]);
+    let got = client
+        .get_role_definition(&scope, &created.name)
+        .await
+        .unwrap();
+    assert_eq!(got, updated);
+
+    // Assignable at /keys only.
+    let err = client
+        .create_role_assignment(&scope, &created.id, "principal-1", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("BadParameter"), "{err}");
+    let assignment = client
+        .create_role_assignment(&KeyVaultRoleScope::Keys, &created.id, "principal-1", None)
+        .await
+        .unwrap();
+
+    // A role in use cannot be deleted.
+    let err = client
+        .delete_role_definition(&scope, &created.name)
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    client
+        .delete_role_assignment(&KeyVaultRoleScope::Keys, &assignment.name)
+        .await
+        .unwrap();
+    client
+        .delete_role_definition(&scope, &created.name)
+        .await
+        .unwrap();
+    let err = client
+        .get_role_definition(&scope, &created.name)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    // Deleting again is not an error.
+    client
+        .delete_role_definition(&scope, &created.name)
+        .await
+        .unwrap();
+
+    // Built-in roles cannot be overwritten or deleted.
+    let err = client
+        .set_role_definition(
+            &scope,
+            SetRoleDefinitionOptions {
+                name: Some(ADMINISTRATOR.into()),
+                role_name: Some("Mine".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert!(err.to_string().contains("built-in role"), "{err}");
+    let err = client
+        .delete_role_definition(&scope, ADMINISTRATOR)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+}
+
+#[tokio::test]
+async fn role_assignment_lifecycle() {
+    let emulator = emulator().await;
+    let client = rbac(&emulator, "assign");
+    let user = client
+        .get_role_definition(&KeyVaultRoleScope::Global, CRYPTO_USER)
+        .await
+        .unwrap();
+    let name = "00000000-0000-0000-0000-0000000000a1";
+    let key_scope = KeyVaultRoleScope::key("my-key").unwrap();
+    let created = client
+        .create_role_assignment(
+            &key_scope,
+            &user.id,
+            "principal-2",
+            Some(CreateRoleAssignmentOptions {
+                name: Some(name.into()),
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.name, name);
+    assert_eq!(created.properties.scope, key_scope);
+    assert_eq!(created.properties.principal_id, "principal-2");
+    assert_eq!(created.properties.role_definition_id, user.id);
+    assert_eq!(
+        created.role_assignment_id,
+        format!("/keys/my-key/providers/Microsoft.Authorization/roleAssignments/{name}")
+    );
+    let got = client.get_role_assignment(&key_scope, name).await.unwrap();
+    assert_eq!(got, created);
+    // The same name again is a conflict.
+    let err = client
+        .create_role_assignment(
+            &key_scope,
+            &user.id,
+            "principal-2",
+            Some(CreateRoleAssignmentOptions {
+                name: Some(name.into()),
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+
+    // Global lists hold the HSM's initial administrator and, below it, ours.
+    let global: Vec<_> = client
+        .list_role_assignments(&KeyVaultRoleScope::Global, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(global
+        .iter()
+        .any(|a| a.properties.role_definition_id.ends_with(ADMINISTRATOR)));
+    assert!(global.iter().any(|a| a.name == name));
+    let keys: Vec<_> = client
+        .list_role_assignments(&key_scope, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(keys.iter().any(|a| a.name == name));
+
+    client
+        .delete_role_assignment(&key_scope, name)
+        .await
+        .unwrap();
+    let err = client
+        .get_role_assignment(&key_scope, name)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    // Deleting again is not an error.
+    client
+        .delete_role_assignment(&key_scope, name)
+        .await
+        .unwrap();
+    // An unknown role definition is refused by the service.
+    let err = client
+        .create_role_assignment(
+            &KeyVaultRoleScope::Global,
+            "Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-00000000dead",
+            "p",
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("BadParameter"));
+}
+
+#[tokio::test]
+async fn bad_access_control_input_is_refused_before_sending() {
+    let emulator = emulator().await;
+    let client = rbac(&emulator, "bad");
+    let control = emulator.control();
+    control.clear_requests();
+    let global = KeyVaultRoleScope::Global;
+    let err = client
+        .get_role_assignment(&global, "not-a-guid")
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "name"), "{err}");
+    let err = client
+        .create_role_assignment(
+            &global,
+            "id",
+            "p",
+            Some(CreateRoleAssignmentOptions {
+                name: Some("{a290e904-7015-4bba-90c8-60543313cdb4}".into()),
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "name"), "{err}");
+    let err = client
+        .create_role_assignment(&global, "", "p", None)
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "definition_id"), "{err}");
+    let err = client
+        .create_role_assignment(&global, "id", " ", None)
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "principal_id"), "{err}");
+    let err = client
+        .list_role_definitions(&KeyVaultRoleScope::Other("/a b".into()), None)
+        .unwrap_err();
+    assert!(invalid_argument(&err, "scope"), "{err}");
+    assert!(KeyVaultRoleScope::key("bad/name").is_err());
+    let err = client
+        .get_role_definition(&KeyVaultRoleScope::Key("x/../y".into()), ADMINISTRATOR)
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "scope"), "{err}");
+    let err = client
+        .list_role_assignments(
+            &global,
+            Some(ListOptions {
+                max_page_size: Some(0),
+                ..Default::default()
+            }),
+        )
+        .unwrap_err();
+    assert!(invalid_argument(&err, "max_page_size"), "{err}");
+    assert!(control.requests().is_empty(), "nothing was sent");
+
+    // Custom roles need API 7.3; the client says so before sending.
+    let old = KeyVaultAccessControlClient::new(
+        &emulator.managed_hsm_url("bad"),
+        emulator.credential(),
+        Some(options(&emulator, ApiVersion::V7_2)),
+    )
+    .unwrap();
+    let err = old
+        .set_role_definition(&global, SetRoleDefinitionOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
+    assert!(control.requests().is_empty());
+
+    // A vault is not a Managed HSM: it answers 404.
+    let vault = KeyVaultAccessControlClient::new(
+        &emulator.vault_url("plain"),
+        emulator.credential(),
+        Some(options(&emulator, ApiVersion::default())),
+    )
+    .unwrap();
+    let err = vault
+        .get_role_definition(&global, ADMINISTRATOR)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+}
+
+#[tokio::test]
+async fn full_backup_and_restore_round_trip() {
+    let emulator = emulator().await;
+    let keys = Keys::new(&emulator, "source").await;
+    let v1 = keys.create("kept").await;
+    let v2 = keys.create("dropped").await;
+    let rbac = rbac(&emulator, "source");
+    let role = rbac
+        .set_role_definition(
+            &KeyVaultRoleScope::Global,
+            SetRoleDefinitionOptions {
+                role_name: Some("Backed up".into()),
+                permissions: Some(vec![KeyVaultPermission {
+                    data_actions: vec![KeyVaultDataAction::BackupHsmKeys],
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let settings = settings(&emulator, "source", ApiVersion::default());
+    settings
+        .update_setting(&KeyVaultSetting::boolean(SETTING, true))
+        .await
+        .unwrap();
+
+    let client = backups(&emulator, "source", ApiVersion::default());
+    let backup = client
+        .begin_backup(CONTAINER, &sas(), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(
+        backup
+            .folder_url
+            .starts_with(&format!("{CONTAINER}/mhsm-source-")),
+        "{}",
+        backup.folder_url
+    );
+    assert!(backup.job_id.is_some() && backup.start_time.is_some() && backup.end_time.is_some());
+    // A real file, in the folder standing in for the container.
+    let folder = backup.folder_url.rsplit('/').next().unwrap();
+    let file = emulator
+        .control()
+        .backup_dir()
+        .join("account.blob.core.windows.net/backups")
+        .join(folder)
+        .join("backup.blob");
+    let sealed = std::fs::read_to_string(&file).unwrap();
+    assert!(!sealed.contains("kept"), "the backup is sealed");
+
+    // Change everything, then restore.
+    keys.destroy("kept").await;
+    keys.create("added").await;
+    rbac.delete_role_definition(&KeyVaultRoleScope::Global, &role.name)
+        .await
+        .unwrap();
+    settings
+        .update_setting(&KeyVaultSetting::boolean(SETTING, false))
+        .await
+        .unwrap();
+    let restored = client
+        .begin_restore(
+            &backup.folder_url,
+            &sas(),
+            Some(RestoreOptions {
+                poller: fast().unwrap(),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(restored.job_id.is_some());
+    assert_eq!(keys.version("kept").await, Some(v1));
+    assert_eq!(keys.version("dropped").await, Some(v2));
+    assert_eq!(
+        keys.version("added").await,
+        None,
+        "a full restore replaces the keys"
+    );
+    let back = rbac
+        .get_role_definition(&KeyVaultRoleScope::Global, &role.name)
+        .await
+        .unwrap();
+    assert_eq!(back.role_name, "Backed up");
+    assert_eq!(
+        settings.get_setting(SETTING).await.unwrap().as_bool(),
+        Some(true)
+    );
+
+    // The backup restores into another HSM of the same emulator too.
+    backups(&emulator, "other", ApiVersion::default())
+        .begin_restore(
+            &backup.folder_url,
+            &StorageAuthentication::ManagedIdentity,
+            None,
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(Keys::new(&emulator, "other")
+        .await
+        .version("kept")
+        .await
+        .is_some());
+}
+
+#[tokio::test]
+async fn selective_key_restore() {
+    let emulator = emulator().await;
+    let keys = Keys::new(&emulator, "selective").await;
+    let version = keys.create("precious").await;
+    keys.create("other").await;
+    let client = backups(&emulator, "selective", ApiVersion::default());
+    let backup = client
+        .begin_backup(CONTAINER, &sas(), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    keys.destroy("precious").await;
+    keys.destroy("other").await;
+    client
+        .begin_restore(
+            &backup.folder_url,
+            &sas(),
+            Some(RestoreOptions {
+                key_name: Some("precious".into()),
+                poller: fast().unwrap(),
+            }),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(keys.version("precious").await, Some(version));
+    assert_eq!(keys.version("other").await, None, "only the named key");
+
+    // A key the backup does not hold fails the job.
+    let err = client
+        .begin_restore(
+            &backup.folder_url,
+            &sas(),
+            Some(RestoreOptions {
+                key_name: Some("never-existed".into()),
+                poller: fast().unwrap(),
+            }),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::OperationFailed(_)), "{err}");
+    assert!(err.to_string().contains("KeyNotFound"), "{err}");
+    let err = client
+        .begin_restore(
+            &backup.folder_url,
+            &sas(),
+            Some(RestoreOptions {
+                key_name: Some("bad name".into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "key_name"), "{err}");
+}
+
+#[tokio::test]
+async fn jobs_report_progress_with_retry_after_and_resume_from_tokens() {
+    let emulator = emulator().await;
+    let control = emulator.control();
+    control.set_admin_job_latency(Duration::from_millis(1500));
+    let client = backups(&emulator, "slow", ApiVersion::default());
+    let mut poller = client.begin_backup(CONTAINER, &sas(), None).await.unwrap();
+    assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
+    assert_eq!(poller.next_wait(), Duration::from_secs(2), "Retry-After");
+    let token = poller.continuation_token();
+    assert!(
+        token.contains("/backup/") && token.ends_with("api-version=2026-04-01"),
+        "{token}"
+    );
+    // Resume in a "new process": a new client and poller from the token.
+    let resumed = backups(&emulator, "slow", ApiVersion::default())
+        .begin_backup(
+            "",
+            &sas(),
+            Some(PollerOptions {
+                continuation_token: Some(token),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+    control.advance_clock(Duration::from_secs(2));
+    let result = resumed.await.unwrap();
+    assert!(result.folder_url.contains("mhsm-slow-"));
+    assert_eq!(poller.poll().await.unwrap(), PollerStatus::Succeeded);
+    assert_eq!(poller.result().unwrap(), &result);
+}
+
+#[tokio::test]
+async fn restore_from_a_missing_folder_fails_the_job() {
+    let emulator = emulator().await;
+    let client = backups(&emulator, "missing", ApiVersion::default());
+    let err = client
+        .begin_restore(&format!("{CONTAINER}/mhsm-nothing-here"), &sas(), None)
+        .await
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::OperationFailed(_)), "{err}");
+    assert!(err.to_string().contains("BackupNotFound"), "{err}");
+}
+
+#[tokio::test]
+async fn pre_checks_need_api_7_6() {
+    let emulator = emulator().await;
+    let client = backups(&emulator, "prechecks", ApiVersion::default());
+    let pre = client
+        .begin_pre_backup(CONTAINER, &sas(), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(pre.job_id.is_some());
+    let backup = client
+        .begin_backup(CONTAINER, &sas(), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    client
+        .begin_pre_restore(&backup.folder_url, &sas(), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let err = client
+        .begin_pre_restore(&format!("{CONTAINER}/absent"), &sas(), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("BackupNotFound"), "{err}");
+
+    emulator.control().clear_requests();
+    let old = backups(&emulator, "prechecks", ApiVersion::V7_5);
+    for err in [
+        old.begin_pre_backup(CONTAINER, &sas(), None)
+            .await
+            .unwrap_err(),
+        old.begin_pre_restore(&backup.folder_url, &sas(), None)
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
+    }
+    let older = backups(&emulator, "prechecks", ApiVersion::V7_4);
+    let err = older
+        .begin_backup(CONTAINER, &StorageAuthentication::ManagedIdentity, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
+    assert!(emulator.control().requests().is_empty());
+}
+
+#[tokio::test]
+async fn bad_backup_input_is_refused_before_sending() {
+    let emulator = emulator().await;
+    let client = backups(&emulator, "badbackup", ApiVersion::default());
+    emulator.control().clear_requests();
+    for url in [
+        "",
+        "not a url",
+        "http://a.blob.core.windows.net/c",
+        "https://a.blob.core.windows.net",
+        "https://a.blob.core.windows.net/c?sig=x",
+    ] {
+        let err = client.begin_backup(url, &sas(), None).await.unwrap_err();
+        assert!(invalid_argument(&err, "blob_storage_url"), "{url}: {err}");
+    }
+    let err = client
+        .begin_backup(CONTAINER, &StorageAuthentication::sas_token(""), None)
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "sas_token"), "{err}");
+    let err = client
+        .begin_restore(CONTAINER, &sas(), None)
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "folder_url"), "{err}");
+    let err = client
+        .begin_backup(
+            "",
+            &sas(),
+            Some(PollerOptions {
+                continuation_token: Some("https://elsewhere.example/backup/x/pending".into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "continuation_token"), "{err}");
+    assert!(emulator.control().requests().is_empty());
+}
+
+#[tokio::test]
+async fn settings_get_list_update() {
+    let emulator = emulator().await;
+    let client = settings(&emulator, "settings", ApiVersion::default());
+    let all = client.list_settings().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].name, SETTING);
+    assert_eq!(all[0].as_bool(), Some(false));
+    let updated = client
+        .update_setting(&KeyVaultSetting::boolean(SETTING, true))
+        .await
+        .unwrap();
+    assert_eq!(updated.as_bool(), Some(true));
+    assert_eq!(updated.value, "true");
+    // Any case is accepted and sent in lower case.
+    let mut upper = KeyVaultSetting::boolean(SETTING, false);
+    upper.value = "FALSE".into();
+    assert_eq!(client.update_setting(&upper).await.unwrap().value, "false");
+    assert_eq!(
+        client.get_setting(SETTING).await.unwrap().as_bool(),
+        Some(false)
+    );
+
+    emulator.control().clear_requests();
+    let mut bad = KeyVaultSetting::boolean(SETTING, true);
+    bad.value = "maybe".into();
+    let err = client.update_setting(&bad).await.unwrap_err();
+    assert!(invalid_argument(&err, "value"), "{err}");
+    let err = client.get_setting("no such/setting").await.unwrap_err();
+    assert!(invalid_argument(&err, "name"), "{err}");
+    let err = settings(&emulator, "settings", ApiVersion::V7_3)
+        .list_settings()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
+    assert!(emulator.control().requests().is_empty());
+
+    // The service checks too: unknown settings and non-boolean values of boolean settings.
+    let err = client.get_setting("NoSuchSetting").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let err = client
+        .update_setting(&KeyVaultSetting::new(SETTING, "maybe", None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("BadParameter"), "{err}");
+}

@@ -1,0 +1,193 @@
+"""The official azure-keyvault-administration clients against the emulator's Managed HSM flavour.
+
+The HSM is `https://admin-conformance.managedhsm.azure.net:{port}`; conftest.py resolves
+`*.managedhsm.azure.net` to the loopback address. Backups go to a local folder of the emulator
+standing in for blob storage.
+"""
+
+import urllib.parse
+import uuid
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.keyvault.administration import (
+    KeyVaultAccessControlClient,
+    KeyVaultBackupClient,
+    KeyVaultDataAction,
+    KeyVaultPermission,
+    KeyVaultRoleScope,
+    KeyVaultSetting,
+    KeyVaultSettingsClient,
+    KeyVaultSettingType,
+)
+from azure.keyvault.keys import KeyClient
+
+ADMINISTRATOR = "a290e904-7015-4bba-90c8-60543313cdb4"
+CRYPTO_USER = "21dbd100-6940-42c2-9190-5d6cb909625b"
+CONTAINER = "https://conformance.blob.core.windows.net/backups"
+SAS = "sv=2024-08-04&sr=c&sig=conformance"
+SETTING = "AllowKeyManagementOperationsThroughARM"
+FAST = {"_polling_interval": 0.05}
+
+
+@pytest.fixture(scope="module")
+def admin_hsm_url(emulator_url):
+    port = urllib.parse.urlsplit(emulator_url).port
+    return f"https://admin-conformance.managedhsm.azure.net:{port}"
+
+
+@pytest.fixture(scope="module")
+def rbac(admin_hsm_url, credential):
+    return KeyVaultAccessControlClient(admin_hsm_url, credential, verify_challenge_resource=False)
+
+
+@pytest.fixture(scope="module")
+def backup_client(admin_hsm_url, credential):
+    return KeyVaultBackupClient(admin_hsm_url, credential, verify_challenge_resource=False)
+
+
+@pytest.fixture(scope="module")
+def settings_client(admin_hsm_url, credential):
+    return KeyVaultSettingsClient(admin_hsm_url, credential, verify_challenge_resource=False)
+
+
+@pytest.fixture(scope="module")
+def hsm_keys(admin_hsm_url, credential):
+    return KeyClient(vault_url=admin_hsm_url, credential=credential, verify_challenge_resource=False)
+
+
+@pytest.fixture(autouse=True)
+def no_job_latency(control):
+    control.post("/admin-job-latency", {"ms": 0})
+    yield
+    control.post("/admin-job-latency", {"ms": 0})
+
+
+def _destroy(keys, name):
+    keys.begin_delete_key(name).wait()
+    keys.purge_deleted_key(name)
+
+
+def test_built_in_role_definitions(rbac):
+    definitions = list(rbac.list_role_definitions(KeyVaultRoleScope.GLOBAL))
+    by_name = {d.name: d for d in definitions}
+    user = by_name[CRYPTO_USER]
+    assert user.role_name == "Managed HSM Crypto User"
+    assert user.role_type == "AKVBuiltInRole"
+    assert user.id.endswith(CRYPTO_USER)
+    assert KeyVaultDataAction.SIGN_HSM_KEY in user.permissions[0].data_actions
+    assert user.assignable_scopes == [KeyVaultRoleScope.GLOBAL]
+    admin = rbac.get_role_definition(KeyVaultRoleScope.GLOBAL, ADMINISTRATOR)
+    assert admin.role_name == "Managed HSM Administrator"
+    assert len(list(rbac.list_role_definitions(KeyVaultRoleScope.KEYS))) == len(definitions)
+
+
+def test_custom_role_definition_lifecycle(rbac):
+    permissions = [KeyVaultPermission(data_actions=[KeyVaultDataAction.SIGN_HSM_KEY])]
+    created = rbac.set_role_definition(
+        KeyVaultRoleScope.GLOBAL, role_name="py-signer", description="signs", permissions=permissions
+    )
+    assert created.role_type == "CustomRole"
+    assert created.role_name == "py-signer"
+    assert created.permissions[0].data_actions == [KeyVaultDataAction.SIGN_HSM_KEY]
+    updated = rbac.set_role_definition(
+        KeyVaultRoleScope.GLOBAL,
+        name=created.name,
+        role_name="py-signer",
+        description="signs things",
+        permissions=permissions,
+    )
+    assert updated.name == created.name
+    assert updated.description == "signs things"
+    got = rbac.get_role_definition(KeyVaultRoleScope.GLOBAL, created.name)
+    assert got.description == "signs things"
+    assert any(d.name == created.name for d in rbac.list_role_definitions(KeyVaultRoleScope.GLOBAL))
+    rbac.delete_role_definition(KeyVaultRoleScope.GLOBAL, created.name)
+    with pytest.raises(ResourceNotFoundError):
+        rbac.get_role_definition(KeyVaultRoleScope.GLOBAL, created.name)
+    # The built-in names are reserved.
+    with pytest.raises(HttpResponseError) as error:
+        rbac.set_role_definition(KeyVaultRoleScope.GLOBAL, name=ADMINISTRATOR, role_name="mine", permissions=permissions)
+    assert error.value.status_code == 400
+
+
+def test_role_assignment_lifecycle(rbac):
+    definition = rbac.get_role_definition(KeyVaultRoleScope.GLOBAL, CRYPTO_USER)
+    principal = str(uuid.uuid4())
+    created = rbac.create_role_assignment(KeyVaultRoleScope.KEYS, definition.id, principal)
+    assert created.properties.principal_id == principal
+    assert created.properties.role_definition_id == definition.id
+    assert created.properties.scope == KeyVaultRoleScope.KEYS
+    got = rbac.get_role_assignment(KeyVaultRoleScope.KEYS, created.name)
+    assert got.role_assignment_id == created.role_assignment_id
+    assert any(a.name == created.name for a in rbac.list_role_assignments(KeyVaultRoleScope.KEYS))
+    named = str(uuid.uuid4())
+    by_name = rbac.create_role_assignment(KeyVaultRoleScope.GLOBAL, definition.id, principal, name=named)
+    assert by_name.name == named
+    for scope, name in ((KeyVaultRoleScope.KEYS, created.name), (KeyVaultRoleScope.GLOBAL, named)):
+        rbac.delete_role_assignment(scope, name)
+        with pytest.raises(ResourceNotFoundError):
+            rbac.get_role_assignment(scope, name)
+
+
+def test_full_backup_and_restore(backup_client, hsm_keys):
+    name = "py-admin-" + uuid.uuid4().hex[:8]
+    key = hsm_keys.create_ec_key(name, curve="P-256", hardware_protected=True)
+    result = backup_client.begin_backup(CONTAINER, SAS, **FAST).result()
+    assert result.folder_url.startswith(CONTAINER + "/mhsm-admin-conformance-")
+    _destroy(hsm_keys, name)
+    with pytest.raises(ResourceNotFoundError):
+        hsm_keys.get_key(name)
+    assert backup_client.begin_restore(result.folder_url, SAS, **FAST).result() is None
+    assert hsm_keys.get_key(name).properties.version == key.properties.version
+
+
+def test_selective_key_restore(backup_client, hsm_keys):
+    name = "py-selective-" + uuid.uuid4().hex[:8]
+    other = "py-other-" + uuid.uuid4().hex[:8]
+    key = hsm_keys.create_rsa_key(name, size=2048, hardware_protected=True)
+    hsm_keys.create_ec_key(other, curve="P-256", hardware_protected=True)
+    result = backup_client.begin_backup(CONTAINER, sas_token=SAS, **FAST).result()
+    _destroy(hsm_keys, name)
+    _destroy(hsm_keys, other)
+    backup_client.begin_restore(result.folder_url, SAS, key_name=name, **FAST).wait()
+    assert hsm_keys.get_key(name).properties.version == key.properties.version
+    with pytest.raises(ResourceNotFoundError):
+        hsm_keys.get_key(other)
+
+
+def test_managed_identity_and_pre_checks(backup_client):
+    result = backup_client.begin_backup(CONTAINER, use_managed_identity=True, **FAST).result()
+    assert result.folder_url.startswith(CONTAINER)
+    assert backup_client.begin_pre_backup(CONTAINER, sas_token=SAS, **FAST).result() is None
+    assert backup_client.begin_pre_restore(result.folder_url, sas_token=SAS, **FAST).result() is None
+
+
+def test_a_restore_from_a_missing_folder_fails(backup_client):
+    poller = backup_client.begin_restore(CONTAINER + "/mhsm-nothing-here", SAS, **FAST)
+    with pytest.raises(HttpResponseError):
+        poller.result()
+
+
+def test_backup_resumes_from_a_continuation_token(control, backup_client):
+    control.post("/admin-job-latency", {"ms": 1500})
+    poller = backup_client.begin_backup(CONTAINER, SAS, **FAST)
+    token = poller.continuation_token()
+    resumed = backup_client.begin_backup(CONTAINER, SAS, continuation_token=token, **FAST)
+    result = resumed.result()
+    assert result.folder_url.startswith(CONTAINER)
+    assert poller.result().folder_url == result.folder_url
+
+
+def test_settings(settings_client):
+    settings = list(settings_client.list_settings())
+    assert [s.name for s in settings] == [SETTING]
+    assert settings[0].setting_type == KeyVaultSettingType.BOOLEAN
+    updated = settings_client.update_setting(KeyVaultSetting(name=SETTING, value=True))
+    assert updated.getboolean() is True
+    assert settings_client.get_setting(SETTING).getboolean() is True
+    updated = settings_client.update_setting(KeyVaultSetting(name=SETTING, value="false"))
+    assert updated.getboolean() is False
+    with pytest.raises(HttpResponseError) as error:
+        settings_client.update_setting(KeyVaultSetting(name=SETTING, value="maybe", setting_type="boolean"))
+    assert error.value.status_code == 400
