@@ -157,6 +157,26 @@ pub fn steps(cargo: &str, nextest: bool, root: &Path, conformance_suites: &[Stri
                 &["run", "--quiet", "-p", "keyvault-tour"],
             )],
         },
+        Step {
+            // A smoke run keeps the benchmark command working from a fresh clone; its
+            // figures mean nothing on a busy CI machine.
+            name: "bench".into(),
+            commands: vec![StepCommand::new(
+                cargo,
+                &[
+                    "run",
+                    "--quiet",
+                    "--release",
+                    "-p",
+                    "keyvault-bench",
+                    "--",
+                    "--quick",
+                    "--no-python",
+                    "--out",
+                    "target/bench-quick.md",
+                ],
+            )],
+        },
     ];
     for suite in conformance_suites {
         let script = root
@@ -409,6 +429,7 @@ mod tests {
                 "test",
                 "doc",
                 "tour",
+                "bench",
                 "conformance:keys",
                 "conformance:secrets"
             ]
@@ -427,7 +448,7 @@ mod tests {
             "cargo run --quiet -p keyvault-tour"
         );
         assert_eq!(
-            steps[5].commands[0].display(),
+            steps[6].commands[0].display(),
             "bash /ws/eng/conformance/keys/run.sh"
         );
     }
@@ -451,23 +472,23 @@ mod tests {
     #[test]
     fn select_only_and_skip() {
         let steps = steps("cargo", false, Path::new("/ws"), &s(&["a", "b"]));
-        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 7]);
+        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 8]);
         assert_eq!(
             select(&steps, &[], &s(&["fmt"])).unwrap(),
-            [true, false, false, false, false, false, false]
+            [true, false, false, false, false, false, false, false]
         );
         assert_eq!(
             select(&steps, &s(&["clippy", "doc"]), &[]).unwrap(),
-            [true, false, true, false, true, true, true]
+            [true, false, true, false, true, true, true, true]
         );
         // `conformance` selects every suite, `conformance:b` just one.
         assert_eq!(
             select(&steps, &[], &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, true, true]
+            [false, false, false, false, false, false, true, true]
         );
         assert_eq!(
             select(&steps, &s(&["conformance:b"]), &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, true, false]
+            [false, false, false, false, false, false, true, false]
         );
     }
 

@@ -68,6 +68,7 @@ pub struct Seen {
     pub url: String,
     pub authorization: Option<String>,
     pub user_agent: Option<String>,
+    pub client_request_id: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -185,6 +186,9 @@ impl Policy for Server {
             url: request.url().to_string(),
             authorization: request.headers().get_optional_string(&AUTHORIZATION),
             user_agent: request.headers().get_optional_string(&USER_AGENT),
+            client_request_id: request
+                .headers()
+                .get_optional_string(&azure_core::http::headers::CLIENT_REQUEST_ID),
             body,
         };
         let n = {

@@ -22,6 +22,10 @@
 
 mod admin;
 mod api_version;
+mod arm;
+mod arm_hsm;
+mod arm_keys;
+mod arm_secrets;
 mod auth;
 mod backup;
 mod certificates;
@@ -216,6 +220,7 @@ impl Emulator {
             vaults: Mutex::new(HashMap::new()),
             ca_pem: certificates.ca_pem,
             admin: admin::AdminState::new(options.backup_dir, options.admin_job_latency),
+            arm: arm::ArmState::default(),
         });
         let client = build_client(&state)?;
         let acceptor = tokio_rustls::TlsAcceptor::from(certificates.server_config);

@@ -224,6 +224,10 @@ async fn handle(
         crate::admin::control(&state, &req).unwrap_or_else(|| crate::control::handle(&state, &req))
     } else if let Some(reply) = crate::identity::handle(&state, &req) {
         reply
+    } else if crate::arm::is_arm_host(&req.host) {
+        let reply = crate::arm::handle(&state, &req);
+        record(&state, &req, reply.status);
+        reply
     } else {
         vault_request(&state, &req).await?
     };

@@ -36,6 +36,8 @@ pub(crate) struct State {
     pub(crate) ca_pem: String,
     /// Managed HSM administration: RBAC, backup jobs, settings.
     pub(crate) admin: crate::admin::AdminState,
+    /// The ARM `Microsoft.KeyVault` provider.
+    pub(crate) arm: crate::arm::ArmState,
 }
 
 impl State {

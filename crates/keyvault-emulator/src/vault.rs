@@ -12,6 +12,8 @@ pub enum Flavour {
     Vault,
     /// A Managed HSM (`*.managedhsm.azure.net`).
     ManagedHsm,
+    /// Azure Resource Manager (`management.azure.com`), answered by `crate::arm`.
+    Arm,
 }
 
 impl Flavour {
@@ -20,6 +22,7 @@ impl Flavour {
         match self {
             Flavour::Vault => "https://vault.azure.net",
             Flavour::ManagedHsm => "https://managedhsm.azure.net",
+            Flavour::Arm => "https://management.azure.com",
         }
     }
 }
@@ -70,6 +73,7 @@ pub(crate) fn vault_key(name: &str, flavour: Flavour) -> String {
     match flavour {
         Flavour::Vault => format!("vault:{name}"),
         Flavour::ManagedHsm => format!("hsm:{name}"),
+        Flavour::Arm => format!("arm:{name}"),
     }
 }
 

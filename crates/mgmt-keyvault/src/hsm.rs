@@ -1,0 +1,217 @@
+//! The Managed HSM operations of `KeyVaultManagementClient`.
+
+use crate::client::{KeyVaultManagementClient, ListVaultsOptions, PROVIDER};
+use crate::hsm_models::{
+    CheckMhsmNameAvailabilityParameters, DeletedManagedHsm, ManagedHsm,
+    ManagedHsmCreateOrUpdateParameters, ManagedHsmPatchParameters,
+};
+use crate::models::CheckNameAvailabilityResult;
+use crate::operation::{LocationOperation, ResourceOperation};
+use crate::validation::{
+    validate_guid, validate_location, validate_resource_group, validate_vault_name,
+};
+use azure_core::http::Method;
+use keyvault_core::{pipeline::to_json, Error, Pager, Poller, PollerOptions, Result};
+use url::Url;
+
+const HSMS: &str = "managedHSMs";
+
+impl KeyVaultManagementClient {
+    fn hsm_url(&self, resource_group: &str, name: &str) -> Url {
+        self.subscription_url(&[
+            "resourceGroups",
+            resource_group,
+            "providers",
+            PROVIDER,
+            HSMS,
+            name,
+        ])
+    }
+
+    fn check_hsm(resource_group: &str, name: &str) -> Result<()> {
+        validate_resource_group("resource_group", resource_group)?;
+        validate_vault_name("name", name)
+    }
+
+    /// Creates a Managed HSM pool or replaces its properties (PUT). A long-running operation:
+    /// the poller ends when `provisioningState` is `Succeeded`, with the pool.
+    pub async fn create_or_update_managed_hsm(
+        &self,
+        resource_group: &str,
+        name: &str,
+        parameters: ManagedHsmCreateOrUpdateParameters,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<ManagedHsm>> {
+        Self::check_hsm(resource_group, name)?;
+        validate_location("location", &parameters.location)?;
+        let tenant = parameters.properties.tenant_id.as_deref().ok_or_else(|| {
+            Error::invalid_argument("tenant_id", "is required to create a Managed HSM")
+        })?;
+        validate_guid("tenant_id", tenant)?;
+        if parameters
+            .properties
+            .initial_admin_object_ids
+            .as_ref()
+            .is_none_or(Vec::is_empty)
+        {
+            return Err(Error::invalid_argument(
+                "initial_admin_object_ids",
+                "at least one administrator is required",
+            ));
+        }
+        let options = Self::check_poller_options(&options)?;
+        let url = self.hsm_url(resource_group, name);
+        let response = self
+            .pipeline
+            .send(Method::Put, url.clone(), Some(to_json(&parameters)?))
+            .await?;
+        let operation = ResourceOperation::from_response(&self.pipeline, url, &response)?;
+        Ok(self.poller(operation, &options))
+    }
+
+    /// Reads a Managed HSM pool.
+    pub async fn get_managed_hsm(&self, resource_group: &str, name: &str) -> Result<ManagedHsm> {
+        Self::check_hsm(resource_group, name)?;
+        self.pipeline
+            .send_json(Method::Get, self.hsm_url(resource_group, name), None)
+            .await
+    }
+
+    /// Changes what `parameters` sets (PATCH). A long-running operation.
+    pub async fn update_managed_hsm(
+        &self,
+        resource_group: &str,
+        name: &str,
+        parameters: ManagedHsmPatchParameters,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<ManagedHsm>> {
+        Self::check_hsm(resource_group, name)?;
+        if let Some(tenant) = parameters
+            .properties
+            .as_ref()
+            .and_then(|p| p.tenant_id.as_deref())
+        {
+            validate_guid("tenant_id", tenant)?;
+        }
+        let options = Self::check_poller_options(&options)?;
+        let url = self.hsm_url(resource_group, name);
+        let response = self
+            .pipeline
+            .send(Method::Patch, url.clone(), Some(to_json(&parameters)?))
+            .await?;
+        let operation = ResourceOperation::from_response(&self.pipeline, url, &response)?;
+        Ok(self.poller(operation, &options))
+    }
+
+    /// Deletes a Managed HSM pool (soft delete). A long-running operation.
+    pub async fn delete_managed_hsm(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<()>> {
+        Self::check_hsm(resource_group, name)?;
+        let options = Self::check_poller_options(&options)?;
+        let response = self
+            .pipeline
+            .send(Method::Delete, self.hsm_url(resource_group, name), None)
+            .await?;
+        let operation = LocationOperation::from_response(&self.pipeline, &response)?;
+        Ok(self.poller(operation, &options))
+    }
+
+    /// The Managed HSM pools of a resource group.
+    pub fn list_managed_hsms_by_resource_group(
+        &self,
+        resource_group: &str,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<ManagedHsm>> {
+        validate_resource_group("resource_group", resource_group)?;
+        let url = self.subscription_url(&[
+            "resourceGroups",
+            resource_group,
+            "providers",
+            PROVIDER,
+            HSMS,
+        ]);
+        self.pager(url, options)
+    }
+
+    /// The Managed HSM pools of the subscription.
+    pub fn list_managed_hsms_by_subscription(
+        &self,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<ManagedHsm>> {
+        let url = self.subscription_url(&["providers", PROVIDER, HSMS]);
+        self.pager(url, options)
+    }
+
+    /// The soft-deleted Managed HSM pools of the subscription.
+    pub fn list_deleted_managed_hsms(
+        &self,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<DeletedManagedHsm>> {
+        let url = self.subscription_url(&["providers", PROVIDER, "deletedManagedHSMs"]);
+        self.pager(url, options)
+    }
+
+    /// Reads a soft-deleted Managed HSM pool.
+    pub async fn get_deleted_managed_hsm(
+        &self,
+        location: &str,
+        name: &str,
+    ) -> Result<DeletedManagedHsm> {
+        validate_location("location", location)?;
+        validate_vault_name("name", name)?;
+        let url = self.subscription_url(&[
+            "providers",
+            PROVIDER,
+            "locations",
+            location,
+            "deletedManagedHSMs",
+            name,
+        ]);
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// Purges a soft-deleted Managed HSM pool for good. A long-running operation.
+    pub async fn purge_deleted_managed_hsm(
+        &self,
+        location: &str,
+        name: &str,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<()>> {
+        validate_location("location", location)?;
+        validate_vault_name("name", name)?;
+        let options = Self::check_poller_options(&options)?;
+        let url = self.subscription_url(&[
+            "providers",
+            PROVIDER,
+            "locations",
+            location,
+            "deletedManagedHSMs",
+            name,
+            "purge",
+        ]);
+        let response = self.pipeline.send(Method::Post, url, None).await?;
+        let operation = LocationOperation::from_response(&self.pipeline, &response)?;
+        Ok(self.poller(operation, &options))
+    }
+
+    /// Whether `name` can be used for a new Managed HSM pool.
+    pub async fn check_managed_hsm_name_availability(
+        &self,
+        name: &str,
+    ) -> Result<CheckNameAvailabilityResult> {
+        if name.is_empty() {
+            return Err(Error::invalid_argument("name", "must not be empty"));
+        }
+        let body = CheckMhsmNameAvailabilityParameters {
+            name: name.to_string(),
+        };
+        let url = self.subscription_url(&["providers", PROVIDER, "checkMhsmNameAvailability"]);
+        self.pipeline
+            .send_json(Method::Post, url, Some(to_json(&body)?))
+            .await
+    }
+}

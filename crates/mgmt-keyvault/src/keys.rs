@@ -1,0 +1,202 @@
+//! The keys ARM sub-resource of `KeyVaultManagementClient`.
+
+use crate::client::{KeyVaultManagementClient, ListVaultsOptions, PROVIDER};
+use crate::key_models::{Key, KeyCreateParameters};
+use crate::validation::{validate_resource_group, validate_vault_name};
+use azure_core::http::Method;
+use keyvault_core::{
+    pipeline::to_json,
+    validation::{validate_name, validate_version},
+    Error, Pager, Result,
+};
+use url::Url;
+
+const HSMS: &str = "managedHSMs";
+
+impl KeyVaultManagementClient {
+    fn keys_url(&self, resource_group: &str, vault_name: &str, rest: &[&str]) -> Url {
+        self.keys_url_of("vaults", resource_group, vault_name, rest)
+    }
+
+    fn keys_url_of(&self, kind: &str, resource_group: &str, name: &str, rest: &[&str]) -> Url {
+        let mut segments = vec![
+            "resourceGroups",
+            resource_group,
+            "providers",
+            PROVIDER,
+            kind,
+            name,
+            "keys",
+        ];
+        segments.extend_from_slice(rest);
+        self.subscription_url(&segments)
+    }
+
+    fn check_key(resource_group: &str, vault_name: &str, name: Option<&str>) -> Result<()> {
+        validate_resource_group("resource_group", resource_group)?;
+        validate_vault_name("vault_name", vault_name)?;
+        match name {
+            Some(name) => validate_name("key_name", name),
+            None => Ok(()),
+        }
+    }
+
+    /// Creates a key unless one of that name exists, in which case the existing key is
+    /// returned unchanged. Meant for deployments; use the data plane for cryptography.
+    pub async fn create_key_if_not_exist(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        key_name: &str,
+        parameters: KeyCreateParameters,
+    ) -> Result<Key> {
+        Self::check_key(resource_group, vault_name, Some(key_name))?;
+        if parameters.properties.kty.is_none() {
+            return Err(Error::invalid_argument(
+                "properties.kty",
+                "is required to create a key",
+            ));
+        }
+        let url = self.keys_url(resource_group, vault_name, &[key_name]);
+        self.pipeline
+            .send_json(Method::Put, url, Some(to_json(&parameters)?))
+            .await
+    }
+
+    /// Reads the current version of a key.
+    pub async fn get_key(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        key_name: &str,
+    ) -> Result<Key> {
+        Self::check_key(resource_group, vault_name, Some(key_name))?;
+        let url = self.keys_url(resource_group, vault_name, &[key_name]);
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// Reads one version of a key.
+    pub async fn get_key_version(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        key_name: &str,
+        key_version: &str,
+    ) -> Result<Key> {
+        Self::check_key(resource_group, vault_name, Some(key_name))?;
+        validate_version("key_version", key_version)?;
+        if key_version.is_empty() {
+            return Err(Error::invalid_argument("key_version", "must not be empty"));
+        }
+        let url = self.keys_url(
+            resource_group,
+            vault_name,
+            &[key_name, "versions", key_version],
+        );
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// The keys of a vault (their current versions).
+    pub fn list_keys(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<Key>> {
+        Self::check_key(resource_group, vault_name, None)?;
+        self.pager(self.keys_url(resource_group, vault_name, &[]), options)
+    }
+
+    /// The versions of a key.
+    pub fn list_key_versions(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        key_name: &str,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<Key>> {
+        Self::check_key(resource_group, vault_name, Some(key_name))?;
+        let url = self.keys_url(resource_group, vault_name, &[key_name, "versions"]);
+        self.pager(url, options)
+    }
+
+    /// Creates a key in a Managed HSM pool unless one of that name exists (then it is returned
+    /// unchanged). Pool keys are HSM keys: `RSA-HSM`, `EC-HSM` (or `oct-HSM`).
+    pub async fn create_managed_hsm_key_if_not_exist(
+        &self,
+        resource_group: &str,
+        name: &str,
+        key_name: &str,
+        parameters: KeyCreateParameters,
+    ) -> Result<Key> {
+        Self::check_key(resource_group, name, Some(key_name))?;
+        if parameters.properties.kty.is_none() {
+            return Err(Error::invalid_argument(
+                "properties.kty",
+                "is required to create a key",
+            ));
+        }
+        let url = self.keys_url_of(HSMS, resource_group, name, &[key_name]);
+        self.pipeline
+            .send_json(Method::Put, url, Some(to_json(&parameters)?))
+            .await
+    }
+
+    /// Reads the current version of a key of a Managed HSM pool.
+    pub async fn get_managed_hsm_key(
+        &self,
+        resource_group: &str,
+        name: &str,
+        key_name: &str,
+    ) -> Result<Key> {
+        Self::check_key(resource_group, name, Some(key_name))?;
+        let url = self.keys_url_of(HSMS, resource_group, name, &[key_name]);
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// Reads one version of a key of a Managed HSM pool.
+    pub async fn get_managed_hsm_key_version(
+        &self,
+        resource_group: &str,
+        name: &str,
+        key_name: &str,
+        key_version: &str,
+    ) -> Result<Key> {
+        Self::check_key(resource_group, name, Some(key_name))?;
+        validate_version("key_version", key_version)?;
+        if key_version.is_empty() {
+            return Err(Error::invalid_argument("key_version", "must not be empty"));
+        }
+        let url = self.keys_url_of(
+            HSMS,
+            resource_group,
+            name,
+            &[key_name, "versions", key_version],
+        );
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// The keys of a Managed HSM pool.
+    pub fn list_managed_hsm_keys(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<Key>> {
+        Self::check_key(resource_group, name, None)?;
+        self.pager(self.keys_url_of(HSMS, resource_group, name, &[]), options)
+    }
+
+    /// The versions of a key of a Managed HSM pool.
+    pub fn list_managed_hsm_key_versions(
+        &self,
+        resource_group: &str,
+        name: &str,
+        key_name: &str,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<Key>> {
+        Self::check_key(resource_group, name, Some(key_name))?;
+        let url = self.keys_url_of(HSMS, resource_group, name, &[key_name, "versions"]);
+        self.pager(url, options)
+    }
+}

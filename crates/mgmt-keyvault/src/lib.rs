@@ -1,0 +1,46 @@
+#![doc = include_str!("../README.md")]
+
+mod client;
+mod hsm;
+mod hsm_models;
+mod key_models;
+mod keys;
+mod models;
+mod operation;
+mod secret_models;
+mod secrets;
+pub mod validation;
+
+pub use client::{
+    KeyVaultManagementClient, ListVaultsOptions, ManagementClientOptions, ARM_SCOPE,
+    DEFAULT_API_VERSION, DEFAULT_ENDPOINT,
+};
+pub use hsm_models::{
+    CheckMhsmNameAvailabilityParameters, DeletedManagedHsm, DeletedManagedHsmProperties,
+    ManagedHsm, ManagedHsmCreateOrUpdateParameters, ManagedHsmPatchParameters,
+    ManagedHsmProperties, ManagedHsmSku, ManagedHsmSkuFamily, ManagedHsmSkuName,
+    MhsmGeoReplicatedRegion, ProvisioningState,
+};
+pub use key_models::{
+    Action, JsonWebKeyCurveName, JsonWebKeyOperation, JsonWebKeyType, Key, KeyAttributes,
+    KeyCreateParameters, KeyProperties, KeyReleasePolicy, KeyRotationPolicyActionType,
+    KeyRotationPolicyAttributes, LifetimeAction, RotationPolicy, Trigger,
+};
+pub use models::{
+    AccessPolicyEntry, AccessPolicyUpdateKind, CertificatePermissions, CheckNameAvailabilityResult,
+    CreateMode, DeletedVault, DeletedVaultProperties, IpRule, KeyPermissions, NetworkRuleAction,
+    NetworkRuleBypassOptions, NetworkRuleSet, Permissions, Reason, SecretPermissions, Sku,
+    SkuFamily, SkuName, StoragePermissions, SystemData, Vault, VaultAccessPolicyParameters,
+    VaultAccessPolicyProperties, VaultCheckNameAvailabilityParameters,
+    VaultCreateOrUpdateParameters, VaultPatchParameters, VaultPatchProperties, VaultProperties,
+    VaultProvisioningState, VirtualNetworkRule,
+};
+pub use secret_models::{Secret, SecretAttributes, SecretParameters, SecretProperties};
+
+pub use keyvault_core::{
+    ApiVersion, DeletionRecoveryLevel, Error, Page, Pager, Poller, PollerOptions, PollerStatus,
+    Result, SecretString,
+};
+
+#[cfg(test)]
+mod wire_tests;

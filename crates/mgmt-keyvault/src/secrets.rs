@@ -1,0 +1,93 @@
+//! The secrets ARM sub-resource of `KeyVaultManagementClient`.
+
+use crate::client::{KeyVaultManagementClient, ListVaultsOptions, PROVIDER};
+use crate::secret_models::{Secret, SecretParameters};
+use crate::validation::{validate_resource_group, validate_vault_name};
+use azure_core::http::Method;
+use keyvault_core::{pipeline::to_json, validation::validate_name, Pager, Result};
+use url::Url;
+
+impl KeyVaultManagementClient {
+    fn secrets_url(&self, resource_group: &str, vault_name: &str, name: Option<&str>) -> Url {
+        let mut segments = vec![
+            "resourceGroups",
+            resource_group,
+            "providers",
+            PROVIDER,
+            "vaults",
+            vault_name,
+            "secrets",
+        ];
+        segments.extend(name);
+        self.subscription_url(&segments)
+    }
+
+    fn check_secret(resource_group: &str, vault_name: &str, name: Option<&str>) -> Result<()> {
+        validate_resource_group("resource_group", resource_group)?;
+        validate_vault_name("vault_name", vault_name)?;
+        match name {
+            Some(name) => validate_name("secret_name", name),
+            None => Ok(()),
+        }
+    }
+
+    /// Creates a secret or adds a version to it (PUT). Meant for deployments; applications
+    /// should use the data plane. The response never carries the value.
+    pub async fn create_or_update_secret(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        secret_name: &str,
+        parameters: SecretParameters,
+    ) -> Result<Secret> {
+        Self::check_secret(resource_group, vault_name, Some(secret_name))?;
+        if parameters.properties.value.is_none() {
+            return Err(keyvault_core::Error::invalid_argument(
+                "properties.value",
+                "is required to create or update a secret",
+            ));
+        }
+        let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
+        self.pipeline
+            .send_json(Method::Put, url, Some(to_json(&parameters)?))
+            .await
+    }
+
+    /// Changes what `parameters` sets (PATCH); a new value makes a new version.
+    pub async fn update_secret(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        secret_name: &str,
+        parameters: SecretParameters,
+    ) -> Result<Secret> {
+        Self::check_secret(resource_group, vault_name, Some(secret_name))?;
+        let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
+        self.pipeline
+            .send_json(Method::Patch, url, Some(to_json(&parameters)?))
+            .await
+    }
+
+    /// Reads a secret's properties (never its value).
+    pub async fn get_secret(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        secret_name: &str,
+    ) -> Result<Secret> {
+        Self::check_secret(resource_group, vault_name, Some(secret_name))?;
+        let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
+        self.pipeline.send_json(Method::Get, url, None).await
+    }
+
+    /// The secrets of a vault (without values).
+    pub fn list_secrets(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<Secret>> {
+        Self::check_secret(resource_group, vault_name, None)?;
+        self.pager(self.secrets_url(resource_group, vault_name, None), options)
+    }
+}

@@ -1,0 +1,334 @@
+//! Wire fidelity: every vault example of the `2026-02-01` RM spec parses into our models, and
+//! our request bodies serialize back to the examples' JSON.
+
+use crate::models::{
+    CheckNameAvailabilityResult, DeletedVault, Vault, VaultAccessPolicyParameters,
+    VaultCheckNameAvailabilityParameters, VaultCreateOrUpdateParameters, VaultPatchParameters,
+};
+use keyvault_core::pipeline::deserialize;
+use keyvault_emulator::fixtures::shared_dir;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// A list page; its fields are read only to check their shape.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PageOf<T> {
+    value: Vec<T>,
+    #[serde(rename = "nextLink", default)]
+    next_link: Option<String>,
+}
+
+fn examples_dir() -> PathBuf {
+    shared_dir().join("specs/resource-manager/2026-02-01/examples")
+}
+
+/// Every example file of the vault operations this crate implements.
+fn vault_examples() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(examples_dir()).expect("the RM examples folder") {
+        let path = entry.expect("a directory entry").path();
+        let text = std::fs::read_to_string(&path).expect("a readable example");
+        let example: Value = serde_json::from_str(&text).expect("an example is JSON");
+        let operation = example["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if operation.starts_with("Vaults_") {
+            out.push((operation, example));
+        }
+    }
+    out
+}
+
+fn parses<T: DeserializeOwned>(body: &Value) {
+    deserialize::<T>(body.to_string().as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"));
+}
+
+/// The request body round-trips through `T` unchanged.
+fn round_trips<T: DeserializeOwned + Serialize>(body: &Value) {
+    let model: T = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{body}: {e}"));
+    assert_eq!(&serde_json::to_value(&model).unwrap(), body);
+}
+
+#[test]
+fn every_vault_example_parses_and_request_bodies_round_trip() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (operation, example) in vault_examples() {
+        let parameters = &example["parameters"];
+        match operation.as_str() {
+            "Vaults_CreateOrUpdate" => {
+                round_trips::<VaultCreateOrUpdateParameters>(&parameters["parameters"])
+            }
+            "Vaults_Update" => round_trips::<VaultPatchParameters>(&parameters["parameters"]),
+            "Vaults_UpdateAccessPolicy" => {
+                round_trips::<VaultAccessPolicyParameters>(&parameters["parameters"])
+            }
+            "Vaults_CheckNameAvailability" => {
+                round_trips::<VaultCheckNameAvailabilityParameters>(&parameters["vaultName"])
+            }
+            _ => {}
+        }
+        let responses = example["responses"].as_object().expect("responses");
+        for (status, response) in responses {
+            let Some(body) = response.get("body") else {
+                continue;
+            };
+            match operation.as_str() {
+                "Vaults_CreateOrUpdate" | "Vaults_Get" | "Vaults_Update" => parses::<Vault>(body),
+                "Vaults_ListByResourceGroup" | "Vaults_ListBySubscription" => {
+                    parses::<PageOf<Vault>>(body)
+                }
+                "Vaults_GetDeleted" => parses::<DeletedVault>(body),
+                "Vaults_ListDeleted" => parses::<PageOf<DeletedVault>>(body),
+                "Vaults_CheckNameAvailability" => parses::<CheckNameAvailabilityResult>(body),
+                "Vaults_UpdateAccessPolicy" => parses::<VaultAccessPolicyParameters>(body),
+                // Vaults_List lists generic ARM resources, which this crate does not model.
+                "Vaults_List" => continue,
+                other => panic!("{other} {status} has a body but no model"),
+            }
+        }
+        seen.insert(operation);
+    }
+    for operation in [
+        "Vaults_CreateOrUpdate",
+        "Vaults_Get",
+        "Vaults_Update",
+        "Vaults_Delete",
+        "Vaults_ListByResourceGroup",
+        "Vaults_ListBySubscription",
+        "Vaults_GetDeleted",
+        "Vaults_ListDeleted",
+        "Vaults_PurgeDeleted",
+        "Vaults_CheckNameAvailability",
+        "Vaults_UpdateAccessPolicy",
+    ] {
+        assert!(seen.contains(operation), "no example of {operation}");
+    }
+}
+
+#[test]
+fn the_get_example_is_read_field_by_field() {
+    let example: Value = serde_json::from_str(
+        &std::fs::read_to_string(examples_dir().join("getVault.json")).unwrap(),
+    )
+    .unwrap();
+    let vault: Vault = serde_json::from_value(example["responses"]["200"]["body"].clone()).unwrap();
+    assert_eq!(vault.name, "sample-vault");
+    assert_eq!(vault.resource_type, "Microsoft.KeyVault/vaults");
+    assert_eq!(vault.properties.sku, crate::Sku::standard());
+    let system = vault.system_data.expect("systemData");
+    assert_eq!(system.created_at.unwrap().year(), 2020);
+    assert_eq!(
+        vault.properties.provisioning_state,
+        Some(crate::VaultProvisioningState::Succeeded)
+    );
+}
+
+#[test]
+fn unknown_enum_values_are_kept() {
+    let policy: crate::AccessPolicyEntry = serde_json::from_value(serde_json::json!({
+        "tenantId": "00000000-0000-0000-0000-000000000000",
+        "objectId": "o",
+        "permissions": {"keys": ["get", "teleport"]}
+    }))
+    .unwrap();
+    let keys = policy.permissions.keys.as_ref().unwrap();
+    assert_eq!(keys[0], crate::KeyPermissions::Get);
+    assert_eq!(keys[1], crate::KeyPermissions::Other("teleport".into()));
+    assert_eq!(
+        serde_json::to_value(&policy).unwrap()["permissions"]["keys"][1],
+        "teleport"
+    );
+}
+
+/// Every example file of the Managed HSM pool operations this crate implements.
+fn hsm_examples() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(examples_dir()).expect("the RM examples folder") {
+        let path = entry.expect("a directory entry").path();
+        let text = std::fs::read_to_string(&path).expect("a readable example");
+        let example: Value = serde_json::from_str(&text).expect("an example is JSON");
+        let mut operation = example["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        // This example has no operationId; its file name and path say which it is.
+        if operation.is_empty()
+            && path.file_stem().and_then(|s| s.to_str()) == Some("ManagedHsm_ListByResourceGroup")
+        {
+            operation = "ManagedHsms_ListByResourceGroup".into();
+        }
+        if operation.starts_with("ManagedHsms_") {
+            out.push((operation, example));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_managed_hsm_example_parses_and_request_bodies_round_trip() {
+    use crate::hsm_models::{
+        CheckMhsmNameAvailabilityParameters, DeletedManagedHsm, ManagedHsm,
+        ManagedHsmCreateOrUpdateParameters, ManagedHsmPatchParameters,
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for (operation, example) in hsm_examples() {
+        let parameters = &example["parameters"];
+        match operation.as_str() {
+            "ManagedHsms_CreateOrUpdate" => {
+                round_trips::<ManagedHsmCreateOrUpdateParameters>(&parameters["parameters"])
+            }
+            "ManagedHsms_Update" => {
+                round_trips::<ManagedHsmPatchParameters>(&parameters["parameters"])
+            }
+            "ManagedHsms_CheckMhsmNameAvailability" => {
+                round_trips::<CheckMhsmNameAvailabilityParameters>(&parameters["mhsmName"])
+            }
+            _ => {}
+        }
+        for (status, response) in example["responses"].as_object().expect("responses") {
+            let Some(body) = response.get("body") else {
+                continue;
+            };
+            match operation.as_str() {
+                "ManagedHsms_CreateOrUpdate" | "ManagedHsms_Get" | "ManagedHsms_Update" => {
+                    parses::<ManagedHsm>(body)
+                }
+                "ManagedHsms_ListByResourceGroup" | "ManagedHsms_ListBySubscription" => {
+                    parses::<PageOf<ManagedHsm>>(body)
+                }
+                "ManagedHsms_GetDeleted" => parses::<DeletedManagedHsm>(body),
+                "ManagedHsms_ListDeleted" => parses::<PageOf<DeletedManagedHsm>>(body),
+                "ManagedHsms_CheckMhsmNameAvailability" => {
+                    parses::<CheckNameAvailabilityResult>(body)
+                }
+                other => panic!("{other} {status} has a body but no model"),
+            }
+        }
+        seen.insert(operation);
+    }
+    for operation in [
+        "ManagedHsms_CreateOrUpdate",
+        "ManagedHsms_Get",
+        "ManagedHsms_Update",
+        "ManagedHsms_Delete",
+        "ManagedHsms_ListByResourceGroup",
+        "ManagedHsms_ListBySubscription",
+        "ManagedHsms_GetDeleted",
+        "ManagedHsms_ListDeleted",
+        "ManagedHsms_PurgeDeleted",
+        "ManagedHsms_CheckMhsmNameAvailability",
+    ] {
+        assert!(seen.contains(operation), "no example of {operation}");
+    }
+}
+
+#[test]
+fn every_secret_example_parses_and_request_bodies_round_trip() {
+    use crate::secret_models::{Secret, SecretParameters};
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(examples_dir()).expect("the RM examples folder") {
+        let path = entry.expect("a directory entry").path();
+        let example: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let operation = example["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if !operation.starts_with("Secrets_") {
+            continue;
+        }
+        if matches!(
+            operation.as_str(),
+            "Secrets_CreateOrUpdate" | "Secrets_Update"
+        ) {
+            round_trips::<SecretParameters>(&example["parameters"]["parameters"]);
+        }
+        for response in example["responses"].as_object().unwrap().values() {
+            let Some(body) = response.get("body") else {
+                continue;
+            };
+            match operation.as_str() {
+                "Secrets_List" => parses::<PageOf<Secret>>(body),
+                _ => parses::<Secret>(body),
+            }
+        }
+        seen.insert(operation);
+    }
+    for operation in [
+        "Secrets_CreateOrUpdate",
+        "Secrets_Update",
+        "Secrets_Get",
+        "Secrets_List",
+    ] {
+        assert!(seen.contains(operation), "no example of {operation}");
+    }
+}
+
+#[test]
+fn a_secret_value_is_sent_but_never_printed() {
+    let parameters = crate::SecretParameters {
+        properties: crate::SecretProperties {
+            value: Some("hunter2".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert!(!format!("{parameters:?}").contains("hunter2"));
+    assert_eq!(
+        serde_json::to_value(&parameters).unwrap()["properties"]["value"],
+        "hunter2"
+    );
+}
+
+#[test]
+fn every_key_example_parses_and_request_bodies_round_trip() {
+    use crate::key_models::{Key, KeyCreateParameters};
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(examples_dir()).expect("the RM examples folder") {
+        let path = entry.expect("a directory entry").path();
+        let example: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut operation = example["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        // This example has no operationId; its file name says which it is.
+        if operation.is_empty() && path.file_stem().and_then(|s| s.to_str()) == Some("listKeys") {
+            operation = "Keys_List".into();
+        }
+        if !operation.starts_with("Keys_") && !operation.starts_with("ManagedHsmKeys_") {
+            continue;
+        }
+        if operation.ends_with("Keys_CreateIfNotExist") {
+            round_trips::<KeyCreateParameters>(&example["parameters"]["parameters"]);
+        }
+        for (status, response) in example["responses"].as_object().unwrap() {
+            let Some(body) = response.get("body").filter(|_| status != "default") else {
+                continue;
+            };
+            if operation.ends_with("_List") || operation.ends_with("_ListVersions") {
+                parses::<PageOf<Key>>(body)
+            } else {
+                parses::<Key>(body)
+            }
+        }
+        seen.insert(operation);
+    }
+    for operation in [
+        "Keys_CreateIfNotExist",
+        "Keys_Get",
+        "Keys_GetVersion",
+        "Keys_List",
+        "Keys_ListVersions",
+        "ManagedHsmKeys_CreateIfNotExist",
+        "ManagedHsmKeys_Get",
+        "ManagedHsmKeys_GetVersion",
+        "ManagedHsmKeys_List",
+        "ManagedHsmKeys_ListVersions",
+    ] {
+        assert!(seen.contains(operation), "no example of {operation}");
+    }
+}

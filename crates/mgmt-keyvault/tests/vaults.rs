@@ -1,0 +1,610 @@
+//! Every vault operation of `KeyVaultManagementClient` against the emulator's ARM provider,
+//! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
+
+use futures::TryStreamExt;
+use keyvault_emulator::{Emulator, EmulatorOptions};
+use mgmt_keyvault::{
+    AccessPolicyEntry, AccessPolicyUpdateKind, CreateMode, Error, KeyPermissions,
+    KeyVaultManagementClient, ListVaultsOptions, ManagementClientOptions, NetworkRuleAction,
+    NetworkRuleSet, Permissions, PollerOptions, PollerStatus, Reason, SecretPermissions, Sku,
+    SkuName, VaultAccessPolicyParameters, VaultCreateOrUpdateParameters, VaultPatchParameters,
+    VaultPatchProperties, VaultProperties, VaultProvisioningState,
+};
+use std::{collections::HashMap, time::Duration};
+
+const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000001";
+const RG: &str = "test-rg";
+
+async fn emulator() -> Emulator {
+    Emulator::start(EmulatorOptions::default())
+        .await
+        .expect("emulator starts")
+}
+
+fn client_of(emulator: &Emulator, subscription: &str) -> KeyVaultManagementClient {
+    let options = ManagementClientOptions {
+        endpoint: format!("https://management.azure.com:{}", emulator.port()),
+        client_options: emulator.client_options(),
+        ..Default::default()
+    };
+    KeyVaultManagementClient::new(subscription, emulator.credential(), Some(options))
+        .expect("client")
+}
+
+fn client(emulator: &Emulator) -> KeyVaultManagementClient {
+    client_of(emulator, SUBSCRIPTION)
+}
+
+fn fast() -> Option<PollerOptions> {
+    Some(PollerOptions {
+        polling_interval: Some(Duration::from_millis(10)),
+        ..Default::default()
+    })
+}
+
+fn policy(emulator: &Emulator, object_id: &str, keys: Vec<KeyPermissions>) -> AccessPolicyEntry {
+    AccessPolicyEntry {
+        tenant_id: emulator.tenant_id().to_string(),
+        object_id: object_id.to_string(),
+        application_id: None,
+        permissions: Permissions {
+            keys: Some(keys),
+            secrets: Some(vec![SecretPermissions::Get]),
+            ..Default::default()
+        },
+    }
+}
+
+fn parameters(emulator: &Emulator) -> VaultCreateOrUpdateParameters {
+    let mut properties = VaultProperties::new(emulator.tenant_id(), Sku::standard());
+    properties.access_policies = Some(vec![policy(
+        emulator,
+        "object-1",
+        vec![KeyPermissions::Get],
+    )]);
+    properties.soft_delete_retention_in_days = Some(7);
+    VaultCreateOrUpdateParameters {
+        location: "westus".into(),
+        tags: Some(HashMap::from([("env".to_string(), "test".to_string())])),
+        properties,
+    }
+}
+
+fn status_of(err: &Error) -> (u16, Option<&str>) {
+    match err {
+        Error::Service { status, code, .. } => (*status, code.as_deref()),
+        other => panic!("not a service error: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn create_polls_until_succeeded_then_get_update_and_list() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let mut poller = client
+        .create_or_update_vault(RG, "vault-one", parameters(&emulator), fast())
+        .await
+        .unwrap();
+    assert_eq!(poller.status(), PollerStatus::InProgress);
+    assert_eq!(
+        poller.poll().await.unwrap(),
+        PollerStatus::InProgress,
+        "ARM reports InProgress first"
+    );
+    let vault = poller.await.unwrap();
+    assert_eq!(vault.name, "vault-one");
+    assert_eq!(vault.resource_type, "Microsoft.KeyVault/vaults");
+    assert_eq!(
+        vault.id,
+        format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/vault-one")
+    );
+    assert_eq!(
+        vault.properties.provisioning_state,
+        Some(VaultProvisioningState::Succeeded)
+    );
+    assert_eq!(vault.tags["env"], "test");
+    assert_eq!(vault.properties.soft_delete_retention_in_days, Some(7));
+    let uri = vault.properties.vault_uri.clone().unwrap();
+    assert_eq!(
+        uri,
+        format!("https://vault-one.vault.azure.net:{}/", emulator.port())
+    );
+    assert!(vault.system_data.unwrap().created_at.is_some());
+
+    let got = client.get_vault(RG, "vault-one").await.unwrap();
+    assert_eq!(got.properties.access_policies.as_ref().unwrap().len(), 1);
+
+    let patch = VaultPatchParameters {
+        tags: Some(HashMap::from([("env".to_string(), "prod".to_string())])),
+        properties: Some(VaultPatchProperties {
+            sku: Some(Sku::premium()),
+            enable_purge_protection: Some(true),
+            network_acls: Some(NetworkRuleSet {
+                default_action: Some(NetworkRuleAction::Deny),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    };
+    let updated = client.update_vault(RG, "vault-one", patch).await.unwrap();
+    assert_eq!(updated.tags["env"], "prod");
+    assert_eq!(updated.properties.sku.name, SkuName::Premium);
+    assert_eq!(updated.properties.enable_purge_protection, Some(true));
+    assert_eq!(
+        updated.properties.network_acls.unwrap().default_action,
+        Some(NetworkRuleAction::Deny)
+    );
+    // Purge protection cannot be turned off.
+    let off = VaultPatchParameters {
+        properties: Some(VaultPatchProperties {
+            enable_purge_protection: Some(false),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let err = client.update_vault(RG, "vault-one", off).await.unwrap_err();
+    assert_eq!(status_of(&err).0, 400);
+
+    // A second PUT of an existing vault is done at once.
+    let mut again = parameters(&emulator);
+    again.properties.enable_purge_protection = Some(true);
+    let mut poller = client
+        .create_or_update_vault(RG, "vault-one", again, fast())
+        .await
+        .unwrap();
+    assert_eq!(poller.poll().await.unwrap(), PollerStatus::Succeeded);
+
+    let names: Vec<String> = client
+        .list_vaults_by_subscription(None)
+        .unwrap()
+        .map_ok(|v| v.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["vault-one"]);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn lists_page_over_next_link_and_filter_by_resource_group_and_subscription() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    for (rg, name) in [
+        ("rg-a", "vault-a1"),
+        ("rg-a", "vault-a2"),
+        ("rg-a", "vault-a3"),
+        ("rg-b", "vault-b1"),
+    ] {
+        client
+            .create_or_update_vault(rg, name, parameters(&emulator), fast())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    // Another subscription's vaults are not listed.
+    client_of(&emulator, "00000000-0000-0000-0000-000000000002")
+        .create_or_update_vault("rg-a", "other-sub", parameters(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+
+    let options = Some(ListVaultsOptions {
+        top: Some(2),
+        ..Default::default()
+    });
+    let mut pages = client
+        .list_vaults_by_resource_group("rg-a", options)
+        .unwrap()
+        .into_pages();
+    let first = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(first.items.len(), 2);
+    let token = first.continuation_token.clone().expect("a next page");
+    let second = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(
+        second
+            .items
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        ["vault-a3"]
+    );
+    assert!(second.continuation_token.is_none());
+    assert!(pages.try_next().await.unwrap().is_none());
+
+    // Resume from the token.
+    let resumed: Vec<String> = client
+        .list_vaults_by_resource_group(
+            "rg-a",
+            Some(ListVaultsOptions {
+                continuation_token: Some(token),
+                ..Default::default()
+            }),
+        )
+        .unwrap()
+        .map_ok(|v| v.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(resumed, ["vault-a3"]);
+
+    let all: Vec<String> = client
+        .list_vaults_by_subscription(Some(ListVaultsOptions {
+            top: Some(1),
+            ..Default::default()
+        }))
+        .unwrap()
+        .map_ok(|v| v.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all, ["vault-a1", "vault-a2", "vault-a3", "vault-b1"]);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn delete_soft_deletes_then_recover_or_purge() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    client
+        .create_or_update_vault(RG, "doomed", parameters(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    client.delete_vault(RG, "doomed").await.unwrap();
+    // Deleting what is not there is not an error (204).
+    client.delete_vault(RG, "doomed").await.unwrap();
+    let err = client.get_vault(RG, "doomed").await.unwrap_err();
+    assert_eq!(status_of(&err), (404, Some("ResourceNotFound")));
+
+    let deleted = client.get_deleted_vault("westus", "doomed").await.unwrap();
+    assert_eq!(deleted.name, "doomed");
+    assert_eq!(deleted.resource_type, "Microsoft.KeyVault/deletedVaults");
+    let p = &deleted.properties;
+    assert_eq!(p.location.as_deref(), Some("westus"));
+    assert_eq!(
+        p.scheduled_purge_date.unwrap() - p.deletion_date.unwrap(),
+        time::Duration::days(7)
+    );
+    assert!(p.vault_id.as_deref().unwrap().ends_with("/vaults/doomed"));
+    let listed: Vec<String> = client
+        .list_deleted_vaults(None)
+        .unwrap()
+        .map_ok(|v| v.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed, ["doomed"]);
+
+    // The name is taken while the vault is deleted: a new vault conflicts, recovery works.
+    let err = client
+        .create_or_update_vault(RG, "doomed", parameters(&emulator), fast())
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(&err), (409, Some("ConflictError")));
+    let mut recover = parameters(&emulator);
+    recover.properties.create_mode = Some(CreateMode::Recover);
+    let recovered = client
+        .create_or_update_vault(RG, "doomed", recover, fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(
+        recovered.properties.provisioning_state,
+        Some(VaultProvisioningState::Succeeded)
+    );
+    assert!(client.get_deleted_vault("westus", "doomed").await.is_err());
+
+    client.delete_vault(RG, "doomed").await.unwrap();
+    let mut poller = client
+        .purge_deleted_vault("westus", "doomed", fast())
+        .await
+        .unwrap();
+    assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
+    poller.await.unwrap();
+    let err = client
+        .get_deleted_vault("westus", "doomed")
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(&err).0, 404);
+    assert!(
+        client
+            .check_vault_name_availability("doomed")
+            .await
+            .unwrap()
+            .name_available
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn purge_protection_refuses_an_early_purge() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let mut params = parameters(&emulator);
+    params.properties.enable_purge_protection = Some(true);
+    client
+        .create_or_update_vault(RG, "protected", params, fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    client.delete_vault(RG, "protected").await.unwrap();
+    assert_eq!(
+        client
+            .get_deleted_vault("westus", "protected")
+            .await
+            .unwrap()
+            .properties
+            .purge_protection_enabled,
+        Some(true)
+    );
+    let err = client
+        .purge_deleted_vault("westus", "protected", fast())
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(&err).0, 409);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn names_are_global_and_checked() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let free = client
+        .check_vault_name_availability("fresh-name")
+        .await
+        .unwrap();
+    assert!(free.name_available);
+    assert_eq!(free.reason, None);
+    client
+        .create_or_update_vault(RG, "fresh-name", parameters(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let taken = client
+        .check_vault_name_availability("Fresh-Name")
+        .await
+        .unwrap();
+    assert!(!taken.name_available);
+    assert_eq!(taken.reason, Some(Reason::AlreadyExists));
+    let invalid = client.check_vault_name_availability("a--b").await.unwrap();
+    assert_eq!(invalid.reason, Some(Reason::AccountNameInvalid));
+
+    // The same name in another resource group or subscription is a conflict.
+    let err = client
+        .create_or_update_vault("other-rg", "fresh-name", parameters(&emulator), fast())
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(&err), (409, Some("VaultAlreadyExists")));
+    let err = client_of(&emulator, "00000000-0000-0000-0000-000000000009")
+        .get_vault(RG, "fresh-name")
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(&err), (404, Some("ResourceNotFound")));
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn access_policies_are_added_replaced_and_removed() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    client
+        .create_or_update_vault(RG, "policies", parameters(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let add = VaultAccessPolicyParameters::new(vec![
+        policy(&emulator, "object-1", vec![KeyPermissions::Sign]),
+        policy(&emulator, "object-2", vec![KeyPermissions::List]),
+    ]);
+    let answer = client
+        .update_access_policy(RG, "policies", AccessPolicyUpdateKind::Add, add)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.resource_type.as_deref(),
+        Some("Microsoft.KeyVault/vaults/accessPolicies")
+    );
+    let policies = client
+        .get_vault(RG, "policies")
+        .await
+        .unwrap()
+        .properties
+        .access_policies
+        .unwrap();
+    assert_eq!(policies.len(), 2);
+    assert_eq!(
+        policies[0].permissions.keys.as_deref().unwrap(),
+        [KeyPermissions::Get, KeyPermissions::Sign]
+    );
+
+    let replace = VaultAccessPolicyParameters::new(vec![policy(
+        &emulator,
+        "object-2",
+        vec![KeyPermissions::Delete],
+    )]);
+    client
+        .update_access_policy(RG, "policies", AccessPolicyUpdateKind::Replace, replace)
+        .await
+        .unwrap();
+    let mut remove_all = policy(
+        &emulator,
+        "object-1",
+        vec![KeyPermissions::Get, KeyPermissions::Sign],
+    );
+    remove_all.permissions.secrets = Some(vec![SecretPermissions::Get]);
+    client
+        .update_access_policy(
+            RG,
+            "policies",
+            AccessPolicyUpdateKind::Remove,
+            VaultAccessPolicyParameters::new(vec![remove_all]),
+        )
+        .await
+        .unwrap();
+    let policies = client
+        .get_vault(RG, "policies")
+        .await
+        .unwrap()
+        .properties
+        .access_policies
+        .unwrap();
+    assert_eq!(policies.len(), 1);
+    assert_eq!(policies[0].object_id, "object-2");
+    assert_eq!(
+        policies[0].permissions.keys.as_deref().unwrap(),
+        [KeyPermissions::Delete]
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_arguments_fail_before_sending() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let before = emulator.control().requests().len();
+    for name in ["ab", "1vault", "a--b", "vault_1", "trailing-"] {
+        let err = client
+            .create_or_update_vault(RG, name, parameters(&emulator), fast())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    argument: "vault_name",
+                    ..
+                }
+            ),
+            "{name}: {err}"
+        );
+    }
+    let mut bad_tenant = parameters(&emulator);
+    bad_tenant.properties.tenant_id = "contoso.onmicrosoft.com".into();
+    let err = client
+        .create_or_update_vault(RG, "good-name", bad_tenant, fast())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "tenant_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let mut bad_policy = parameters(&emulator);
+    bad_policy.properties.access_policies.as_mut().unwrap()[0].tenant_id = "x".into();
+    assert!(client
+        .create_or_update_vault(RG, "good-name", bad_policy, fast())
+        .await
+        .is_err());
+    let err = client.get_vault("bad/rg", "good-name").await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "resource_group",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(client
+        .get_deleted_vault("west us", "good-name")
+        .await
+        .is_err());
+    assert!(client
+        .list_vaults_by_subscription(Some(ListVaultsOptions {
+            top: Some(0),
+            ..Default::default()
+        }))
+        .is_err());
+    let resume = Some(PollerOptions {
+        continuation_token: Some("x".into()),
+        ..Default::default()
+    });
+    assert!(client
+        .purge_deleted_vault("westus", "good-name", resume)
+        .await
+        .is_err());
+    assert_eq!(
+        emulator.control().requests().len(),
+        before,
+        "nothing was sent"
+    );
+
+    assert!(KeyVaultManagementClient::new("not-a-guid", emulator.credential(), None).is_err());
+    let http = ManagementClientOptions {
+        endpoint: "http://management.azure.com".into(),
+        ..Default::default()
+    };
+    let err =
+        KeyVaultManagementClient::new(SUBSCRIPTION, emulator.credential(), Some(http)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "endpoint",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn arm_needs_an_arm_token() {
+    let emulator = emulator().await;
+    // A token for the vault audience is refused by ARM.
+    let options = ManagementClientOptions {
+        endpoint: format!("https://management.azure.com:{}", emulator.port()),
+        scope: "https://vault.azure.net/.default".into(),
+        client_options: emulator.client_options(),
+        ..Default::default()
+    };
+    let client =
+        KeyVaultManagementClient::new(SUBSCRIPTION, emulator.credential(), Some(options)).unwrap();
+    let err = client.get_vault(RG, "any-vault").await.unwrap_err();
+    assert!(matches!(err, Error::Authentication { .. }), "{err}");
+    assert!(
+        err.to_string().contains("InvalidAuthenticationToken"),
+        "{err}"
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_vault_created_through_arm_serves_the_data_plane() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let vault = client
+        .create_or_update_vault(RG, "data-plane", parameters(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let uri = vault.properties.vault_uri.unwrap();
+    assert_eq!(uri.trim_end_matches('/'), emulator.vault_url("data-plane"));
+    let options = keyvault_secrets::SecretClientOptions {
+        client_options: emulator.client_options(),
+        ..Default::default()
+    };
+    let secrets =
+        keyvault_secrets::SecretClient::new(&uri, emulator.credential(), Some(options)).unwrap();
+    secrets.set_secret("s", "v", None).await.unwrap();
+    assert_eq!(
+        secrets.get_secret("s", None).await.unwrap().value.expose(),
+        "v"
+    );
+    emulator.shutdown().await;
+}

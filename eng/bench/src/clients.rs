@@ -1,0 +1,36 @@
+//! Building the Rust contenders against the emulator.
+
+use crate::env::Env;
+use azure_security_keyvault_secrets as official;
+use keyvault_core::ApiVersion;
+use keyvault_secrets::{SecretClient, SecretClientOptions};
+
+/// Our client of `vault`, with a fresh credential, the emulator transport and the API version
+/// every contender sends.
+pub fn ours(env: &Env, vault: &str) -> Result<SecretClient, String> {
+    SecretClient::new(
+        &env.emulator.vault_url(vault),
+        env.credential(),
+        Some(SecretClientOptions {
+            api_version: ApiVersion::V2025_07_01,
+            client_options: env.emulator.client_options(),
+            ..Default::default()
+        }),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The official client of `vault`, configured the same way: the emulator's transport
+/// (`client_options()`) and credential, its default API version (2025-07-01) and its default
+/// `verify_challenge_resource` (on).
+pub fn official(env: &Env, vault: &str) -> Result<official::SecretClient, String> {
+    official::SecretClient::new(
+        &env.emulator.vault_url(vault),
+        env.credential(),
+        Some(official::SecretClientOptions {
+            client_options: env.emulator.client_options(),
+            ..Default::default()
+        }),
+    )
+    .map_err(|e| e.to_string())
+}
