@@ -158,6 +158,15 @@ pub fn steps(cargo: &str, nextest: bool, root: &Path, conformance_suites: &[Stri
             )],
         },
         Step {
+            // Every publishable crate stays publishable: metadata, README, CHANGELOG, and no
+            // dependency that would block `cargo publish`.
+            name: "release-check".into(),
+            commands: vec![StepCommand::new(
+                cargo,
+                &["run", "--quiet", "-p", "xtask", "--", "release", "check"],
+            )],
+        },
+        Step {
             // A smoke run keeps the benchmark command working from a fresh clone; its
             // figures mean nothing on a busy CI machine.
             name: "bench".into(),
@@ -429,6 +438,7 @@ mod tests {
                 "test",
                 "doc",
                 "tour",
+                "release-check",
                 "bench",
                 "conformance:keys",
                 "conformance:secrets"
@@ -448,7 +458,7 @@ mod tests {
             "cargo run --quiet -p keyvault-tour"
         );
         assert_eq!(
-            steps[6].commands[0].display(),
+            steps[7].commands[0].display(),
             "bash /ws/eng/conformance/keys/run.sh"
         );
     }
@@ -472,23 +482,23 @@ mod tests {
     #[test]
     fn select_only_and_skip() {
         let steps = steps("cargo", false, Path::new("/ws"), &s(&["a", "b"]));
-        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 8]);
+        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 9]);
         assert_eq!(
             select(&steps, &[], &s(&["fmt"])).unwrap(),
-            [true, false, false, false, false, false, false, false]
+            [true, false, false, false, false, false, false, false, false]
         );
         assert_eq!(
             select(&steps, &s(&["clippy", "doc"]), &[]).unwrap(),
-            [true, false, true, false, true, true, true, true]
+            [true, false, true, false, true, true, true, true, true]
         );
         // `conformance` selects every suite, `conformance:b` just one.
         assert_eq!(
             select(&steps, &[], &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, false, true, true]
+            [false, false, false, false, false, false, false, true, true]
         );
         assert_eq!(
             select(&steps, &s(&["conformance:b"]), &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, false, true, false]
+            [false, false, false, false, false, false, false, true, false]
         );
     }
 
