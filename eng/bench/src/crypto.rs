@@ -109,6 +109,34 @@ async fn raw_post(env: &Env, url: &str, body: &serde_json::Value) -> Result<Vec<
     URL_SAFE_NO_PAD.decode(result.value).map_err(e)
 }
 
+/// Median latency of sequential authenticated POSTs of `body` to `url` (any 2xx).
+async fn remote_latency(
+    env: &Env,
+    url: &str,
+    body: &serde_json::Value,
+    calls: usize,
+) -> Result<Duration, String> {
+    let mut times = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let start = Instant::now();
+        let response = env
+            .http
+            .post(url)
+            .header("authorization", &env.bearer)
+            .json(body)
+            .send()
+            .await
+            .map_err(e)?;
+        let status = response.status();
+        response.bytes().await.map_err(e)?;
+        if !status.is_success() {
+            return Err(format!("raw POST {url}: {status}"));
+        }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    Ok(Duration::from_secs_f64(median(&mut times)))
+}
+
 /// Runs the section.
 pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String> {
     let keys = KeyClient::new(
@@ -319,8 +347,10 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
     };
     let iterations = config.local_ops;
     let mut local_rows = Vec::new();
+    let mut local_times = Vec::new();
     let mut checks = Vec::new();
     let mut push = |name: &str, ours: Duration, primitive: Duration| {
+        local_times.push(ours);
         let ratio = primitive.as_secs_f64() / ours.as_secs_f64();
         local_rows.push(vec![
             name.to_string(),
@@ -417,6 +447,36 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
     let sent_during_local = control.requests().len();
     control.clear_requests();
 
+    // ---- The same three operations done by the service, for the local-vs-remote figures.
+    let ec_id = ec_key.id().to_string();
+    let remote_same = [
+        (
+            "RSA-2048 verify RS256",
+            format!("{rsa_id}/verify?api-version={API_VERSION}"),
+            serde_json::json!({"alg": "RS256", "digest": URL_SAFE_NO_PAD.encode(&digest), "value": URL_SAFE_NO_PAD.encode(&rs256)}),
+        ),
+        (
+            "RSA-2048 encrypt RSA-OAEP-256",
+            format!("{rsa_id}/encrypt?api-version={API_VERSION}"),
+            serde_json::json!({"alg": "RSA-OAEP-256", "value": URL_SAFE_NO_PAD.encode(&plaintext)}),
+        ),
+        (
+            "EC P-256 verify ES256",
+            format!("{ec_id}/verify?api-version={API_VERSION}"),
+            serde_json::json!({"alg": "ES256", "digest": URL_SAFE_NO_PAD.encode(&digest), "value": URL_SAFE_NO_PAD.encode(&es256)}),
+        ),
+    ];
+    let mut versus_rows = Vec::new();
+    for ((name, url, body), local) in remote_same.iter().zip(&local_times) {
+        let remote = remote_latency(env, url, body, (iterations / 3).max(10)).await?;
+        versus_rows.push(vec![
+            name.to_string(),
+            us(*local),
+            us(remote),
+            format!("{:.1}x", remote.as_secs_f64() / local.as_secs_f64()),
+        ]);
+    }
+
     let mut markdown = format!(
         "## 3. Crypto\n\n\
          Keys `bench-rsa` (RSA-2048) and `bench-ec` (P-256) created with our `KeyClient`. \
@@ -455,6 +515,15 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
             "speed (primitive ÷ ours)",
         ],
         &local_rows,
+    ));
+    markdown.push_str(
+        "\nLocal vs remote: the local figure above against the same operation done by the \
+         service (a raw authenticated POST over HTTPS on loopback, the service's own work \
+         included), median of sequential calls.\n\n",
+    );
+    markdown.push_str(&table(
+        &["operation", "local µs", "remote µs", "remote ÷ local"],
+        &versus_rows,
     ));
     Ok(Section { markdown, checks })
 }

@@ -81,10 +81,13 @@ pub async fn section(
         ("raw reqwest, token fetched once (floor)", Arc::new(raw_op)),
     ];
 
-    // Warm every contender: challenge, token, connection.
-    for (_, op) in &contenders {
+    // Warm every contender: challenge, token and connection with one call, then the pool.
+    for (name, op) in &contenders {
+        op().await.map_err(|e| format!("{name}, first call: {e}"))?;
         let op = op.clone();
-        run(64, 32, move || op()).await?;
+        run(64, 32, move || op())
+            .await
+            .map_err(|e| format!("{name}, warm-up: {e}"))?;
     }
 
     let mut results: Vec<Vec<Sample>> = vec![Vec::new(); contenders.len() * CONCURRENCIES.len()];
@@ -124,6 +127,15 @@ pub async fn section(
         .collect();
 
     let mut notes = Vec::new();
+    for (name, samples) in &merged {
+        for sample in samples {
+            if let (n @ 1.., Some(first)) = &sample.failures {
+                notes.push(format!(
+                    "{name}: {n} call(s) failed and were left out; the first: {first}"
+                ));
+            }
+        }
+    }
     match python {
         Some(python) => {
             let ca = python.ca_file.clone();

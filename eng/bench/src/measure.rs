@@ -20,6 +20,8 @@ pub struct Sample {
     pub client_cpu: Duration,
     /// CPU time per operation of the emulator's threads.
     pub server_cpu: Duration,
+    /// Operations that failed (not counted in the figures), and the first failure's message.
+    pub failures: (usize, Option<String>),
 }
 
 /// CPU time used so far by this process's threads: (client, emulator). The emulator's threads
@@ -98,17 +100,34 @@ where
         let next = next.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(total / concurrency + 1);
+            let mut failures = (0, None);
             while next.fetch_add(1, Ordering::Relaxed) < total {
                 let start = Instant::now();
-                op().await?;
-                latencies.push(start.elapsed());
+                match op().await {
+                    Ok(()) => latencies.push(start.elapsed()),
+                    // A failed call is counted and reported, not timed: one error among
+                    // thousands must not void the run.
+                    Err(e) => {
+                        failures.0 += 1;
+                        failures.1.get_or_insert(e);
+                    }
+                }
             }
-            Ok::<_, String>(latencies)
+            (latencies, failures)
         }));
     }
     let mut latencies = Vec::with_capacity(total);
+    let mut failures: (usize, Option<String>) = (0, None);
     for task in tasks {
-        latencies.extend(task.await.map_err(|e| e.to_string())??);
+        let (l, (n, first)) = task.await.map_err(|e| e.to_string())?;
+        latencies.extend(l);
+        failures.0 += n;
+        if failures.1.is_none() {
+            failures.1 = first;
+        }
+    }
+    if latencies.is_empty() {
+        return Err(failures.1.unwrap_or_else(|| "no operation ran".into()));
     }
     let elapsed = started.elapsed();
     let (client_after, server_after) = cpu_split();
@@ -121,6 +140,7 @@ where
         count: latencies.len(),
         client_cpu: per_op(client_after.saturating_sub(client_before)),
         server_cpu: per_op(server_after.saturating_sub(server_before)),
+        failures,
     })
 }
 
@@ -139,6 +159,10 @@ pub fn merge(samples: &[Sample]) -> Sample {
         count: samples.iter().map(|s| s.count).sum(),
         client_cpu: Duration::from_secs_f64(median(&mut clients)),
         server_cpu: Duration::from_secs_f64(median(&mut servers)),
+        failures: (
+            samples.iter().map(|s| s.failures.0).sum(),
+            samples.iter().find_map(|s| s.failures.1.clone()),
+        ),
     }
 }
 

@@ -127,6 +127,7 @@ impl Python {
                         // Another process: not measured.
                         client_cpu: Duration::ZERO,
                         server_cpu: Duration::ZERO,
+                        failures: (0, None),
                     })
                     .collect();
                 merge(&samples)
