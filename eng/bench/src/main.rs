@@ -294,6 +294,9 @@ fn run(config: Config) -> Result<(), String> {
     }
     print!("{report}");
     if let Some(out) = &config.out {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
         std::fs::write(out, &report).map_err(|e| format!("{}: {e}", out.display()))?;
         eprintln!("keyvault-bench: report written to {}", out.display());
     }
