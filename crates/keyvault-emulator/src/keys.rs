@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
-use crate::paging::PageRequest;
+use crate::paging::page_reply;
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::store::{Deletion, Lookup, Object, ObjectState, RECOVERABLE_DAYS, RECOVERY_LEVEL};
 use crate::vault::{Flavour, Vault};
@@ -713,21 +713,6 @@ fn recover_key(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, 
     Ok(reply_bundle(ctx, &o.name, latest))
 }
 
-fn page_reply(
-    ctx: &Ctx<'_>,
-    req: &Req,
-    path: &str,
-    items: Vec<(String, Value)>,
-) -> Result<Reply, ServiceError> {
-    let paging = PageRequest::parse(req.query("maxresults"), req.query("$skiptoken"))?;
-    let (page, next) = paging.page(items);
-    let next_link = next.map(|marker| paging.next_link(&ctx.base, path, &ctx.api.value, &marker));
-    Ok(Reply::json(
-        200,
-        &json!({ "value": page, "nextLink": next_link }),
-    ))
-}
-
 fn list(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, ServiceError> {
     let items = keys
         .store
@@ -739,7 +724,7 @@ fn list(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, ServiceE
             Some((key.clone(), Value::Object(item(ctx, id, latest))))
         })
         .collect();
-    page_reply(ctx, req, "/keys", items)
+    page_reply(ctx, req, "/keys", items, &[])
 }
 
 fn list_versions(
@@ -761,7 +746,7 @@ fn list_versions(
             .collect(),
         _ => Vec::new(),
     };
-    page_reply(ctx, req, &format!("/keys/{name}/versions"), items)
+    page_reply(ctx, req, &format!("/keys/{name}/versions"), items, &[])
 }
 
 fn list_deleted(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, ServiceError> {
@@ -777,7 +762,7 @@ fn list_deleted(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, 
             Some((key.clone(), Value::Object(entry)))
         })
         .collect();
-    page_reply(ctx, req, "/deletedkeys", items)
+    page_reply(ctx, req, "/deletedkeys", items, &[])
 }
 
 fn backup_key(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, ServiceError> {

@@ -3,9 +3,35 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
+use crate::server::{Ctx, Reply, Req};
+
+/// The page of `items` (ordered by marker) that a list request on `path` asks for, with a
+/// `nextLink` carrying the request's query parameters named in `carry` (e.g. `includePending`).
+pub(crate) fn page_reply(
+    ctx: &Ctx<'_>,
+    req: &Req,
+    path: &str,
+    items: Vec<(String, Value)>,
+    carry: &[&str],
+) -> Result<Reply, ServiceError> {
+    let paging = PageRequest::parse(req.query("maxresults"), req.query("$skiptoken"))?;
+    let (page, next) = paging.page(items);
+    let mut link = next.map(|marker| paging.next_link(&ctx.base, path, &ctx.api.value, &marker));
+    if let Some(link) = link.as_mut() {
+        for name in carry {
+            if let Some(value) = req.query(name) {
+                link.push_str(&format!("&{name}={value}"));
+            }
+        }
+    }
+    Ok(Reply::json(
+        200,
+        &json!({ "value": page, "nextLink": link }),
+    ))
+}
 
 /// The largest (and default) page size the service accepts.
 pub(crate) const MAX_RESULTS: usize = 25;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
-use crate::paging::PageRequest;
+use crate::paging::page_reply;
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::store::{Deletion, Lookup, Object, ObjectState, RECOVERABLE_DAYS, RECOVERY_LEVEL};
 use crate::vault::Vault;
@@ -428,21 +428,6 @@ fn recover_secret(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply,
     ))
 }
 
-fn page_reply(
-    ctx: &Ctx<'_>,
-    req: &Req,
-    path: &str,
-    items: Vec<(String, Value)>,
-) -> Result<Reply, ServiceError> {
-    let paging = PageRequest::parse(req.query("maxresults"), req.query("$skiptoken"))?;
-    let (page, next) = paging.page(items);
-    let next_link = next.map(|marker| paging.next_link(&ctx.base, path, &ctx.api.value, &marker));
-    Ok(Reply::json(
-        200,
-        &json!({ "value": page, "nextLink": next_link }),
-    ))
-}
-
 fn list(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
     let items = vault
         .secrets
@@ -457,7 +442,7 @@ fn list(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceErr
             ))
         })
         .collect();
-    page_reply(ctx, req, "/secrets", items)
+    page_reply(ctx, req, "/secrets", items, &[])
 }
 
 fn list_versions(
@@ -482,7 +467,7 @@ fn list_versions(
             .collect(),
         _ => Vec::new(),
     };
-    page_reply(ctx, req, &format!("/secrets/{name}/versions"), items)
+    page_reply(ctx, req, &format!("/secrets/{name}/versions"), items, &[])
 }
 
 fn list_deleted(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
@@ -498,7 +483,7 @@ fn list_deleted(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, Se
             Some((key.clone(), Value::Object(item)))
         })
         .collect();
-    page_reply(ctx, req, "/deletedsecrets", items)
+    page_reply(ctx, req, "/deletedsecrets", items, &[])
 }
 
 fn backup_secret(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {

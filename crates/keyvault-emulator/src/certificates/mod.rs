@@ -26,7 +26,7 @@ use self::issuers::Issuer;
 use self::policy::{Policy, PEM, PKCS12};
 use self::x509::KeySpec;
 use crate::errors::ServiceError;
-use crate::paging::PageRequest;
+use crate::paging;
 use crate::secrets::SecretVersion;
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::store::{
@@ -1244,23 +1244,14 @@ fn recover_certificate(
     ))
 }
 
-/// One page of `items` (ordered by marker) with its `nextLink`.
+/// One page of `items`; the `nextLink` keeps `includePending`.
 pub(crate) fn page_reply(
     ctx: &Ctx<'_>,
     req: &Req,
     path: &str,
     items: Vec<(String, Value)>,
 ) -> Result<Reply, ServiceError> {
-    let paging = PageRequest::parse(req.query("maxresults"), req.query("$skiptoken"))?;
-    let (page, next) = paging.page(items);
-    let mut link = next.map(|marker| paging.next_link(&ctx.base, path, &ctx.api.value, &marker));
-    if let (Some(link), Some(pending)) = (link.as_mut(), req.query("includePending")) {
-        link.push_str(&format!("&includePending={pending}"));
-    }
-    Ok(Reply::json(
-        200,
-        &json!({ "value": page, "nextLink": link }),
-    ))
+    paging::page_reply(ctx, req, path, items, &["includePending"])
 }
 
 fn include_pending(req: &Req) -> bool {
