@@ -270,7 +270,6 @@ fn list(
             .or_default();
         data.secrets
             .active(now)
-            .into_iter()
             .filter_map(|(_, object)| json_of(ctx, &v, object))
             .collect()
     };

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
-use crate::paging::page_reply;
+use crate::lifecycle::{self, validate_name, Lifecycle, Names};
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{Deletion, Lookup, Object, ObjectState, RECOVERABLE_DAYS, RECOVERY_LEVEL};
+use crate::store::{Lookup, Object, ObjectState, Store};
 use crate::vault::{Flavour, Vault};
 
 pub(crate) use jwk::Material;
@@ -159,7 +159,7 @@ pub(crate) fn handle(
         ("rng", []) if *m == Method::POST => operations::random_bytes(ctx, req),
         ("rng", []) => Err(method_not_allowed(req)),
         ("keys", []) => match *m {
-            Method::GET => list(ctx, keys, req),
+            Method::GET => lifecycle::list::<KeyKind>(ctx, vault, req),
             _ => Err(method_not_allowed(req)),
         },
         ("keys", [restore]) if is(restore, "restore") && *m == Method::POST => {
@@ -169,7 +169,7 @@ pub(crate) fn handle(
             Method::PUT => import(ctx, keys, req, name),
             Method::GET => get(ctx, keys, name, None),
             Method::PATCH => update(ctx, keys, req, name, None),
-            Method::DELETE => delete(ctx, keys, name),
+            Method::DELETE => lifecycle::delete::<KeyKind>(ctx, vault, name),
             _ => Err(method_not_allowed(req)),
         },
         ("keys", [name, word]) if is(word, "create") => match *m {
@@ -177,7 +177,7 @@ pub(crate) fn handle(
             _ => Err(method_not_allowed(req)),
         },
         ("keys", [name, word]) if is(word, "versions") => match *m {
-            Method::GET => list_versions(ctx, keys, req, name),
+            Method::GET => lifecycle::list_versions::<KeyKind>(ctx, vault, req, name),
             _ => Err(method_not_allowed(req)),
         },
         ("keys", [name, word]) if is(word, "backup") && *m == Method::POST => {
@@ -204,67 +204,56 @@ pub(crate) fn handle(
         ("keys", [name, version, op]) if is_operation(op) => {
             operations::handle(ctx, keys, req, name, Some(version), op)
         }
-        ("deletedkeys", []) => match *m {
-            Method::GET => list_deleted(ctx, keys, req),
-            _ => Err(method_not_allowed(req)),
-        },
-        ("deletedkeys", [name]) => match *m {
-            Method::GET => get_deleted(ctx, keys, name),
-            Method::DELETE => purge(ctx, keys, name),
-            _ => Err(method_not_allowed(req)),
-        },
-        ("deletedkeys", [name, recover]) if is(recover, "recover") => match *m {
-            Method::POST => recover_key(ctx, keys, name),
-            _ => Err(method_not_allowed(req)),
-        },
+        ("deletedkeys", rest) => lifecycle::handle_deleted::<KeyKind>(ctx, vault, req, rest),
         _ => Err(route_not_found(req)),
     }
 }
 
-fn validate_name(name: &str) -> Result<(), ServiceError> {
-    let valid = (1..=127).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(ServiceError::bad_parameter(format!(
-            "The request URI contains an invalid name: {name}"
-        )))
-    }
-}
+const NAMES: &Names = &Names {
+    title: "Key",
+    noun: "key",
+    collection: "keys",
+    deleted_collection: "deletedkeys",
+    not_found_code: "KeyNotFound",
+    carry: &[],
+};
 
 /// 404 `KeyNotFound` for an active key (or version).
 pub(crate) fn not_found(name: &str) -> ServiceError {
-    ServiceError::new(
-        404,
-        "KeyNotFound",
-        format!("A key with (name/id) {name} was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182"),
-    )
+    NAMES.not_found(name)
 }
 
-fn deleted_not_found(name: &str) -> ServiceError {
-    ServiceError::new(404, "KeyNotFound", format!("Deleted Key not found: {name}"))
-}
+/// Keys in the shared lifecycle.
+pub(crate) struct KeyKind;
 
-fn deleted_conflict(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Key {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged."),
-        "ObjectIsDeletedButRecoverable",
-    )
-}
+impl Lifecycle for KeyKind {
+    type Version = KeyVersion;
+    const NAMES: &'static Names = NAMES;
 
-fn being_deleted(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Key {name} is currently being deleted."),
-        "ObjectIsBeingDeleted",
-    )
-}
+    fn store(vault: &mut Vault) -> &mut Store<KeyVersion> {
+        &mut vault.keys.store
+    }
 
-fn being_recovered(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Key {name} is currently being recovered."),
-        "ObjectIsBeingRecovered",
-    )
+    fn stored(vault: &Vault) -> &Store<KeyVersion> {
+        &vault.keys.store
+    }
+
+    fn version(v: &KeyVersion) -> &str {
+        &v.version
+    }
+
+    fn bundle(ctx: &Ctx<'_>, _: &Vault, name: &str, v: &KeyVersion) -> Map<String, Value> {
+        bundle(ctx, name, v)
+    }
+
+    fn item(ctx: &Ctx<'_>, id: String, v: &KeyVersion) -> Map<String, Value> {
+        item(ctx, id, v)
+    }
+
+    /// The rotation policy goes with the key.
+    fn purged(_: &Ctx<'_>, vault: &mut Vault, name: &str) {
+        vault.keys.policies.remove(&name.to_ascii_lowercase());
+    }
 }
 
 fn bad(message: impl Into<String>) -> ServiceError {
@@ -277,20 +266,7 @@ fn hsm_flavour(ctx: &Ctx<'_>) -> bool {
 
 /// The `KeyAttributes` JSON.
 pub(crate) fn attributes(ctx: &Ctx<'_>, v: &KeyVersion) -> Map<String, Value> {
-    let mut a = Map::new();
-    a.insert("enabled".into(), json!(v.enabled));
-    if let Some(nbf) = v.nbf {
-        a.insert("nbf".into(), json!(nbf));
-    }
-    if let Some(exp) = v.exp {
-        a.insert("exp".into(), json!(exp));
-    }
-    a.insert("created".into(), json!(v.created));
-    a.insert("updated".into(), json!(v.updated));
-    a.insert("recoveryLevel".into(), json!(RECOVERY_LEVEL));
-    if ctx.api.has_recoverable_days() {
-        a.insert("recoverableDays".into(), json!(RECOVERABLE_DAYS));
-    }
+    let mut a = lifecycle::attributes(ctx, v.enabled, v.nbf, v.exp, v.created, v.updated);
     if ctx.api.at_least("7.3") {
         match v.exportable {
             Some(exportable) => {
@@ -307,7 +283,7 @@ pub(crate) fn attributes(ctx: &Ctx<'_>, v: &KeyVersion) -> Map<String, Value> {
 
 /// The versioned key id.
 pub(crate) fn kid(ctx: &Ctx<'_>, name: &str, v: &KeyVersion) -> String {
-    format!("{}/keys/{name}/{}", ctx.base, v.version)
+    lifecycle::versioned_id::<KeyKind>(ctx, name, &v.version)
 }
 
 /// The public `JsonWebKey`.
@@ -350,24 +326,6 @@ fn item(ctx: &Ctx<'_>, id: String, v: &KeyVersion) -> Map<String, Value> {
         b.insert("managed".into(), json!(managed));
     }
     b
-}
-
-fn add_deletion(ctx: &Ctx<'_>, b: &mut Map<String, Value>, name: &str, d: &Deletion) {
-    b.insert(
-        "recoveryId".into(),
-        json!(format!("{}/deletedkeys/{name}", ctx.base)),
-    );
-    b.insert("deletedDate".into(), json!(d.deleted_date));
-    b.insert("scheduledPurgeDate".into(), json!(d.scheduled_purge_date));
-}
-
-fn deleted_bundle(ctx: &Ctx<'_>, o: &Object<KeyVersion>) -> Result<Value, ServiceError> {
-    let (Some(latest), ObjectState::Deleted(d)) = (o.latest(), &o.state) else {
-        return Err(deleted_not_found(&o.name));
-    };
-    let mut b = bundle(ctx, &o.name, latest);
-    add_deletion(ctx, &mut b, &o.name, d);
-    Ok(Value::Object(b))
 }
 
 fn validate_ops(ops: Option<Vec<String>>) -> Result<Option<Vec<String>>, ServiceError> {
@@ -418,12 +376,7 @@ fn check_exportable(exportable: Option<bool>, policy: &Option<Value>) -> Result<
 
 /// Checks that the name can take a new version.
 fn check_writable(keys: &mut KeyState, name: &str, ctx: &Ctx<'_>) -> Result<(), ServiceError> {
-    match keys.store.lookup(name, ctx.now) {
-        Lookup::Missing | Lookup::Active(_) => Ok(()),
-        Lookup::BeingDeleted => Err(being_deleted(name)),
-        Lookup::BeingRecovered => Err(being_recovered(name)),
-        Lookup::Deleted(_) => Err(deleted_conflict(name)),
-    }
+    NAMES.check_writable(keys.store.lookup(name, ctx.now), name)
 }
 
 /// The family and HSM flag for a requested `kty` on this flavour.
@@ -585,22 +538,6 @@ fn import(
     Ok(reply_bundle(ctx, &object.name, latest))
 }
 
-/// Finds a version (the latest when `version` is `None` or empty).
-pub(crate) fn find_version<'a>(
-    o: &'a mut Object<KeyVersion>,
-    name: &str,
-    version: Option<&str>,
-) -> Result<&'a mut KeyVersion, ServiceError> {
-    match version {
-        None | Some("") => o.versions.last_mut().ok_or_else(|| not_found(name)),
-        Some(version) => o
-            .versions
-            .iter_mut()
-            .find(|v| v.version.eq_ignore_ascii_case(version))
-            .ok_or_else(|| not_found(&format!("{name}/{version}"))),
-    }
-}
-
 fn get(
     ctx: &Ctx<'_>,
     keys: &mut KeyState,
@@ -612,7 +549,7 @@ fn get(
         return Err(not_found(name));
     };
     let object_name = o.name.clone();
-    let v = find_version(o, name, version)?;
+    let v = lifecycle::find_version::<KeyKind>(o, name, version)?;
     Ok(reply_bundle(ctx, &object_name, v))
 }
 
@@ -631,7 +568,7 @@ fn update(
         return Err(not_found(name));
     };
     let object_name = o.name.clone();
-    let v = find_version(o, name, version)?;
+    let v = lifecycle::find_version::<KeyKind>(o, name, version)?;
     if let Some(policy) = release_policy {
         let immutable = v
             .release_policy
@@ -662,107 +599,6 @@ fn update(
     apply_attributes(v, params.attributes);
     v.updated = ctx.now.unix_timestamp();
     Ok(reply_bundle(ctx, &object_name, v))
-}
-
-fn delete(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match keys.store.lookup(name, ctx.now) {
-        Lookup::Active(_) => {}
-        Lookup::BeingRecovered => return Err(being_recovered(name)),
-        _ => return Err(not_found(name)),
-    }
-    let o = keys
-        .store
-        .delete(name, ctx.now, ctx.latency)
-        .ok_or_else(|| not_found(name))?;
-    Ok(Reply::json(200, &deleted_bundle(ctx, o)?))
-}
-
-fn get_deleted(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match keys.store.lookup(name, ctx.now) {
-        Lookup::Deleted(o) => Ok(Reply::json(200, &deleted_bundle(ctx, o)?)),
-        _ => Err(deleted_not_found(name)),
-    }
-}
-
-fn purge(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match keys.store.lookup(name, ctx.now) {
-        Lookup::Deleted(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        _ => return Err(deleted_not_found(name)),
-    }
-    keys.store.purge(name);
-    keys.policies.remove(&name.to_ascii_lowercase());
-    Ok(Reply::empty(204))
-}
-
-fn recover_key(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match keys.store.lookup(name, ctx.now) {
-        Lookup::Deleted(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        _ => return Err(deleted_not_found(name)),
-    }
-    let o = keys
-        .store
-        .recover(name, ctx.now, ctx.latency)
-        .ok_or_else(|| deleted_not_found(name))?;
-    let latest = o.latest().ok_or_else(|| deleted_not_found(name))?;
-    Ok(reply_bundle(ctx, &o.name, latest))
-}
-
-fn list(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, ServiceError> {
-    let items = keys
-        .store
-        .active(ctx.now)
-        .into_iter()
-        .filter_map(|(key, o)| {
-            let latest = o.latest()?;
-            let id = format!("{}/keys/{}", ctx.base, o.name);
-            Some((key.clone(), Value::Object(item(ctx, id, latest))))
-        })
-        .collect();
-    page_reply(ctx, req, "/keys", items, &[])
-}
-
-fn list_versions(
-    ctx: &Ctx<'_>,
-    keys: &mut KeyState,
-    req: &Req,
-    name: &str,
-) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    let items = match keys.store.lookup(name, ctx.now) {
-        Lookup::Active(o) => o
-            .versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let id = kid(ctx, &o.name, v);
-                (format!("{i:010}"), Value::Object(item(ctx, id, v)))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    page_reply(ctx, req, &format!("/keys/{name}/versions"), items, &[])
-}
-
-fn list_deleted(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, ServiceError> {
-    let items = keys
-        .store
-        .deleted(ctx.now)
-        .into_iter()
-        .filter_map(|(key, o, d)| {
-            let latest = o.latest()?;
-            let id = format!("{}/keys/{}", ctx.base, o.name);
-            let mut entry = item(ctx, id, latest);
-            add_deletion(ctx, &mut entry, &o.name, d);
-            Some((key.clone(), Value::Object(entry)))
-        })
-        .collect();
-    page_reply(ctx, req, "/deletedkeys", items, &[])
 }
 
 fn backup_key(ctx: &Ctx<'_>, keys: &mut KeyState, name: &str) -> Result<Reply, ServiceError> {
@@ -806,19 +642,7 @@ fn restore_key(ctx: &Ctx<'_>, keys: &mut KeyState, req: &Req) -> Result<Reply, S
         ));
     }
     let name = payload.name.clone();
-    match keys.store.lookup(&name, ctx.now) {
-        Lookup::Missing => {}
-        Lookup::Active(_) => {
-            return Err(ServiceError::new(
-                409,
-                "Conflict",
-                format!("Key {name} already exists. A key can only be restored into a vault where no key of the same name exists."),
-            ))
-        }
-        Lookup::BeingDeleted => return Err(being_deleted(&name)),
-        Lookup::BeingRecovered => return Err(being_recovered(&name)),
-        Lookup::Deleted(_) => return Err(deleted_conflict(&name)),
-    }
+    NAMES.check_restorable(keys.store.lookup(&name, ctx.now), &name)?;
     if let Some(policy) = payload.policy {
         keys.policies.insert(name.to_ascii_lowercase(), policy);
     }

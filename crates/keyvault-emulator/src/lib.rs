@@ -36,6 +36,7 @@ mod faults;
 pub mod fixtures;
 mod identity;
 mod keys;
+mod lifecycle;
 mod paging;
 mod secrets;
 mod server;

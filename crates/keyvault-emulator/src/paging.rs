@@ -1,37 +1,15 @@
 //! Paging: `maxresults` (1..=25, default 25), an opaque `$skiptoken`, and `nextLink` on the host the
 //! request used.
 
+use std::collections::{btree_map, BTreeMap};
+use std::ops::Bound;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
 use crate::server::{Ctx, Reply, Req};
-
-/// The page of `items` (ordered by marker) that a list request on `path` asks for, with a
-/// `nextLink` carrying the request's query parameters named in `carry` (e.g. `includePending`).
-pub(crate) fn page_reply(
-    ctx: &Ctx<'_>,
-    req: &Req,
-    path: &str,
-    items: Vec<(String, Value)>,
-    carry: &[&str],
-) -> Result<Reply, ServiceError> {
-    let paging = PageRequest::parse(req.query("maxresults"), req.query("$skiptoken"))?;
-    let (page, next) = paging.page(items);
-    let mut link = next.map(|marker| paging.next_link(&ctx.base, path, &ctx.api.value, &marker));
-    if let Some(link) = link.as_mut() {
-        for name in carry {
-            if let Some(value) = req.query(name) {
-                link.push_str(&format!("&{name}={value}"));
-            }
-        }
-    }
-    Ok(Reply::json(
-        200,
-        &json!({ "value": page, "nextLink": link }),
-    ))
-}
 
 /// The largest (and default) page size the service accepts.
 pub(crate) const MAX_RESULTS: usize = 25;
@@ -75,17 +53,25 @@ impl PageRequest {
         })
     }
 
-    /// Cuts one page out of items ordered by marker. Returns the page and, when more items
-    /// follow, the marker to continue after.
-    pub(crate) fn page<T>(&self, items: Vec<(String, T)>) -> (Vec<T>, Option<String>) {
-        let mut rest = items
-            .into_iter()
-            .filter(|(m, _)| {
-                self.after
-                    .as_ref()
-                    .is_none_or(|after| m.as_str() > after.as_str())
-            })
-            .peekable();
+    /// The paging parameters of a list request.
+    pub(crate) fn of(req: &Req) -> Result<Self, ServiceError> {
+        Self::parse(req.query("maxresults"), req.query("$skiptoken"))
+    }
+
+    /// The marker the requested page starts after.
+    pub(crate) fn after(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+
+    /// Takes one page from `items`, which are ordered by marker and start after
+    /// [`after`](Self::after). Returns the page and, when more items follow, the marker to
+    /// continue after. Draws no more than the page and the one item past it, so that a source
+    /// which computes its items lazily does the work of one page.
+    pub(crate) fn take<M: Into<String>, T>(
+        &self,
+        items: impl IntoIterator<Item = (M, T)>,
+    ) -> (Vec<T>, Option<String>) {
+        let mut rest = items.into_iter().peekable();
         let mut page = Vec::new();
         let mut last = None;
         while page.len() < self.max {
@@ -98,7 +84,42 @@ impl PageRequest {
             }
         }
         let next = if rest.peek().is_some() { last } else { None };
-        (page, next)
+        (page, next.map(Into::into))
+    }
+
+    /// Cuts one page out of all the items of a list, ordered by marker.
+    pub(crate) fn page<T>(&self, items: Vec<(String, T)>) -> (Vec<T>, Option<String>) {
+        let after = self.after();
+        self.take(
+            items
+                .into_iter()
+                .filter(|(m, _)| after.is_none_or(|after| m.as_str() > after)),
+        )
+    }
+
+    /// Answers one page of a list on `path`. `items` are as [`take`](Self::take) wants them, and
+    /// only the page's are rendered. The `nextLink` carries the request's query parameters named
+    /// in `carry` (e.g. `includePending`).
+    pub(crate) fn reply<M: Into<String>, T>(
+        &self,
+        ctx: &Ctx<'_>,
+        req: &Req,
+        path: &str,
+        carry: &[&str],
+        items: impl IntoIterator<Item = (M, T)>,
+        render: impl FnMut(T) -> Value,
+    ) -> Reply {
+        let (page, next) = self.take(items);
+        let page: Vec<Value> = page.into_iter().map(render).collect();
+        let mut link = next.map(|marker| self.next_link(&ctx.base, path, &ctx.api.value, &marker));
+        if let Some(link) = link.as_mut() {
+            for name in carry {
+                if let Some(value) = req.query(name) {
+                    link.push_str(&format!("&{name}={value}"));
+                }
+            }
+        }
+        Reply::json(200, &json!({ "value": page, "nextLink": link }))
     }
 
     /// The `nextLink` continuing after `marker`.
@@ -118,6 +139,40 @@ impl PageRequest {
         }
         link
     }
+}
+
+/// The entries of `map` whose key, their marker, sorts after `after` (all with `None`), in
+/// order: a range of the map, so that a page costs what the page holds.
+pub(crate) fn range_after<'a, V>(
+    map: &'a BTreeMap<String, V>,
+    after: Option<&str>,
+) -> btree_map::Range<'a, String, V> {
+    let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+    map.range::<str, _>((start, Bound::Unbounded))
+}
+
+/// The items of a list ordered by position (the versions of an object), from the first whose
+/// marker sorts after `after`, with their markers: the position, zero-padded to ten digits.
+pub(crate) fn by_index<'a, T>(
+    items: &'a [T],
+    after: Option<&str>,
+) -> impl Iterator<Item = (String, &'a T)> + 'a {
+    let marker = |i: usize| format!("{i:010}");
+    // Markers sort as their positions do, so the first one after `after` is found by bisection.
+    let (mut start, mut end) = (0, items.len());
+    if let Some(after) = after {
+        while start < end {
+            let mid = start + (end - start) / 2;
+            if marker(mid).as_str() > after {
+                end = mid;
+            } else {
+                start = mid + 1;
+            }
+        }
+    }
+    (start..)
+        .zip(&items[start..])
+        .map(move |(i, v)| (marker(i), v))
 }
 
 /// Encodes a continuation marker as an opaque token.
@@ -154,6 +209,52 @@ mod tests {
         assert_eq!(page, vec![3, 4, 5]);
         let req = PageRequest::parse(Some("7"), None).unwrap();
         assert_eq!(req.page(items).1, None);
+    }
+
+    #[test]
+    fn takes_no_more_than_a_page_and_one() {
+        let req = PageRequest::parse(Some("2"), None).unwrap();
+        let mut drawn = 0;
+        let items = (0..100).map(|i| {
+            drawn += 1;
+            (format!("m{i:03}"), i)
+        });
+        assert_eq!(req.take(items), (vec![0, 1], Some("m001".to_string())));
+        assert_eq!(drawn, 3);
+        let req = PageRequest::parse(Some("2"), None).unwrap();
+        assert_eq!(req.take(vec![("a", 1), ("b", 2)]), (vec![1, 2], None));
+    }
+
+    #[test]
+    fn by_index_starts_after_the_marker() {
+        let items: Vec<u32> = (0..12).collect();
+        let all: Vec<(String, &u32)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{i:010}"), v))
+            .collect();
+        for after in [
+            "",
+            "0000000000",
+            "0000000005",
+            "0000000011",
+            "00000000055",
+            "5",
+            "a",
+            "-",
+        ] {
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|(m, _)| m.as_str() > after)
+                .cloned()
+                .collect();
+            assert_eq!(
+                by_index(&items, Some(after)).collect::<Vec<_>>(),
+                expected,
+                "after {after:?}"
+            );
+        }
+        assert_eq!(by_index(&items, None).count(), 12);
     }
 
     #[test]

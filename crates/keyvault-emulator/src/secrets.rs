@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
-use crate::paging::page_reply;
+use crate::lifecycle::{self, validate_name, Lifecycle, Names};
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{Deletion, Lookup, Object, ObjectState, RECOVERABLE_DAYS, RECOVERY_LEVEL};
+use crate::store::{Lookup, Object, ObjectState, Store};
 use crate::vault::Vault;
 
 /// Largest secret value accepted, in bytes.
@@ -82,7 +82,7 @@ pub(crate) fn handle(
     let is = |s: &str, word: &str| s.eq_ignore_ascii_case(word);
     match (collection.as_str(), &segments[1..]) {
         ("secrets", []) => match *m {
-            Method::GET => list(ctx, vault, req),
+            Method::GET => lifecycle::list::<SecretKind>(ctx, vault, req),
             _ => Err(method_not_allowed(req)),
         },
         ("secrets", [restore]) if is(restore, "restore") && *m == Method::POST => {
@@ -92,11 +92,11 @@ pub(crate) fn handle(
             Method::PUT => set(ctx, vault, req, name),
             Method::GET => get(ctx, vault, name, None),
             Method::PATCH => update(ctx, vault, req, name, None),
-            Method::DELETE => delete(ctx, vault, name),
+            Method::DELETE => lifecycle::delete::<SecretKind>(ctx, vault, name),
             _ => Err(method_not_allowed(req)),
         },
         ("secrets", [name, versions]) if is(versions, "versions") => match *m {
-            Method::GET => list_versions(ctx, vault, req, name),
+            Method::GET => lifecycle::list_versions::<SecretKind>(ctx, vault, req, name),
             _ => Err(method_not_allowed(req)),
         },
         ("secrets", [name, backup]) if is(backup, "backup") && *m == Method::POST => {
@@ -107,88 +107,56 @@ pub(crate) fn handle(
             Method::PATCH => update(ctx, vault, req, name, Some(version)),
             _ => Err(method_not_allowed(req)),
         },
-        ("deletedsecrets", []) => match *m {
-            Method::GET => list_deleted(ctx, vault, req),
-            _ => Err(method_not_allowed(req)),
-        },
-        ("deletedsecrets", [name]) => match *m {
-            Method::GET => get_deleted(ctx, vault, name),
-            Method::DELETE => purge(ctx, vault, name),
-            _ => Err(method_not_allowed(req)),
-        },
-        ("deletedsecrets", [name, recover]) if is(recover, "recover") => match *m {
-            Method::POST => recover_secret(ctx, vault, name),
-            _ => Err(method_not_allowed(req)),
-        },
+        ("deletedsecrets", rest) => lifecycle::handle_deleted::<SecretKind>(ctx, vault, req, rest),
         _ => Err(route_not_found(req)),
     }
 }
 
-fn validate_name(name: &str) -> Result<(), ServiceError> {
-    let valid = (1..=127).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(ServiceError::bad_parameter(format!(
-            "The request URI contains an invalid name: {name}"
-        )))
-    }
-}
+const NAMES: &Names = &Names {
+    title: "Secret",
+    noun: "secret",
+    collection: "secrets",
+    deleted_collection: "deletedsecrets",
+    not_found_code: "SecretNotFound",
+    carry: &[],
+};
 
 fn not_found(name: &str) -> ServiceError {
-    ServiceError::new(
-        404,
-        "SecretNotFound",
-        format!("A secret with (name/id) {name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182"),
-    )
+    NAMES.not_found(name)
 }
 
-fn deleted_not_found(name: &str) -> ServiceError {
-    ServiceError::new(
-        404,
-        "SecretNotFound",
-        format!("Deleted Secret not found: {name}"),
-    )
-}
+/// Secrets in the shared lifecycle.
+pub(crate) struct SecretKind;
 
-fn deleted_conflict(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Secret {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged."),
-        "ObjectIsDeletedButRecoverable",
-    )
-}
+impl Lifecycle for SecretKind {
+    type Version = SecretVersion;
+    const NAMES: &'static Names = NAMES;
 
-fn being_deleted(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Secret {name} is currently being deleted."),
-        "ObjectIsBeingDeleted",
-    )
-}
+    fn store(vault: &mut Vault) -> &mut Store<SecretVersion> {
+        &mut vault.secrets
+    }
 
-fn being_recovered(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Secret {name} is currently being recovered."),
-        "ObjectIsBeingRecovered",
-    )
+    fn stored(vault: &Vault) -> &Store<SecretVersion> {
+        &vault.secrets
+    }
+
+    fn version(v: &SecretVersion) -> &str {
+        &v.version
+    }
+
+    fn bundle(ctx: &Ctx<'_>, _: &Vault, name: &str, v: &SecretVersion) -> Map<String, Value> {
+        bundle(ctx, name, v, false)
+    }
+
+    fn item(ctx: &Ctx<'_>, id: String, v: &SecretVersion) -> Map<String, Value> {
+        properties(ctx, id, v, false)
+    }
 }
 
 fn attributes(ctx: &Ctx<'_>, v: &SecretVersion) -> Value {
-    let mut a = Map::new();
-    a.insert("enabled".into(), json!(v.enabled));
-    if let Some(nbf) = v.nbf {
-        a.insert("nbf".into(), json!(nbf));
-    }
-    if let Some(exp) = v.exp {
-        a.insert("exp".into(), json!(exp));
-    }
-    a.insert("created".into(), json!(v.created));
-    a.insert("updated".into(), json!(v.updated));
-    a.insert("recoveryLevel".into(), json!(RECOVERY_LEVEL));
-    if ctx.api.has_recoverable_days() {
-        a.insert("recoverableDays".into(), json!(RECOVERABLE_DAYS));
-    }
-    Value::Object(a)
+    Value::Object(lifecycle::attributes(
+        ctx, v.enabled, v.nbf, v.exp, v.created, v.updated,
+    ))
 }
 
 /// The common fields of bundles and items.
@@ -213,42 +181,14 @@ fn properties(ctx: &Ctx<'_>, id: String, v: &SecretVersion, with_kid: bool) -> M
     b
 }
 
-fn versioned_id(ctx: &Ctx<'_>, name: &str, v: &SecretVersion) -> String {
-    format!("{}/secrets/{name}/{}", ctx.base, v.version)
-}
-
 /// A `SecretBundle`.
 fn bundle(ctx: &Ctx<'_>, name: &str, v: &SecretVersion, with_value: bool) -> Map<String, Value> {
-    let mut b = properties(ctx, versioned_id(ctx, name, v), v, true);
+    let id = lifecycle::versioned_id::<SecretKind>(ctx, name, &v.version);
+    let mut b = properties(ctx, id, v, true);
     if with_value {
         b.insert("value".into(), json!(v.value));
     }
     b
-}
-
-fn add_deletion(ctx: &Ctx<'_>, b: &mut Map<String, Value>, name: &str, d: &Deletion) {
-    b.insert(
-        "recoveryId".into(),
-        json!(format!("{}/deletedsecrets/{name}", ctx.base)),
-    );
-    b.insert("deletedDate".into(), json!(d.deleted_date));
-    b.insert("scheduledPurgeDate".into(), json!(d.scheduled_purge_date));
-}
-
-fn deletion_of(o: &Object<SecretVersion>) -> Option<&Deletion> {
-    match &o.state {
-        ObjectState::Deleted(d) => Some(d),
-        _ => None,
-    }
-}
-
-fn deleted_bundle(ctx: &Ctx<'_>, o: &Object<SecretVersion>) -> Result<Value, ServiceError> {
-    let (Some(latest), Some(d)) = (o.latest(), deletion_of(o)) else {
-        return Err(deleted_not_found(&o.name));
-    };
-    let mut b = bundle(ctx, &o.name, latest, false);
-    add_deletion(ctx, &mut b, &o.name, d);
-    Ok(Value::Object(b))
 }
 
 fn apply_attributes(v: &mut SecretVersion, a: Option<AttributesIn>) {
@@ -279,12 +219,7 @@ fn set(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Reply,
             value.len()
         )));
     }
-    match vault.secrets.lookup(name, ctx.now) {
-        Lookup::Missing | Lookup::Active(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        Lookup::BeingRecovered => return Err(being_recovered(name)),
-        Lookup::Deleted(_) => return Err(deleted_conflict(name)),
-    }
+    NAMES.check_writable(vault.secrets.lookup(name, ctx.now), name)?;
     let now = ctx.now.unix_timestamp();
     let mut version = SecretVersion {
         version: uuid::Uuid::new_v4().simple().to_string(),
@@ -308,21 +243,6 @@ fn set(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Reply,
     ))
 }
 
-fn find_version<'a>(
-    o: &'a mut Object<SecretVersion>,
-    name: &str,
-    version: Option<&str>,
-) -> Result<&'a mut SecretVersion, ServiceError> {
-    match version {
-        None | Some("") => o.versions.last_mut().ok_or_else(|| not_found(name)),
-        Some(version) => o
-            .versions
-            .iter_mut()
-            .find(|v| v.version.eq_ignore_ascii_case(version))
-            .ok_or_else(|| not_found(&format!("{name}/{version}"))),
-    }
-}
-
 fn get(
     ctx: &Ctx<'_>,
     vault: &mut Vault,
@@ -334,7 +254,7 @@ fn get(
         return Err(not_found(name));
     };
     let object_name = o.name.clone();
-    let v = find_version(o, name, version)?;
+    let v = lifecycle::find_version::<SecretKind>(o, name, version)?;
     if !v.enabled {
         return Err(ServiceError::new(
             403,
@@ -362,7 +282,7 @@ fn update(
         return Err(not_found(name));
     };
     let object_name = o.name.clone();
-    let v = find_version(o, name, version)?;
+    let v = lifecycle::find_version::<SecretKind>(o, name, version)?;
     if params.content_type.is_some() {
         v.content_type = params.content_type;
     }
@@ -375,115 +295,6 @@ fn update(
         200,
         &Value::Object(bundle(ctx, &object_name, v, false)),
     ))
-}
-
-fn delete(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.secrets.lookup(name, ctx.now) {
-        Lookup::Active(_) => {}
-        Lookup::BeingRecovered => return Err(being_recovered(name)),
-        _ => return Err(not_found(name)),
-    }
-    let o = vault
-        .secrets
-        .delete(name, ctx.now, ctx.latency)
-        .ok_or_else(|| not_found(name))?;
-    Ok(Reply::json(200, &deleted_bundle(ctx, o)?))
-}
-
-fn get_deleted(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.secrets.lookup(name, ctx.now) {
-        Lookup::Deleted(o) => Ok(Reply::json(200, &deleted_bundle(ctx, o)?)),
-        _ => Err(deleted_not_found(name)),
-    }
-}
-
-fn purge(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.secrets.lookup(name, ctx.now) {
-        Lookup::Deleted(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        _ => return Err(deleted_not_found(name)),
-    }
-    vault.secrets.purge(name);
-    Ok(Reply::empty(204))
-}
-
-fn recover_secret(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.secrets.lookup(name, ctx.now) {
-        Lookup::Deleted(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        _ => return Err(deleted_not_found(name)),
-    }
-    let o = vault
-        .secrets
-        .recover(name, ctx.now, ctx.latency)
-        .ok_or_else(|| deleted_not_found(name))?;
-    let latest = o.latest().ok_or_else(|| deleted_not_found(name))?;
-    Ok(Reply::json(
-        200,
-        &Value::Object(bundle(ctx, &o.name, latest, false)),
-    ))
-}
-
-fn list(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
-    let items = vault
-        .secrets
-        .active(ctx.now)
-        .into_iter()
-        .filter_map(|(key, o)| {
-            let latest = o.latest()?;
-            let id = format!("{}/secrets/{}", ctx.base, o.name);
-            Some((
-                key.clone(),
-                Value::Object(properties(ctx, id, latest, false)),
-            ))
-        })
-        .collect();
-    page_reply(ctx, req, "/secrets", items, &[])
-}
-
-fn list_versions(
-    ctx: &Ctx<'_>,
-    vault: &mut Vault,
-    req: &Req,
-    name: &str,
-) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    let items = match vault.secrets.lookup(name, ctx.now) {
-        Lookup::Active(o) => o
-            .versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let id = versioned_id(ctx, &o.name, v);
-                (
-                    format!("{i:010}"),
-                    Value::Object(properties(ctx, id, v, false)),
-                )
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    page_reply(ctx, req, &format!("/secrets/{name}/versions"), items, &[])
-}
-
-fn list_deleted(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
-    let items = vault
-        .secrets
-        .deleted(ctx.now)
-        .into_iter()
-        .filter_map(|(key, o, d)| {
-            let latest = o.latest()?;
-            let id = format!("{}/secrets/{}", ctx.base, o.name);
-            let mut item = properties(ctx, id, latest, false);
-            add_deletion(ctx, &mut item, &o.name, d);
-            Some((key.clone(), Value::Object(item)))
-        })
-        .collect();
-    page_reply(ctx, req, "/deletedsecrets", items, &[])
 }
 
 fn backup_secret(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
@@ -520,19 +331,7 @@ fn restore_secret(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, 
         ));
     }
     let name = payload.name.clone();
-    match vault.secrets.lookup(&name, ctx.now) {
-        Lookup::Missing => {}
-        Lookup::Active(_) => {
-            return Err(ServiceError::new(
-                409,
-                "Conflict",
-                format!("Secret {name} already exists. A secret can only be restored into a vault where no secret of the same name exists."),
-            ))
-        }
-        Lookup::BeingDeleted => return Err(being_deleted(&name)),
-        Lookup::BeingRecovered => return Err(being_recovered(&name)),
-        Lookup::Deleted(_) => return Err(deleted_conflict(&name)),
-    }
+    NAMES.check_restorable(vault.secrets.lookup(&name, ctx.now), &name)?;
     let o = vault.secrets.insert(Object {
         name: payload.name,
         versions: payload.versions,
@@ -543,18 +342,4 @@ fn restore_secret(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, 
         200,
         &Value::Object(bundle(ctx, &o.name, latest, false)),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert!(validate_name("abc-DEF-123").is_ok());
-        assert!(validate_name(&"a".repeat(127)).is_ok());
-        assert!(validate_name(&"a".repeat(128)).is_err());
-        assert!(validate_name("bad_name").is_err());
-        assert!(validate_name("").is_err());
-    }
 }

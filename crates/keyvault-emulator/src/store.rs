@@ -1,4 +1,4 @@
-//! Generic store of named, versioned, soft-deletable objects (secrets today; keys and certificates later).
+//! Generic store of named, versioned, soft-deletable objects: secrets, keys and certificates.
 //!
 //! Names are case-insensitive, as in Key Vault; the name given at creation is kept for ids.
 //! Times are Unix seconds from the emulator clock.
@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::paging::range_after;
 
 /// Soft-delete information of a deleted object.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -173,29 +175,39 @@ impl<T> Store<T> {
         self.objects.remove(&name.to_ascii_lowercase());
     }
 
-    /// Active objects, ordered by lower-cased name, with that name as paging marker.
-    pub(crate) fn active(&mut self, now: time::OffsetDateTime) -> Vec<(&String, &Object<T>)> {
-        self.sweep(now);
-        self.objects
-            .iter()
-            .filter(|(_, o)| matches!(o.state, ObjectState::Active))
-            .collect()
+    /// The object stored under `name`, in whatever state, as it is: for answering with an object
+    /// just deleted or recovered, which `lookup` would report as in transition.
+    pub(crate) fn get(&self, name: &str) -> Option<&Object<T>> {
+        self.objects.get(&name.to_ascii_lowercase())
     }
 
-    /// Deleted objects whose deletion has completed, ordered by lower-cased name.
-    pub(crate) fn deleted(
+    /// Active objects, ordered by lower-cased name, with that name as paging marker.
+    pub(crate) fn active(
         &mut self,
         now: time::OffsetDateTime,
-    ) -> Vec<(&String, &Object<T>, &Deletion)> {
+    ) -> impl Iterator<Item = (&String, &Object<T>)> + '_ {
+        self.listed_after(now, None, false)
+            .map(|(key, o, _)| (key, o))
+    }
+
+    /// The objects a list shows, from the first whose marker (the lower-cased name) sorts after
+    /// `after`, in marker order: the active ones or, with `deleted`, the deleted ones whose
+    /// deletion has completed, with their deletion.
+    pub(crate) fn listed_after<'s>(
+        &'s mut self,
+        now: time::OffsetDateTime,
+        after: Option<&str>,
+        deleted: bool,
+    ) -> impl Iterator<Item = (&'s String, &'s Object<T>, Option<&'s Deletion>)> + 's {
         self.sweep(now);
         let now_ms = millis(now);
-        self.objects
-            .iter()
-            .filter_map(|(k, o)| match &o.state {
-                ObjectState::Deleted(d) if d.visible_at_ms <= now_ms => Some((k, o, d)),
-                _ => None,
-            })
-            .collect()
+        range_after(&self.objects, after).filter_map(move |(key, o)| match &o.state {
+            ObjectState::Active if !deleted => Some((key, o, None)),
+            ObjectState::Deleted(d) if deleted && d.visible_at_ms <= now_ms => {
+                Some((key, o, Some(d)))
+            }
+            _ => None,
+        })
     }
 }
 
@@ -215,10 +227,12 @@ mod tests {
         );
         s.delete("name", t0, Duration::from_secs(2));
         assert!(matches!(s.lookup("name", t0), Lookup::BeingDeleted));
-        assert!(s.deleted(t0).is_empty());
+        assert_eq!(s.listed_after(t0, None, true).count(), 0);
         let t1 = t0 + Duration::from_secs(3);
         assert!(matches!(s.lookup("name", t1), Lookup::Deleted(_)));
-        assert_eq!(s.deleted(t1).len(), 1);
+        assert_eq!(s.listed_after(t1, None, true).count(), 1);
+        assert_eq!(s.listed_after(t1, Some("name"), true).count(), 0);
+        assert_eq!(s.listed_after(t1, Some("a"), true).count(), 1);
         s.recover("name", t1, Duration::from_secs(1));
         assert!(matches!(s.lookup("name", t1), Lookup::BeingRecovered));
         let t2 = t1 + Duration::from_secs(1);
@@ -226,6 +240,6 @@ mod tests {
         s.delete("name", t2, Duration::ZERO);
         let purge_time = t2 + Duration::from_secs(91 * 86_400);
         assert!(matches!(s.lookup("name", purge_time), Lookup::Missing));
-        assert!(s.deleted(purge_time).is_empty());
+        assert_eq!(s.listed_after(purge_time, None, true).count(), 0);
     }
 }

@@ -381,7 +381,6 @@ fn write_backup(
         .keys
         .store
         .active(ctx.now)
-        .into_iter()
         .map(|(lower, o)| KeyEntry {
             name: o.name.clone(),
             versions: o.versions.clone(),

@@ -5,8 +5,10 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{page_reply, validate_name, Certificates};
+use super::{Certificates, CARRY};
 use crate::errors::ServiceError;
+use crate::lifecycle::validate_name;
+use crate::paging::{self, PageRequest};
 use crate::server::{method_not_allowed, Ctx, Reply, Req};
 
 /// A stored issuer.
@@ -125,17 +127,17 @@ pub(crate) fn handle(
     let Some(name) = name else {
         return match req.method {
             Method::GET => {
-                let items = certs
-                    .issuers
-                    .iter()
-                    .map(|(key, i)| {
-                        (
-                            key.clone(),
-                            json!({"id": id(ctx, &i.name), "provider": i.provider}),
-                        )
-                    })
-                    .collect();
-                page_reply(ctx, req, "/certificates/issuers", items)
+                let paging = PageRequest::of(req)?;
+                let items = paging::range_after(&certs.issuers, paging.after());
+                let path = "/certificates/issuers";
+                Ok(paging.reply(
+                    ctx,
+                    req,
+                    path,
+                    CARRY,
+                    items,
+                    |i| json!({"id": id(ctx, &i.name), "provider": i.provider}),
+                ))
             }
             _ => Err(method_not_allowed(req)),
         };

@@ -13,6 +13,7 @@ mod pkcs12;
 mod policy;
 mod x509;
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::STANDARD;
@@ -26,12 +27,11 @@ use self::issuers::Issuer;
 use self::policy::{Policy, PEM, PKCS12};
 use self::x509::KeySpec;
 use crate::errors::ServiceError;
-use crate::paging;
+use crate::lifecycle::{self, validate_name, Lifecycle, Names};
+use crate::paging::{self, PageRequest};
 use crate::secrets::SecretVersion;
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{
-    Deletion, Lookup, Object, ObjectState, Store, RECOVERABLE_DAYS, RECOVERY_LEVEL,
-};
+use crate::store::{Lookup, Object, ObjectState, Store};
 use crate::vault::Vault;
 
 /// One issued version of a certificate.
@@ -231,7 +231,7 @@ pub(crate) fn handle(
         ("certificates", [name]) => match *m {
             Method::GET => get(ctx, vault, name, None),
             Method::PATCH => update(ctx, vault, req, name, None),
-            Method::DELETE => delete(ctx, vault, name),
+            Method::DELETE => lifecycle::delete::<CertificateKind>(ctx, vault, name),
             _ => Err(method_not_allowed(req)),
         },
         ("certificates", [name, op]) if is(op, "create") => match *m {
@@ -247,7 +247,7 @@ pub(crate) fn handle(
             _ => Err(method_not_allowed(req)),
         },
         ("certificates", [name, op]) if is(op, "versions") => match *m {
-            Method::GET => list_versions(ctx, vault, req, name),
+            Method::GET => lifecycle::list_versions::<CertificateKind>(ctx, vault, req, name),
             _ => Err(method_not_allowed(req)),
         },
         ("certificates", [name, op]) if is(op, "policy") => match *m {
@@ -272,50 +272,94 @@ pub(crate) fn handle(
             Method::PATCH => update(ctx, vault, req, name, Some(version)),
             _ => Err(method_not_allowed(req)),
         },
-        ("deletedcertificates", []) => match *m {
-            Method::GET => list_deleted(ctx, vault, req),
-            _ => Err(method_not_allowed(req)),
-        },
-        ("deletedcertificates", [name]) => match *m {
-            Method::GET => get_deleted(ctx, vault, name),
-            Method::DELETE => purge(ctx, vault, name),
-            _ => Err(method_not_allowed(req)),
-        },
-        ("deletedcertificates", [name, recover]) if is(recover, "recover") => match *m {
-            Method::POST => recover_certificate(ctx, vault, name),
-            _ => Err(method_not_allowed(req)),
-        },
+        ("deletedcertificates", rest) => {
+            lifecycle::handle_deleted::<CertificateKind>(ctx, vault, req, rest)
+        }
         _ => Err(route_not_found(req)),
     }
 }
 
-/// Names of certificates and issuers: `^[0-9a-zA-Z-]{1,127}$`.
-pub(crate) fn validate_name(name: &str) -> Result<(), ServiceError> {
-    let valid = (1..=127).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(ServiceError::bad_parameter(format!(
-            "The request URI contains an invalid name: {name}"
-        )))
-    }
-}
+/// Query parameters the `nextLink` of every certificates list carries.
+const CARRY: &[&str] = &["includePending"];
+
+const NAMES: &Names = &Names {
+    title: "Certificate",
+    noun: "certificate",
+    collection: "certificates",
+    deleted_collection: "deletedcertificates",
+    not_found_code: "CertificateNotFound",
+    carry: CARRY,
+};
 
 fn not_found(name: &str) -> ServiceError {
-    ServiceError::new(
-        404,
-        "CertificateNotFound",
-        format!("A certificate with (name/id) {name} was not found in this key vault. If you recently deleted this certificate you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182"),
-    )
+    NAMES.not_found(name)
 }
 
-fn deleted_not_found(name: &str) -> ServiceError {
-    ServiceError::new(
-        404,
-        "CertificateNotFound",
-        format!("Deleted Certificate not found: {name}"),
-    )
+/// Certificates in the shared lifecycle. The managed secret and key follow the certificate.
+pub(crate) struct CertificateKind;
+
+impl Lifecycle for CertificateKind {
+    type Version = CertVersion;
+    const NAMES: &'static Names = NAMES;
+
+    fn store(vault: &mut Vault) -> &mut Store<CertVersion> {
+        &mut vault.certificates.store
+    }
+
+    fn stored(vault: &Vault) -> &Store<CertVersion> {
+        &vault.certificates.store
+    }
+
+    fn version(v: &CertVersion) -> &str {
+        &v.version
+    }
+
+    fn bundle(ctx: &Ctx<'_>, vault: &Vault, name: &str, v: &CertVersion) -> Map<String, Value> {
+        let meta = vault.certificates.meta.get(&name.to_ascii_lowercase());
+        bundle(ctx, name, v, meta, true)
+    }
+
+    fn item(ctx: &Ctx<'_>, id: String, v: &CertVersion) -> Map<String, Value> {
+        item(ctx, id, v)
+    }
+
+    fn deleted(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) {
+        // An operation in progress ends with the certificate.
+        if let Some(meta) = vault.certificates.meta.get_mut(&name.to_ascii_lowercase()) {
+            if meta
+                .operation
+                .as_ref()
+                .is_some_and(|op| op.status == IN_PROGRESS)
+            {
+                meta.operation = None;
+            }
+        }
+        if let Lookup::Active(o) = vault.secrets.lookup(name, ctx.now) {
+            if o.latest().is_some_and(|v| v.managed == Some(true)) {
+                vault.secrets.delete(name, ctx.now, ctx.latency);
+            }
+        }
+        managed::delete(ctx, vault, name);
+    }
+
+    fn recovered(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) {
+        if let Lookup::Deleted(o) = vault.secrets.lookup(name, ctx.now) {
+            if o.latest().is_some_and(|v| v.managed == Some(true)) {
+                vault.secrets.recover(name, ctx.now, ctx.latency);
+            }
+        }
+        managed::recover(ctx, vault, name);
+    }
+
+    fn purged(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) {
+        vault.certificates.meta.remove(&name.to_ascii_lowercase());
+        if let Lookup::Deleted(o) = vault.secrets.lookup(name, ctx.now) {
+            if o.latest().is_some_and(|v| v.managed == Some(true)) {
+                vault.secrets.purge(name);
+            }
+        }
+        managed::purge(ctx, vault, name);
+    }
 }
 
 fn pending_not_found(name: &str) -> ServiceError {
@@ -323,27 +367,6 @@ fn pending_not_found(name: &str) -> ServiceError {
         404,
         "PendingCertificateNotFound",
         format!("Pending certificate not found: {name}"),
-    )
-}
-
-fn deleted_conflict(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Certificate {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the certificate can only be recovered or purged."),
-        "ObjectIsDeletedButRecoverable",
-    )
-}
-
-fn being_deleted(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Certificate {name} is currently being deleted."),
-        "ObjectIsBeingDeleted",
-    )
-}
-
-fn being_recovered(name: &str) -> ServiceError {
-    ServiceError::conflict(
-        format!("Certificate {name} is currently being recovered."),
-        "ObjectIsBeingRecovered",
     )
 }
 
@@ -361,12 +384,7 @@ fn internal(what: &str) -> ServiceError {
 /// Fails unless a new version may be added under `name` (not deleted, no operation in progress,
 /// no unmanaged secret of the same name).
 fn check_writable(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<(), ServiceError> {
-    match vault.certificates.store.lookup(name, ctx.now) {
-        Lookup::Missing | Lookup::Active(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        Lookup::BeingRecovered => return Err(being_recovered(name)),
-        Lookup::Deleted(_) => return Err(deleted_conflict(name)),
-    }
+    NAMES.check_writable(vault.certificates.store.lookup(name, ctx.now), name)?;
     let in_progress = vault
         .certificates
         .meta
@@ -399,17 +417,14 @@ fn versioned(ctx: &Ctx<'_>, collection: &str, name: &str, version: &str) -> Stri
 }
 
 fn attributes(ctx: &Ctx<'_>, v: &CertVersion) -> Value {
-    let mut a = Map::new();
-    a.insert("enabled".into(), json!(v.enabled));
-    a.insert("nbf".into(), json!(v.nbf));
-    a.insert("exp".into(), json!(v.exp));
-    a.insert("created".into(), json!(v.created));
-    a.insert("updated".into(), json!(v.updated));
-    a.insert("recoveryLevel".into(), json!(RECOVERY_LEVEL));
-    if ctx.api.has_recoverable_days() {
-        a.insert("recoverableDays".into(), json!(RECOVERABLE_DAYS));
-    }
-    Value::Object(a)
+    Value::Object(lifecycle::attributes(
+        ctx,
+        v.enabled,
+        Some(v.nbf),
+        Some(v.exp),
+        v.created,
+        v.updated,
+    ))
 }
 
 /// A `CertificateItem`.
@@ -433,7 +448,9 @@ fn bundle(
     let mut b = Map::new();
     b.insert(
         "id".into(),
-        json!(versioned(ctx, "certificates", name, &v.version)),
+        json!(lifecycle::versioned_id::<CertificateKind>(
+            ctx, name, &v.version
+        )),
     );
     b.insert(
         "kid".into(),
@@ -463,18 +480,6 @@ fn bundle(
         b.insert("preserveCertOrder".into(), json!(preserve));
     }
     b
-}
-
-fn add_deletion(ctx: &Ctx<'_>, b: &mut Map<String, Value>, name: &str, d: &Deletion) {
-    let mut out = Map::new();
-    out.insert(
-        "recoveryId".into(),
-        json!(format!("{}/deletedcertificates/{name}", ctx.base)),
-    );
-    out.insert("deletedDate".into(), json!(d.deleted_date));
-    out.insert("scheduledPurgeDate".into(), json!(d.scheduled_purge_date));
-    out.extend(std::mem::take(b));
-    *b = out;
 }
 
 fn operation_json(ctx: &Ctx<'_>, name: &str, op: &Operation) -> Value {
@@ -889,17 +894,11 @@ fn get(
     let Lookup::Active(o) = certs.store.lookup(name, ctx.now) else {
         return Err(not_found(name));
     };
-    let v = match version {
-        None | Some("") => o.latest().ok_or_else(|| not_found(name))?,
-        Some(version) => o
-            .versions
-            .iter()
-            .find(|v| v.version.eq_ignore_ascii_case(version))
-            .ok_or_else(|| not_found(&format!("{name}/{version}")))?,
-    };
+    let object_name = o.name.clone();
+    let v = lifecycle::find_version::<CertificateKind>(o, name, version)?;
     Ok(Reply::json(
         200,
-        &Value::Object(bundle(ctx, &o.name, v, meta.as_ref(), true)),
+        &Value::Object(bundle(ctx, &object_name, v, meta.as_ref(), true)),
     ))
 }
 
@@ -918,14 +917,7 @@ fn update(
         return Err(not_found(name));
     };
     let object_name = o.name.clone();
-    let v = match version {
-        None | Some("") => o.versions.last_mut().ok_or_else(|| not_found(name))?,
-        Some(version) => o
-            .versions
-            .iter_mut()
-            .find(|v| v.version.eq_ignore_ascii_case(version))
-            .ok_or_else(|| not_found(&format!("{name}/{version}")))?,
-    };
+    let v = lifecycle::find_version::<CertificateKind>(o, name, version)?;
     if let Some(enabled) = params.attributes.and_then(|a| a.enabled) {
         v.enabled = enabled;
     }
@@ -1133,204 +1125,87 @@ fn merge_certificate(
     reply_version(ctx, vault, &object_name, &version, 201)
 }
 
-fn delete(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.certificates.store.lookup(name, ctx.now) {
-        Lookup::Active(_) => {}
-        Lookup::BeingRecovered => return Err(being_recovered(name)),
-        _ => return Err(not_found(name)),
-    }
-    let lower = name.to_ascii_lowercase();
-    // An operation in progress ends with the certificate.
-    if let Some(meta) = vault.certificates.meta.get_mut(&lower) {
-        if meta
-            .operation
-            .as_ref()
-            .is_some_and(|op| op.status == IN_PROGRESS)
-        {
-            meta.operation = None;
-        }
-    }
-    if let Lookup::Active(o) = vault.secrets.lookup(name, ctx.now) {
-        if o.latest().is_some_and(|v| v.managed == Some(true)) {
-            vault.secrets.delete(name, ctx.now, ctx.latency);
-        }
-    }
-    managed::delete(ctx, vault, name);
-    let meta = vault.certificates.meta.get(&lower).cloned();
-    let o = vault
-        .certificates
-        .store
-        .delete(name, ctx.now, ctx.latency)
-        .ok_or_else(|| not_found(name))?;
-    Ok(Reply::json(200, &deleted_bundle(ctx, o, meta.as_ref())?))
-}
-
-fn deleted_bundle(
-    ctx: &Ctx<'_>,
-    o: &Object<CertVersion>,
-    meta: Option<&Meta>,
-) -> Result<Value, ServiceError> {
-    let (Some(latest), ObjectState::Deleted(d)) = (o.latest(), &o.state) else {
-        return Err(deleted_not_found(&o.name));
-    };
-    let mut b = bundle(ctx, &o.name, latest, meta, true);
-    add_deletion(ctx, &mut b, &o.name, d);
-    Ok(Value::Object(b))
-}
-
-fn get_deleted(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    let meta = vault
-        .certificates
-        .meta
-        .get(&name.to_ascii_lowercase())
-        .cloned();
-    match vault.certificates.store.lookup(name, ctx.now) {
-        Lookup::Deleted(o) => Ok(Reply::json(200, &deleted_bundle(ctx, o, meta.as_ref())?)),
-        _ => Err(deleted_not_found(name)),
-    }
-}
-
-fn purge(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.certificates.store.lookup(name, ctx.now) {
-        Lookup::Deleted(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        _ => return Err(deleted_not_found(name)),
-    }
-    vault.certificates.store.purge(name);
-    vault.certificates.meta.remove(&name.to_ascii_lowercase());
-    if let Lookup::Deleted(o) = vault.secrets.lookup(name, ctx.now) {
-        if o.latest().is_some_and(|v| v.managed == Some(true)) {
-            vault.secrets.purge(name);
-        }
-    }
-    managed::purge(ctx, vault, name);
-    Ok(Reply::empty(204))
-}
-
-fn recover_certificate(
-    ctx: &Ctx<'_>,
-    vault: &mut Vault,
-    name: &str,
-) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    match vault.certificates.store.lookup(name, ctx.now) {
-        Lookup::Deleted(_) => {}
-        Lookup::BeingDeleted => return Err(being_deleted(name)),
-        _ => return Err(deleted_not_found(name)),
-    }
-    if let Lookup::Deleted(o) = vault.secrets.lookup(name, ctx.now) {
-        if o.latest().is_some_and(|v| v.managed == Some(true)) {
-            vault.secrets.recover(name, ctx.now, ctx.latency);
-        }
-    }
-    managed::recover(ctx, vault, name);
-    let meta = vault
-        .certificates
-        .meta
-        .get(&name.to_ascii_lowercase())
-        .cloned();
-    let o = vault
-        .certificates
-        .store
-        .recover(name, ctx.now, ctx.latency)
-        .ok_or_else(|| deleted_not_found(name))?;
-    let latest = o.latest().ok_or_else(|| deleted_not_found(name))?;
-    Ok(Reply::json(
-        200,
-        &Value::Object(bundle(ctx, &o.name, latest, meta.as_ref(), true)),
-    ))
-}
-
-/// One page of `items`; the `nextLink` keeps `includePending`.
-pub(crate) fn page_reply(
-    ctx: &Ctx<'_>,
-    req: &Req,
-    path: &str,
-    items: Vec<(String, Value)>,
-) -> Result<Reply, ServiceError> {
-    paging::page_reply(ctx, req, path, items, &["includePending"])
-}
-
 fn include_pending(req: &Req) -> bool {
     req.query("includePending")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
+/// An entry of the certificates list.
+enum Listed<'a> {
+    /// An active certificate and its latest version.
+    Issued(&'a Object<CertVersion>, &'a CertVersion),
+    /// A certificate with an operation in progress and no issued version.
+    Pending(&'a Meta),
+}
+
+/// `GET /certificates`; with `includePending=true`, certificates with an operation in progress
+/// and no active version are listed too.
 fn list(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
-    let certs = &mut vault.certificates;
-    let mut items: BTreeMap<String, Value> = certs
-        .store
-        .active(ctx.now)
-        .into_iter()
-        .filter_map(|(key, o)| {
-            let latest = o.latest()?;
-            let id = format!("{}/certificates/{}", ctx.base, o.name);
-            Some((key.clone(), Value::Object(item(ctx, id, latest))))
-        })
-        .collect();
-    if include_pending(req) {
-        let now = ctx.now.unix_timestamp();
-        for (key, meta) in &certs.meta {
-            let pending = meta
-                .operation
-                .as_ref()
-                .is_some_and(|op| op.status == IN_PROGRESS);
-            if pending && !items.contains_key(key) {
-                let mut attrs = json!({"enabled": false, "created": meta.policy.attributes.created.unwrap_or(now),
-                    "updated": meta.policy.attributes.updated.unwrap_or(now), "recoveryLevel": RECOVERY_LEVEL});
-                if ctx.api.has_recoverable_days() {
-                    attrs["recoverableDays"] = json!(RECOVERABLE_DAYS);
-                }
-                items.insert(
-                    key.clone(),
-                    json!({"id": format!("{}/certificates/{}", ctx.base, meta.name), "attributes": attrs, "tags": {}}),
-                );
-            }
-        }
+    if !include_pending(req) {
+        return lifecycle::list::<CertificateKind>(ctx, vault, req);
     }
-    page_reply(ctx, req, "/certificates", items.into_iter().collect())
-}
-
-fn list_versions(
-    ctx: &Ctx<'_>,
-    vault: &mut Vault,
-    req: &Req,
-    name: &str,
-) -> Result<Reply, ServiceError> {
-    validate_name(name)?;
-    let items = match vault.certificates.store.lookup(name, ctx.now) {
-        Lookup::Active(o) => o
-            .versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let id = versioned(ctx, "certificates", &o.name, &v.version);
-                (format!("{i:010}"), Value::Object(item(ctx, id, v)))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    page_reply(ctx, req, &format!("/certificates/{name}/versions"), items)
-}
-
-fn list_deleted(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Reply, ServiceError> {
-    let items = vault
-        .certificates
+    let paging = PageRequest::of(req)?;
+    let certs = &mut vault.certificates;
+    let issued = certs
         .store
-        .deleted(ctx.now)
-        .into_iter()
-        .filter_map(|(key, o, d)| {
-            let latest = o.latest()?;
-            let id = format!("{}/certificates/{}", ctx.base, o.name);
-            let mut b = item(ctx, id, latest);
-            add_deletion(ctx, &mut b, &o.name, d);
-            Some((key.clone(), Value::Object(b)))
+        .listed_after(ctx.now, paging.after(), false)
+        .filter_map(|(key, o, _)| Some((key, Listed::Issued(o, o.latest()?))));
+    let pending = paging::range_after(&certs.meta, paging.after())
+        .filter(|(_, meta)| {
+            meta.operation
+                .as_ref()
+                .is_some_and(|op| op.status == IN_PROGRESS)
         })
-        .collect();
-    page_reply(ctx, req, "/deletedcertificates", items)
+        .map(|(key, meta)| (key, Listed::Pending(meta)));
+    let now = ctx.now.unix_timestamp();
+    let items = merge_by_marker(issued, pending);
+    Ok(paging.reply(
+        ctx,
+        req,
+        "/certificates",
+        CARRY,
+        items,
+        |entry| match entry {
+            Listed::Issued(o, latest) => {
+                let id = lifecycle::id::<CertificateKind>(ctx, &o.name);
+                Value::Object(item(ctx, id, latest))
+            }
+            Listed::Pending(meta) => {
+                let created = meta.policy.attributes.created.unwrap_or(now);
+                let updated = meta.policy.attributes.updated.unwrap_or(now);
+                let attributes = lifecycle::attributes(ctx, false, None, None, created, updated);
+                json!({
+                    "id": lifecycle::id::<CertificateKind>(ctx, &meta.name),
+                    "attributes": attributes,
+                    "tags": {},
+                })
+            }
+        },
+    ))
+}
+
+/// Merges two lists ordered by marker; where both have a marker, the first list's item stands.
+fn merge_by_marker<'a, T>(
+    first: impl Iterator<Item = (&'a String, T)>,
+    second: impl Iterator<Item = (&'a String, T)>,
+) -> impl Iterator<Item = (&'a String, T)> {
+    let (mut first, mut second) = (first.peekable(), second.peekable());
+    std::iter::from_fn(move || {
+        let order = match (first.peek(), second.peek()) {
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => return None,
+        };
+        match order {
+            Ordering::Less => first.next(),
+            Ordering::Equal => {
+                second.next();
+                first.next()
+            }
+            Ordering::Greater => second.next(),
+        }
+    })
 }
 
 fn backup(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
@@ -1380,19 +1255,7 @@ fn restore_certificate(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Re
     }
     validate_name(&payload.name)?;
     let name = payload.name.clone();
-    match vault.certificates.store.lookup(&name, ctx.now) {
-        Lookup::Missing => {}
-        Lookup::Active(_) => {
-            return Err(ServiceError::new(
-                409,
-                "Conflict",
-                format!("Certificate {name} already exists. A certificate can only be restored into a vault where no certificate of the same name exists."),
-            ))
-        }
-        Lookup::BeingDeleted => return Err(being_deleted(&name)),
-        Lookup::BeingRecovered => return Err(being_recovered(&name)),
-        Lookup::Deleted(_) => return Err(deleted_conflict(&name)),
-    }
+    NAMES.check_restorable(vault.certificates.store.lookup(&name, ctx.now), &name)?;
     if !matches!(vault.secrets.lookup(&name, ctx.now), Lookup::Missing)
         || !matches!(vault.keys.store.lookup(&name, ctx.now), Lookup::Missing)
     {
@@ -1440,4 +1303,20 @@ fn restore_certificate(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Re
         200,
         &Value::Object(bundle(ctx, &o.name, latest, meta.as_ref(), true)),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_keeps_marker_order_and_the_first_of_equals() {
+        let keys: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
+        let first = [&keys[0], &keys[2], &keys[3]].map(|k| (k, 1)).into_iter();
+        let second = [&keys[1], &keys[2], &keys[4]].map(|k| (k, 2)).into_iter();
+        let merged: Vec<(&str, i32)> = merge_by_marker(first, second)
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        assert_eq!(merged, [("a", 1), ("b", 2), ("c", 1), ("d", 1), ("e", 2)]);
+    }
 }

@@ -10,9 +10,10 @@ use serde_json::{json, Map, Value};
 use super::crypto::{self, CipherInput};
 use super::jwk::{b64u, unb64u, Family};
 use super::{
-    attributes, bundle, find_version, kid, not_found, public_jwk, release, KeyState, KeyVersion,
+    attributes, bundle, kid, not_found, public_jwk, release, KeyKind, KeyState, KeyVersion,
 };
 use crate::errors::ServiceError;
+use crate::lifecycle;
 use crate::server::{method_not_allowed, Ctx, Reply, Req};
 use crate::store::Lookup;
 use crate::vault::Flavour;
@@ -122,7 +123,7 @@ pub(crate) fn handle(
     if req.method != expected {
         return Err(method_not_allowed(req));
     }
-    super::validate_name(name)?;
+    lifecycle::validate_name(name)?;
     if op == "attestation" && !ctx.api.at_least("7.6") {
         return Err(bad(format!(
             "The key attestation operation is not available in API version {}; use 7.6 or later.",
@@ -137,7 +138,7 @@ pub(crate) fn handle(
         return Err(not_found(name));
     };
     let object_name = o.name.clone();
-    let v = find_version(o, name, version)?;
+    let v = lifecycle::find_version::<KeyKind>(o, name, version)?;
     let kid = kid(ctx, &object_name, v);
     let Some(p) = params else {
         return attestation(ctx, &object_name, v);
