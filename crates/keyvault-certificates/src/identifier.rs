@@ -1,6 +1,6 @@
 //! `KeyVaultCertificateIdentifier`: the parts of a certificate id.
 
-use keyvault_core::{KeyVaultIdentifier, Result};
+use keyvault_core::{IdentifierParts, KeyVaultIdentifier, Result};
 use std::{fmt, ops::Deref};
 
 /// A parsed certificate id: `https://{vault}/certificates/{name}[/{version}]` (or
@@ -17,11 +17,19 @@ use std::{fmt, ops::Deref};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyVaultCertificateIdentifier(KeyVaultIdentifier);
 
+/// The collections a certificate id may name.
+const COLLECTIONS: &[&str] = &["certificates", "deletedcertificates"];
+
 impl KeyVaultCertificateIdentifier {
     /// Parses a certificate id; any other id is an [`keyvault_core::Error::InvalidArgument`].
     pub fn parse(id: &str) -> Result<Self> {
-        KeyVaultIdentifier::parse(id, &["certificates", "deletedcertificates"])
-            .map(KeyVaultCertificateIdentifier)
+        KeyVaultIdentifier::parse(id, COLLECTIONS).map(KeyVaultCertificateIdentifier)
+    }
+
+    /// The parts of a certificate id, borrowed from it where it needs no normalisation: what models
+    /// use, as they keep the id itself anyway.
+    pub(crate) fn parts(id: &str) -> Result<IdentifierParts<'_>> {
+        KeyVaultIdentifier::parse_parts(id, COLLECTIONS)
     }
 }
 

@@ -12,7 +12,7 @@ use keyvault_core::{
     error::InnerError, string_enum, Attributes, DeletionRecoveryLevel, Error, SecretString,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -87,12 +87,12 @@ impl TryFrom<&CertificateWire> for CertificateProperties {
     type Error = Error;
 
     fn try_from(wire: &CertificateWire) -> Result<Self, Self::Error> {
-        let id = KeyVaultCertificateIdentifier::parse(&wire.id)?;
+        let id = KeyVaultCertificateIdentifier::parts(&wire.id)?;
         let a = &wire.attributes;
         Ok(CertificateProperties {
-            name: id.name().to_string(),
-            version: id.version().map(str::to_string),
-            vault_url: id.vault_url().to_string(),
+            name: id.name.into_owned(),
+            version: id.version.map(Cow::into_owned),
+            vault_url: id.vault_url.into_owned(),
             id: wire.id.clone(),
             x509_thumbprint: wire.x5t.clone(),
             enabled: a.enabled,
@@ -306,11 +306,11 @@ impl TryFrom<OperationWire> for CertificateOperation {
     type Error = Error;
 
     fn try_from(wire: OperationWire) -> Result<Self, Self::Error> {
-        let id = KeyVaultCertificateIdentifier::parse(&wire.id)?;
+        let id = KeyVaultCertificateIdentifier::parts(&wire.id)?;
         let issuer = wire.issuer.unwrap_or_default();
         Ok(CertificateOperation {
-            name: id.name().to_string(),
-            vault_url: id.vault_url().to_string(),
+            name: id.name.into_owned(),
+            vault_url: id.vault_url.into_owned(),
             id: wire.id,
             issuer_name: issuer.name,
             certificate_type: issuer.cty,

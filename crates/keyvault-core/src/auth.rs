@@ -5,11 +5,14 @@
 //! subdomain of the resource it names), cached for the authority, and the request is sent again
 //! with its body and a token. Later requests to that authority carry a token at once.
 
-use crate::challenge::{Challenge, ChallengeCache};
+use crate::{
+    challenge::{Challenge, ChallengeCache},
+    secret::SecretString,
+};
 use async_lock::RwLock;
 use async_trait::async_trait;
 use azure_core::{
-    credentials::{AccessToken, TokenCredential},
+    credentials::TokenCredential,
     error::ErrorKind,
     http::{
         headers::{AUTHORIZATION, CONTENT_LENGTH, WWW_AUTHENTICATE},
@@ -28,7 +31,23 @@ const REFRESH_MARGIN: Duration = Duration::minutes(5);
 pub struct ChallengeAuthPolicy {
     credential: Arc<dyn TokenCredential>,
     verify_challenge_resource: bool,
-    token: RwLock<Option<(String, AccessToken)>>,
+    token: RwLock<Option<CachedToken>>,
+}
+
+/// A token kept as the ready `Authorization` value, so that a request with a valid token costs
+/// one string copy rather than a token clone and a format.
+#[derive(Debug)]
+struct CachedToken {
+    scope: String,
+    authorization: SecretString,
+    expires_on: OffsetDateTime,
+}
+
+impl CachedToken {
+    fn serves(&self, challenge: &Challenge) -> bool {
+        challenge.has_token_scope(&self.scope)
+            && self.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN
+    }
 }
 
 impl ChallengeAuthPolicy {
@@ -42,31 +61,39 @@ impl ChallengeAuthPolicy {
         }
     }
 
-    /// A token for `scope`: the cached one unless it expires within the refresh margin.
-    async fn token(&self, scope: &str, fresh: bool) -> azure_core::Result<AccessToken> {
+    /// The `Authorization` value for the challenge's scope: the cached token's unless it
+    /// expires within the refresh margin or `fresh` asks for a new one.
+    async fn authorization(
+        &self,
+        challenge: &Challenge,
+        fresh: bool,
+    ) -> azure_core::Result<String> {
         if !fresh {
-            if let Some((cached_scope, token)) = self.token.read().await.as_ref() {
-                if cached_scope == scope
-                    && token.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN
-                {
-                    return Ok(token.clone());
+            if let Some(cached) = self.token.read().await.as_ref() {
+                if cached.serves(challenge) {
+                    return Ok(cached.authorization.expose().to_owned());
                 }
             }
         }
         let mut slot = self.token.write().await;
         if !fresh {
             // Another request may have refreshed it while this one waited.
-            if let Some((cached_scope, token)) = slot.as_ref() {
-                if cached_scope == scope
-                    && token.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN
-                {
-                    return Ok(token.clone());
+            if let Some(cached) = slot.as_ref() {
+                if cached.serves(challenge) {
+                    return Ok(cached.authorization.expose().to_owned());
                 }
             }
         }
-        let token = self.credential.get_token(&[scope], None).await?;
-        *slot = Some((scope.to_string(), token.clone()));
-        Ok(token)
+        let scope = challenge.token_scope().ok_or_else(|| {
+            credential_error("the challenge names neither a scope nor a resource".to_string())
+        })?;
+        let token = self.credential.get_token(&[&scope], None).await?;
+        let cached = slot.insert(CachedToken {
+            scope,
+            authorization: SecretString::new(format!("Bearer {}", token.token.secret())),
+            expires_on: token.expires_on,
+        });
+        Ok(cached.authorization.expose().to_owned())
     }
 
     async fn authorize(
@@ -75,11 +102,8 @@ impl ChallengeAuthPolicy {
         challenge: &Challenge,
         fresh: bool,
     ) -> azure_core::Result<()> {
-        let scope = challenge.token_scope().ok_or_else(|| {
-            credential_error("the challenge names neither a scope nor a resource".to_string())
-        })?;
-        let token = self.token(&scope, fresh).await?;
-        request.insert_header(AUTHORIZATION, format!("Bearer {}", token.token.secret()));
+        let authorization = self.authorization(challenge, fresh).await?;
+        request.insert_header(AUTHORIZATION, authorization);
         Ok(())
     }
 

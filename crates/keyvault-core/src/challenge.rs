@@ -5,6 +5,7 @@
 //! process, whatever its options, authenticates a known vault without another round trip.
 
 use std::{
+    borrow::Cow,
     collections::HashMap,
     sync::{Arc, LazyLock, RwLock},
 };
@@ -47,6 +48,17 @@ impl Challenge {
         };
         (challenge.scope.is_some() || challenge.resource.is_some() || challenge.claims.is_some())
             .then_some(challenge)
+    }
+
+    /// Whether `scope` is this challenge's [`Challenge::token_scope`], without building it.
+    pub(crate) fn has_token_scope(&self, scope: &str) -> bool {
+        match (&self.scope, &self.resource) {
+            (Some(own), _) => own == scope,
+            (None, Some(resource)) => {
+                scope.strip_suffix("/.default") == Some(resource.trim_end_matches('/'))
+            }
+            (None, None) => false,
+        }
     }
 
     /// The token scope: `scope`, else `resource` + `/.default`.
@@ -135,11 +147,24 @@ fn parse_value(text: &str) -> (String, &str) {
 
 /// The authority a challenge is cached under: lowercase host, and the port unless default.
 pub fn authority(url: &Url) -> String {
+    authority_key(url).into_owned()
+}
+
+/// [`authority`] without an allocation in the usual case: the URL parser already lowercases
+/// https hosts and drops the default port, so `Url::authority` is the key unless the URL
+/// carries credentials or an uppercase host.
+fn authority_key(url: &Url) -> Cow<'_, str> {
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && !url.authority().bytes().any(|b| b.is_ascii_uppercase());
+    if plain {
+        return Cow::Borrowed(url.authority());
+    }
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    match url.port() {
+    Cow::Owned(match url.port() {
         Some(port) => format!("{host}:{port}"),
         None => host,
-    }
+    })
 }
 
 static CACHE: LazyLock<RwLock<HashMap<String, Arc<Challenge>>>> = LazyLock::new(Default::default);
@@ -154,7 +179,7 @@ impl ChallengeCache {
         CACHE
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .get(&authority(url))
+            .get(authority_key(url).as_ref())
             .cloned()
     }
 
@@ -259,11 +284,39 @@ mod tests {
     }
 
     #[test]
+    fn has_token_scope_agrees_with_token_scope() {
+        for header in [
+            r#"Bearer authorization="https://login/t", resource="https://vault.azure.net""#,
+            r#"Bearer authorization="https://login/t", resource="https://vault.azure.net/""#,
+            r#"Bearer authorization="https://login/t", scope="https://managedhsm.azure.net/.default""#,
+            r#"Bearer claims="e30=""#,
+        ] {
+            let challenge = Challenge::parse(header).unwrap();
+            for scope in [
+                "https://vault.azure.net/.default",
+                "https://managedhsm.azure.net/.default",
+                "https://vault.azure.net",
+            ] {
+                assert_eq!(
+                    challenge.has_token_scope(scope),
+                    challenge.token_scope().as_deref() == Some(scope),
+                    "{header} / {scope}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn authority_strips_default_port() {
         let a = Url::parse("https://V.vault.azure.net:443/secrets").unwrap();
         let b = Url::parse("https://v.vault.azure.net/keys").unwrap();
         let c = Url::parse("https://v.vault.azure.net:8443/").unwrap();
         assert_eq!(authority(&a), authority(&b));
         assert_eq!(authority(&c), "v.vault.azure.net:8443");
+        for url in [&a, &b, &c] {
+            assert!(matches!(authority_key(url), Cow::Borrowed(_)), "{url}");
+        }
+        let d = Url::parse("https://user@V.vault.azure.net:8443/").unwrap();
+        assert_eq!(authority(&d), "v.vault.azure.net:8443");
     }
 }

@@ -4,6 +4,7 @@
 //! (the service does not echo values), and deserialization errors keep only the position and the
 //! category of the failure, never the offending text.
 
+use crate::repeat_guard::UnrepeatedRequest;
 use azure_core::http::{headers::HeaderName, RawResponse, StatusCode};
 use serde::Deserialize;
 use std::fmt;
@@ -76,6 +77,20 @@ pub enum Error {
     /// The request could not be sent or the response could not be read.
     #[error("transport error: {0}")]
     Transport(#[source] azure_core::Error),
+
+    /// A POST or PATCH was sent but its response was lost (a timeout, a dropped connection),
+    /// so it was not retried: the service may or may not have applied it. Read the state back
+    /// before sending it again.
+    #[error("{method} {path} was sent but its response was lost; it was not repeated, as the service may have applied it: {source}")]
+    NotRepeated {
+        /// The request's method.
+        method: String,
+        /// The request's path, without its query.
+        path: String,
+        /// The transport's error.
+        #[source]
+        source: Box<azure_core::Error>,
+    },
 
     /// A long-running operation ended in failure.
     #[error("the operation failed: {0}")]
@@ -270,6 +285,16 @@ fn reason(status: StatusCode) -> String {
 impl From<azure_core::Error> for Error {
     fn from(err: azure_core::Error) -> Self {
         use azure_core::error::ErrorKind;
+        let err = match take_unrepeated(err) {
+            Ok(unrepeated) => {
+                return Error::NotRepeated {
+                    method: unrepeated.method.to_string(),
+                    path: unrepeated.path,
+                    source: Box::new(unrepeated.source),
+                }
+            }
+            Err(err) => err,
+        };
         match err.kind() {
             ErrorKind::Credential => Error::Authentication {
                 message: innermost_message(&err),
@@ -281,6 +306,32 @@ impl From<azure_core::Error> for Error {
             } => Error::from_response(response),
             _ => Error::Transport(err),
         }
+    }
+}
+
+/// The [`UnrepeatedRequest`] inside `err`, under the context layers the retry policy adds;
+/// `err` itself, untouched, when there is none.
+fn take_unrepeated(
+    err: azure_core::Error,
+) -> std::result::Result<UnrepeatedRequest, azure_core::Error> {
+    let mut layer = &err;
+    loop {
+        if layer.downcast_ref::<UnrepeatedRequest>().is_some() {
+            break;
+        }
+        match layer.downcast_ref::<azure_core::Error>() {
+            Some(inner) => layer = inner,
+            None => return Err(err),
+        }
+    }
+    let mut layer = err;
+    loop {
+        layer = match layer.into_downcast::<UnrepeatedRequest>() {
+            Ok(unrepeated) => return Ok(unrepeated),
+            Err(outer) => outer
+                .into_downcast::<azure_core::Error>()
+                .expect("the layers were walked above"),
+        };
     }
 }
 

@@ -8,6 +8,7 @@ use crate::{
     api_version::ApiVersion,
     auth::ChallengeAuthPolicy,
     error::{Error, Result},
+    repeat_guard::RepeatGuardPolicy,
 };
 use azure_core::{
     credentials::TokenCredential,
@@ -15,11 +16,11 @@ use azure_core::{
         headers::{HeaderName, CLIENT_REQUEST_ID, CONTENT_TYPE},
         Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request,
     },
-    Uuid,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use std::{any::type_name, sync::Arc};
 use url::Url;
+use uuid::Uuid;
 
 /// Options shared by every Key Vault client.
 #[derive(Clone, Debug)]
@@ -53,6 +54,22 @@ struct Inner {
     pipeline: Pipeline,
     vault_url: Url,
     api_version: ApiVersion,
+    /// `api-version={api_version}`, encoded once rather than for every request.
+    api_version_query: String,
+}
+
+impl Inner {
+    fn new(pipeline: Pipeline, vault_url: Url, api_version: ApiVersion) -> Arc<Inner> {
+        let api_version_query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair(API_VERSION, api_version.as_str())
+            .finish();
+        Arc::new(Inner {
+            pipeline,
+            vault_url,
+            api_version,
+            api_version_query,
+        })
+    }
 }
 
 /// Checks a vault URL (`https://host[:port]` with no path, query or fragment) and returns
@@ -104,15 +121,11 @@ impl KeyVaultPipeline {
             Some(crate_version),
             options.client_options,
             Vec::new(),
-            vec![auth],
+            vec![Arc::new(RepeatGuardPolicy), auth],
             None,
         );
         Ok(KeyVaultPipeline {
-            inner: Arc::new(Inner {
-                pipeline,
-                vault_url,
-                api_version: options.api_version,
-            }),
+            inner: Inner::new(pipeline, vault_url, options.api_version),
         })
     }
 
@@ -140,15 +153,11 @@ impl KeyVaultPipeline {
             Some(crate_version),
             options.client_options,
             Vec::new(),
-            vec![auth],
+            vec![Arc::new(RepeatGuardPolicy), auth],
             None,
         );
         Ok(KeyVaultPipeline {
-            inner: Arc::new(Inner {
-                pipeline,
-                vault_url: endpoint,
-                api_version: options.api_version,
-            }),
+            inner: Inner::new(pipeline, endpoint, options.api_version),
         })
     }
 
@@ -174,8 +183,7 @@ impl KeyVaultPipeline {
             path.pop_if_empty();
             path.extend(segments.iter().filter(|s| !s.is_empty()));
         }
-        url.query_pairs_mut()
-            .append_pair(API_VERSION, self.inner.api_version.as_str());
+        url.set_query(Some(&self.inner.api_version_query));
         url
     }
 

@@ -171,9 +171,10 @@ fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
                 }
                 "delay" => Fault::Delay(Duration::from_millis(body.delay_ms.unwrap_or(0))),
                 "drop" => Fault::DropConnection,
+                "lose" => Fault::LoseResponse,
                 other => {
                     return Err(bad(format!(
-                        "Unknown fault kind '{other}': use status, delay or drop."
+                        "Unknown fault kind '{other}': use status, delay, drop or lose."
                     )))
                 }
             };

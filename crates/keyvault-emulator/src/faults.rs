@@ -1,4 +1,5 @@
-//! Fault injection: the next N vault requests get a throttling status, a delay or a dropped connection.
+//! Fault injection: the next N vault requests get a throttling status, a delay, a dropped
+//! connection or a lost response.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -21,6 +22,9 @@ pub enum Fault {
     Delay(Duration),
     /// Close the connection without answering.
     DropConnection,
+    /// Process the request, then close the connection without answering: the client cannot
+    /// tell whether the request was applied.
+    LoseResponse,
 }
 
 impl Fault {

@@ -247,7 +247,8 @@ fn record(state: &State, req: &Req, status: u16) {
 }
 
 async fn vault_request(state: &State, req: &Req) -> Result<Reply, DropConnection> {
-    match state.faults.take() {
+    let fault = state.faults.take();
+    match fault {
         Some(Fault::DropConnection) => {
             record(state, req, 0);
             return Err(DropConnection);
@@ -260,13 +261,16 @@ async fn vault_request(state: &State, req: &Req) -> Result<Reply, DropConnection
             record(state, req, status);
             return Ok(Fault::error(status, retry_after).into());
         }
-        None => {}
+        Some(Fault::LoseResponse) | None => {}
     }
     let reply = match vault_dispatch(state, req) {
         Ok(reply) => reply,
         Err(e) => e.into(),
     };
     record(state, req, reply.status);
+    if fault == Some(Fault::LoseResponse) {
+        return Err(DropConnection);
+    }
     Ok(reply)
 }
 

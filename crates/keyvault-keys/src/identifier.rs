@@ -1,6 +1,6 @@
 //! `KeyVaultKeyIdentifier`: the parts of a key id.
 
-use keyvault_core::{KeyVaultIdentifier, Result};
+use keyvault_core::{IdentifierParts, KeyVaultIdentifier, Result};
 use std::{fmt, ops::Deref};
 
 /// A parsed key id: `https://{vault}/keys/{name}[/{version}]` (or `deletedkeys`).
@@ -16,10 +16,19 @@ use std::{fmt, ops::Deref};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyVaultKeyIdentifier(KeyVaultIdentifier);
 
+/// The collections a key id may name.
+const COLLECTIONS: &[&str] = &["keys", "deletedkeys"];
+
 impl KeyVaultKeyIdentifier {
     /// Parses a key id; any other id is an [`keyvault_core::Error::InvalidArgument`].
     pub fn parse(id: &str) -> Result<Self> {
-        KeyVaultIdentifier::parse(id, &["keys", "deletedkeys"]).map(KeyVaultKeyIdentifier)
+        KeyVaultIdentifier::parse(id, COLLECTIONS).map(KeyVaultKeyIdentifier)
+    }
+
+    /// The parts of a key id, borrowed from it where it needs no normalisation: what models
+    /// use, as they keep the id itself anyway.
+    pub(crate) fn parts(id: &str) -> Result<IdentifierParts<'_>> {
+        KeyVaultIdentifier::parse_parts(id, COLLECTIONS)
     }
 }
 

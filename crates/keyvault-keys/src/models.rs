@@ -12,7 +12,7 @@ use crate::{
 };
 use keyvault_core::{Attributes, DeletionRecoveryLevel, Error, Result, SecretBytes, SecretString};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 use time::OffsetDateTime;
 
 /// A JSON Web Key (RFC 7517) as Key Vault uses it.
@@ -311,12 +311,12 @@ impl TryFrom<KeyWire> for KeyProperties {
             .and_then(|k| k.kid.clone())
             .or(wire.kid)
             .ok_or_else(|| Error::invalid_argument("id", "the response has no key id"))?;
-        let id = KeyVaultKeyIdentifier::parse(&raw_id)?;
+        let id = KeyVaultKeyIdentifier::parts(&raw_id)?;
         let attributes = wire.attributes;
         Ok(KeyProperties {
-            name: id.name().to_string(),
-            version: id.version().map(str::to_string),
-            vault_url: id.vault_url().to_string(),
+            name: id.name.into_owned(),
+            version: id.version.map(Cow::into_owned),
+            vault_url: id.vault_url.into_owned(),
             id: raw_id,
             enabled: attributes.base.enabled,
             not_before: attributes.base.not_before,

@@ -1,6 +1,6 @@
 //! `KeyVaultSecretIdentifier`: the parts of a secret id.
 
-use keyvault_core::{KeyVaultIdentifier, Result};
+use keyvault_core::{IdentifierParts, KeyVaultIdentifier, Result};
 use std::{fmt, ops::Deref};
 
 /// A parsed secret id: `https://{vault}/secrets/{name}[/{version}]` (or `deletedsecrets`).
@@ -16,10 +16,19 @@ use std::{fmt, ops::Deref};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyVaultSecretIdentifier(KeyVaultIdentifier);
 
+/// The collections a secret id may name.
+const COLLECTIONS: &[&str] = &["secrets", "deletedsecrets"];
+
 impl KeyVaultSecretIdentifier {
     /// Parses a secret id; any other id is an [`keyvault_core::Error::InvalidArgument`].
     pub fn parse(id: &str) -> Result<Self> {
-        KeyVaultIdentifier::parse(id, &["secrets", "deletedsecrets"]).map(KeyVaultSecretIdentifier)
+        KeyVaultIdentifier::parse(id, COLLECTIONS).map(KeyVaultSecretIdentifier)
+    }
+
+    /// The parts of a secret id, borrowed from it where it needs no normalisation: what models
+    /// use, as they keep the id itself anyway.
+    pub(crate) fn parts(id: &str) -> Result<IdentifierParts<'_>> {
+        KeyVaultIdentifier::parse_parts(id, COLLECTIONS)
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::identifier::KeyVaultSecretIdentifier;
 use keyvault_core::{Attributes, DeletionRecoveryLevel, SecretString};
 use serde::{Deserialize, Serialize};
-use std::{collections::HashMap, fmt};
+use std::{borrow::Cow, collections::HashMap, fmt};
 use time::OffsetDateTime;
 
 /// The wire form shared by secret bundles and items, deleted or not.
@@ -79,11 +79,11 @@ impl TryFrom<SecretWire> for SecretProperties {
     type Error = keyvault_core::Error;
 
     fn try_from(wire: SecretWire) -> Result<Self, Self::Error> {
-        let id = KeyVaultSecretIdentifier::parse(&wire.id)?;
+        let id = KeyVaultSecretIdentifier::parts(&wire.id)?;
         Ok(SecretProperties {
-            name: id.name().to_string(),
-            version: id.version().map(str::to_string),
-            vault_url: id.vault_url().to_string(),
+            name: id.name.into_owned(),
+            version: id.version.map(Cow::into_owned),
+            vault_url: id.vault_url.into_owned(),
             id: wire.id,
             content_type: wire.content_type,
             enabled: wire.attributes.enabled,

@@ -197,7 +197,7 @@ async fn a_burst_longer_than_the_retry_budget_is_a_typed_service_error() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn dropped_connections_are_retried_and_non_idempotent_operations_apply_once() {
+async fn dropped_connections_are_retried_where_repeating_is_safe_and_nothing_applies_twice() {
     let emulator = emulator().await;
     let client = client_with(&emulator, "dropped", retrying(&emulator, quick_retries(5)));
     let control = emulator.control();
@@ -217,7 +217,8 @@ async fn dropped_connections_are_retried_and_non_idempotent_operations_apply_onc
         "v2"
     );
 
-    // Delete, then a recover whose first attempt is dropped: recovered exactly once.
+    // Delete, then a recover (a POST) whose connection drops: not repeated, since the service
+    // may have applied it; nothing was applied here, and recovering again works.
     client
         .begin_delete_secret("s", fast_polls())
         .await
@@ -226,6 +227,21 @@ async fn dropped_connections_are_retried_and_non_idempotent_operations_apply_onc
         .unwrap();
     control.clear_requests();
     control.inject_faults(Fault::DropConnection, 1);
+    let err = client
+        .begin_recover_deleted_secret("s", fast_polls())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotRepeated { method, path, .. }
+            if method == "POST" && path == "/deletedsecrets/s/recover"),
+        "{err:?}"
+    );
+    assert_eq!(
+        statuses(&control.requests(), "POST", "/deletedsecrets/s/recover"),
+        vec![0],
+        "one attempt, not repeated"
+    );
+    assert_eq!(client.get_deleted_secret("s").await.unwrap().name(), "s");
     let recovered = client
         .begin_recover_deleted_secret("s", fast_polls())
         .await
@@ -233,11 +249,6 @@ async fn dropped_connections_are_retried_and_non_idempotent_operations_apply_onc
         .await
         .unwrap();
     assert_eq!(recovered.name, "s");
-    assert_eq!(
-        statuses(&control.requests(), "POST", "/deletedsecrets/s/recover"),
-        vec![0, 200],
-        "one dropped attempt, one recovery"
-    );
     assert_eq!(version_count(&client, "s").await, 2);
 
     // A purge whose first attempt is dropped purges once and the retry is not a 404.
@@ -364,6 +375,56 @@ async fn a_response_beyond_the_timeout_is_a_transport_error_or_is_retried() {
         elapsed >= timeout && elapsed < server_delay,
         "retried after the timeout, not after the server delay: {elapsed:?}"
     );
+}
+
+#[tokio::test]
+async fn a_restore_whose_response_is_lost_is_not_repeated_and_applies_once() {
+    let emulator = emulator().await;
+    let control = emulator.control();
+    let client = client_with(&emulator, "lostpost", retrying(&emulator, quick_retries(5)));
+    client.set_secret("r", "kept", None).await.unwrap();
+    let backup = client.backup_secret("r").await.unwrap();
+    client
+        .begin_delete_secret("r", fast_polls())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    client.purge_deleted_secret("r").await.unwrap();
+
+    // The vault applies the restore (a POST), then the connection drops before the answer.
+    control.clear_requests();
+    control.inject_faults(Fault::LoseResponse, 1);
+    let err = client
+        .restore_secret_backup(backup.expose())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotRepeated { method, path, .. }
+            if method == "POST" && path == "/secrets/restore"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("may have applied"), "{err}");
+    // Exactly one restore reached the vault: a repeat would have been a second request, and
+    // a 409 for the name the first one restored.
+    assert_eq!(
+        statuses(&control.requests(), "POST", "/secrets/restore"),
+        vec![200]
+    );
+    // Reading the state back tells the caller what happened.
+    let restored = client.get_secret("r", None).await.unwrap();
+    assert_eq!(restored.value.expose(), "kept");
+    assert_eq!(version_count(&client, "r").await, 1);
+
+    // A PUT is repeated, as HTTP allows: its lost answer costs a second version, not an error.
+    control.clear_requests();
+    control.inject_faults(Fault::LoseResponse, 1);
+    client.set_secret("r", "again", None).await.unwrap();
+    assert_eq!(
+        statuses(&control.requests(), "PUT", "/secrets/r"),
+        vec![200, 200]
+    );
+    assert_eq!(version_count(&client, "r").await, 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,6 +602,8 @@ struct Applied {
     deletes: usize,
     recovers: usize,
     purges: usize,
+    /// Recovers whose response was lost and that the client did not repeat.
+    unrepeated: usize,
     faults: usize,
     ops: usize,
 }
@@ -551,6 +614,7 @@ impl std::ops::AddAssign for Applied {
         self.deletes += o.deletes;
         self.recovers += o.recovers;
         self.purges += o.purges;
+        self.unrepeated += o.unrepeated;
         self.faults += o.faults;
         self.ops += o.ops;
     }
@@ -671,14 +735,28 @@ async fn worker(
             },
             Model::Deleted { value, versions } => match choice {
                 0..=39 => {
-                    client
-                        .begin_recover_deleted_secret(name, fast_polls())
-                        .await
-                        .unwrap()
-                        .await
-                        .unwrap();
+                    // A recover (a POST) whose response is lost is not repeated: as a caller
+                    // should, read the state back and recover again if it did not happen.
+                    loop {
+                        match client
+                            .begin_recover_deleted_secret(name, fast_polls())
+                            .await
+                        {
+                            Ok(poller) => {
+                                poller.await.unwrap();
+                                applied.recovers += 1;
+                                break;
+                            }
+                            Err(Error::NotRepeated { .. }) => {
+                                applied.unrepeated += 1;
+                                if client.get_deleted_secret(name).await.is_err() {
+                                    panic!("{name}: a dropped recover was applied");
+                                }
+                            }
+                            Err(e) => panic!("{name}: {e}"),
+                        }
+                    }
                     *model = Model::Active { value, versions };
-                    applied.recovers += 1;
                 }
                 40..=79 => {
                     client.purge_deleted_secret(name).await.unwrap();

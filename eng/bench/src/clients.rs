@@ -2,7 +2,7 @@
 
 use crate::env::Env;
 use azure_security_keyvault_secrets as official;
-use keyvault_core::ApiVersion;
+use keyvault_core::{ApiVersion, SecretString};
 use keyvault_secrets::{SecretClient, SecretClientOptions};
 
 /// Our client of `vault`, with a fresh credential, the emulator transport and the API version
@@ -33,4 +33,24 @@ pub fn official(env: &Env, vault: &str) -> Result<official::SecretClient, String
         }),
     )
     .map_err(|e| e.to_string())
+}
+
+/// Our `get_secret`, down to the value.
+pub async fn ours_value(client: &SecretClient, name: &str) -> Result<SecretString, String> {
+    let secret = client
+        .get_secret(name, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(secret.value)
+}
+
+/// The official `get_secret`, down to the value (the model is deserialized on request).
+pub async fn official_value(client: &official::SecretClient, name: &str) -> Result<String, String> {
+    let secret = client
+        .get_secret(name, None)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_model()
+        .map_err(|e| e.to_string())?;
+    Ok(secret.value.unwrap_or_default())
 }

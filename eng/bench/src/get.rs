@@ -30,26 +30,12 @@ pub async fn section(
         Box<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>;
     let ours_op: Op = Box::new(move || {
         let client = ours.clone();
-        Box::pin(async move {
-            let secret = client
-                .get_secret(NAME, None)
-                .await
-                .map_err(|e| e.to_string())?;
-            check(secret.value.expose())
-        })
+        Box::pin(async move { check(clients::ours_value(&client, NAME).await?.expose()) })
     });
     let official = Arc::new(official);
     let official_op: Op = Box::new(move || {
         let client = official.clone();
-        Box::pin(async move {
-            let secret = client
-                .get_secret(NAME, None)
-                .await
-                .map_err(|e| e.to_string())?
-                .into_model()
-                .map_err(|e| e.to_string())?;
-            check(secret.value.as_deref().unwrap_or_default())
-        })
+        Box::pin(async move { check(&clients::official_value(&client, NAME).await?) })
     });
     let raw_env = env.clone();
     let raw_op: Op = Box::new(move || {

@@ -5,7 +5,8 @@
 //! cargo run --release -p keyvault-bench -- [--quick] [--out report.md] [options]
 //! ```
 //!
-//! Sections: 1. `get_secret` throughput and latency at concurrency 1 and 32; 2. listing
+//! Sections: 1. `get_secret` throughput and latency at concurrency 1 and 32; 1b. the client
+//! layer alone over an in-memory transport; 2. listing
 //! secrets, time and peak client memory; 3. crypto (`get_key`, remote sign and decrypt, local
 //! verify and encrypt against the bare RustCrypto primitives); 4. the first request of a fresh
 //! client against a warm one. The report is markdown, printed and written to `--out`.
@@ -19,6 +20,7 @@ mod first;
 mod get;
 mod list;
 mod measure;
+mod overhead;
 mod python;
 mod report;
 
@@ -49,7 +51,8 @@ OPTIONS:
   --first N               fresh clients in the first-request section (default 20)
   --python PATH           Python with azure-keyvault-secrets (default: the conformance venv)
   --no-python             skip the Python SDK
-  --only LIST             run only these sections, comma separated: get,list,crypto,first
+  --only LIST             run only these sections, comma separated:
+                          get,overhead,list,crypto,first
   -h, --help              this text
 ";
 
@@ -243,6 +246,10 @@ fn run(config: Config) -> Result<(), String> {
                     .push_str(&format!("\nPython SDK not run: {why}.\n"));
             }
             sections.push(section);
+        }
+        if config.runs("overhead") {
+            eprintln!("keyvault-bench: 1b. client layer alone ...");
+            sections.push(overhead::section(&env, &config).await?);
         }
         if config.runs("list") {
             eprintln!("keyvault-bench: 2. listing ...");
