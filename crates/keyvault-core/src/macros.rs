@@ -92,9 +92,21 @@ macro_rules! string_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let value: ::std::string::String =
-                    $crate::__private::serde::Deserialize::deserialize(deserializer)?;
-                Ok($name::from(value.as_str()))
+                // A visitor rather than a `String`: known values then cost no allocation.
+                struct Visitor;
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: $crate::__private::serde::de::Error>(
+                        self,
+                        value: &str,
+                    ) -> ::std::result::Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
             }
         }
     };
