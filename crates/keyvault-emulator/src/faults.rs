@@ -11,9 +11,10 @@ use crate::errors::ServiceError;
 /// A fault applied to a vault request (never to the token or control endpoints).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    /// Answer with this status (429 or 503) and a `Retry-After` header, without processing the request.
+    /// Answer with this status without processing the request: 429 or 503 with a `Retry-After`
+    /// header, any other error status without one unless `retry_after` is non-zero.
     Status {
-        /// The HTTP status, 429 or 503.
+        /// The HTTP status: 429, 503, or another error status (403 for a missing permission...).
         status: u16,
         /// The value of the `Retry-After` header (whole seconds, rounded up).
         retry_after: Duration,
@@ -44,7 +45,13 @@ impl Fault {
             ),
             other => ServiceError::new(other, "InjectedFault", "A fault was injected by the emulator."),
         };
-        error.with_header("retry-after", secs.to_string())
+        // The service's other errors carry no Retry-After, and clients that honour the header on
+        // any status (azure-core does) would retry a 403 that has one until it succeeds.
+        if matches!(status, 429 | 503) || !retry_after.is_zero() {
+            error.with_header("retry-after", secs.to_string())
+        } else {
+            error
+        }
     }
 }
 
@@ -101,5 +108,18 @@ mod tests {
             vec![("retry-after".to_string(), "2".to_string())]
         );
         assert_eq!(e.code, "Throttled");
+    }
+
+    #[test]
+    fn retry_after_only_where_the_service_sends_it() {
+        assert_eq!(
+            Fault::error(503, Duration::ZERO).headers,
+            vec![("retry-after".to_string(), "0".to_string())]
+        );
+        assert!(Fault::error(403, Duration::ZERO).headers.is_empty());
+        assert_eq!(
+            Fault::error(500, Duration::from_secs(3)).headers,
+            vec![("retry-after".to_string(), "3".to_string())]
+        );
     }
 }

@@ -45,6 +45,35 @@ async fn status_faults_answer_with_retry_after() {
 }
 
 #[tokio::test]
+async fn other_status_faults_carry_no_retry_after() {
+    let h = Harness::new().await;
+    let control = h.emu.control();
+    // A 403 standing for a missing keys/get permission: azure-core retries any error status that
+    // has a Retry-After, so one here would turn the refusal into a success on the retry.
+    control.inject_faults(
+        Fault::Status {
+            status: 403,
+            retry_after: Duration::ZERO,
+        },
+        1,
+    );
+    let r = h.get("kv", "/secrets").await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("retry-after"), None);
+
+    control.inject_faults(
+        Fault::Status {
+            status: 500,
+            retry_after: Duration::from_secs(1),
+        },
+        1,
+    );
+    let r = h.get("kv", "/secrets").await;
+    assert_eq!(r.status, 500);
+    assert_eq!(r.header("retry-after"), Some("1"), "asked for explicitly");
+}
+
+#[tokio::test]
 async fn delay_and_drop_faults() {
     let h = Harness::new().await;
     let control = h.emu.control();

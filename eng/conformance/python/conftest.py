@@ -1,4 +1,4 @@
-"""Fixtures: the official SecretClient and ClientSecretCredential pointed at the emulator."""
+"""Fixtures: the official clients and credentials (sync and async) pointed at the emulator."""
 
 import json
 import os
@@ -34,6 +34,37 @@ def credential(emulator_url):
         authority=emulator_url,
         disable_instance_discovery=True,
     )
+
+
+@pytest.fixture(scope="session")
+def aio(emulator_url):
+    """Makes what an async client needs, inside the test's own event loop.
+
+    aiohttp ignores REQUESTS_CA_BUNDLE, so the emulator's CA goes to every async transport as
+    `connection_verify`.
+    """
+    return AioSetup(emulator_url, _env("REQUESTS_CA_BUNDLE"))
+
+
+class AioSetup:
+    def __init__(self, url, ca_bundle):
+        self.url = url
+        self.transport = {"connection_verify": ca_bundle}
+
+    def credential(self):
+        from azure.identity.aio import ClientSecretCredential as AioClientSecretCredential
+
+        return AioClientSecretCredential(
+            _env("KEYVAULT_EMULATOR_TENANT_ID"),
+            _env("KEYVAULT_EMULATOR_CLIENT_ID"),
+            _env("KEYVAULT_EMULATOR_CLIENT_SECRET"),
+            authority=self.url,
+            disable_instance_discovery=True,
+            **self.transport,
+        )
+
+    def client(self, cls, url, credential):
+        return cls(url, credential, verify_challenge_resource=False, **self.transport)
 
 
 @pytest.fixture(scope="session")

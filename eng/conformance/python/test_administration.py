@@ -130,6 +130,25 @@ def test_role_assignment_lifecycle(rbac):
             rbac.get_role_assignment(scope, name)
 
 
+def test_role_assignment_on_one_key(rbac):
+    scope = "/keys/py-scoped-" + uuid.uuid4().hex[:8]
+    definition = rbac.get_role_definition(KeyVaultRoleScope.GLOBAL, CRYPTO_USER)
+    principal = str(uuid.uuid4())
+    created = rbac.create_role_assignment(scope, definition.id, principal)
+    assert created.properties.scope == scope
+    assert created.role_assignment_id == f"{scope}/providers/Microsoft.Authorization/roleAssignments/{created.name}"
+    at_key = {a.name: a for a in rbac.list_role_assignments(scope)}
+    assert at_key[created.name].properties.principal_id == principal
+    assert rbac.get_role_assignment(scope, created.name).properties.role_definition_id == definition.id
+    rbac.delete_role_assignment(scope, created.name)
+    assert created.name not in {a.name for a in rbac.list_role_assignments(scope)}
+    with pytest.raises(ResourceNotFoundError) as error:
+        rbac.get_role_assignment(scope, created.name)
+    assert error.value.error.code == "RoleAssignmentNotFound"
+    # The SDK swallows the 404 of a second delete; the service did answer one.
+    rbac.delete_role_assignment(scope, created.name)
+
+
 def test_full_backup_and_restore(backup_client, hsm_keys):
     name = "py-admin-" + uuid.uuid4().hex[:8]
     key = hsm_keys.create_ec_key(name, curve="P-256", hardware_protected=True)
@@ -191,3 +210,52 @@ def test_settings(settings_client):
     with pytest.raises(HttpResponseError) as error:
         settings_client.update_setting(KeyVaultSetting(name=SETTING, value="maybe", setting_type="boolean"))
     assert error.value.status_code == 400
+
+
+def test_async_administration_clients(aio, admin_hsm_url):
+    import asyncio
+
+    from azure.keyvault.administration.aio import (
+        KeyVaultAccessControlClient as AioAccessControlClient,
+        KeyVaultBackupClient as AioBackupClient,
+        KeyVaultSettingsClient as AioSettingsClient,
+    )
+    from azure.keyvault.keys.aio import KeyClient as AioKeyClient
+
+    async def scenario():
+        async with aio.credential() as credential:
+            async with aio.client(AioAccessControlClient, admin_hsm_url, credential) as rbac:
+                names = {d.name async for d in rbac.list_role_definitions(KeyVaultRoleScope.GLOBAL)}
+                assert {ADMINISTRATOR, CRYPTO_USER} <= names
+                definition = await rbac.get_role_definition(KeyVaultRoleScope.GLOBAL, CRYPTO_USER)
+                principal = str(uuid.uuid4())
+                assignment = await rbac.create_role_assignment(KeyVaultRoleScope.GLOBAL, definition.id, principal)
+                assert (await rbac.get_role_assignment(KeyVaultRoleScope.GLOBAL, assignment.name)).properties.principal_id == principal
+                assert assignment.name in {a.name async for a in rbac.list_role_assignments(KeyVaultRoleScope.GLOBAL)}
+                await rbac.delete_role_assignment(KeyVaultRoleScope.GLOBAL, assignment.name)
+                with pytest.raises(ResourceNotFoundError):
+                    await rbac.get_role_assignment(KeyVaultRoleScope.GLOBAL, assignment.name)
+
+            async with aio.client(AioSettingsClient, admin_hsm_url, credential) as settings:
+                assert [s.name async for s in settings.list_settings()] == [SETTING]
+                assert (await settings.update_setting(KeyVaultSetting(name=SETTING, value=True))).getboolean() is True
+                assert (await settings.get_setting(SETTING)).getboolean() is True
+                await settings.update_setting(KeyVaultSetting(name=SETTING, value=False))
+
+            name = "py-async-" + uuid.uuid4().hex[:8]
+            async with aio.client(AioBackupClient, admin_hsm_url, credential) as backups, aio.client(
+                AioKeyClient, admin_hsm_url, credential
+            ) as keys:
+                key = await keys.create_ec_key(name, curve="P-256", hardware_protected=True)
+                poller = await backups.begin_backup(CONTAINER, SAS, **FAST)
+                result = await poller.result()
+                assert result.folder_url.startswith(CONTAINER + "/mhsm-admin-conformance-")
+                await keys.delete_key(name)
+                await keys.purge_deleted_key(name)
+                poller = await backups.begin_restore(result.folder_url, SAS, key_name=name, **FAST)
+                await poller.wait()
+                assert (await keys.get_key(name)).properties.version == key.properties.version
+                await keys.delete_key(name)
+                await keys.purge_deleted_key(name)
+
+    asyncio.run(scenario())

@@ -330,3 +330,94 @@ def test_not_found_errors(certs, cert_name):
     # (the emulator's BadParameter for it is covered by the Rust tests).
     with pytest.raises(ValueError):
         certs.begin_create_certificate(cert_name, CertificatePolicy(issuer_name="Self"), **FAST)
+
+
+def test_import_pem(certs, secrets, cert_name):
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pem.example")])
+    now = datetime.datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ) + cert.public_bytes(serialization.Encoding.PEM)
+    policy = CertificatePolicy(
+        issuer_name=WellKnownIssuerNames.unknown,
+        subject="CN=pem.example",
+        content_type=CertificateContentType.pem,
+        key_type="EC",
+        key_curve_name="P-256",
+        exportable=True,
+    )
+    imported = certs.import_certificate(cert_name, pem, policy=policy, tags={"format": "pem"})
+    assert bytes(imported.cer) == cert.public_bytes(serialization.Encoding.DER)
+    assert imported.policy.content_type == CertificateContentType.pem
+    assert imported.policy.key_type == "EC"
+    assert imported.properties.tags == {"format": "pem"}
+    assert imported.properties.x509_thumbprint == cert.fingerprint(hashes.SHA1())
+    assert imported.properties.not_before is not None and imported.properties.expires_on is not None
+
+    # The managed secret is PEM again, with the same private key.
+    secret = secrets.get_secret(cert_name)
+    assert secret.properties.content_type == "application/x-pem-file"
+    assert secret.properties.key_id == imported.key_id
+    private = serialization.load_pem_private_key(secret.value.encode(), None)
+    assert private.public_key().public_numbers() == key.public_key().public_numbers()
+    assert x509.load_pem_x509_certificate(secret.value.encode()) == cert
+
+    with pytest.raises(HttpResponseError) as info:
+        certs.import_certificate(cert_name + "-nokey", cert.public_bytes(serialization.Encoding.PEM), policy=policy)
+    assert info.value.status_code == 400
+    assert info.value.error.code == "BadParameter"
+    _delete_and_purge(certs, cert_name)
+
+
+def test_async_certificate_client(aio, cert_name):
+    import asyncio
+
+    from azure.keyvault.certificates.aio import CertificateClient as AioCertificateClient
+
+    async def scenario():
+        async with aio.credential() as credential, aio.client(AioCertificateClient, aio.url, credential) as certs:
+            policy = CertificatePolicy(
+                issuer_name=WellKnownIssuerNames.self, subject="CN=async.example", validity_in_months=2
+            )
+            created = await certs.create_certificate(cert_name, policy, tags={"io": "async"}, **FAST)
+            cert = x509.load_der_x509_certificate(bytes(created.cer))
+            assert cert.subject.rfc4514_string() == "CN=async.example"
+            assert (await certs.get_certificate(cert_name)).properties.x509_thumbprint == cert.fingerprint(
+                hashes.SHA1()
+            )
+            assert (await certs.get_certificate_operation(cert_name)).status == "completed"
+            assert (await certs.get_certificate_policy(cert_name)).validity_in_months == 2
+            updated = await certs.update_certificate_properties(cert_name, tags={"io": "updated"})
+            assert updated.properties.tags == {"io": "updated"}
+            assert cert_name in {c.name async for c in certs.list_properties_of_certificates()}
+            versions = [v async for v in certs.list_properties_of_certificate_versions(cert_name)]
+            assert [v.version for v in versions] == [created.properties.version]
+            await certs.set_contacts([CertificateContact(email="async@example.com")])
+            assert [c.email for c in await certs.get_contacts()] == ["async@example.com"]
+            await certs.delete_contacts()
+
+            backup = await certs.backup_certificate(cert_name)
+            deleted = await certs.delete_certificate(cert_name, **FAST)
+            assert deleted.recovery_id.endswith(f"/deletedcertificates/{cert_name}")
+            assert cert_name in {d.name async for d in certs.list_deleted_certificates()}
+            recovered = await certs.recover_deleted_certificate(cert_name, **FAST)
+            assert recovered.id == created.id
+            await certs.delete_certificate(cert_name, **FAST)
+            await certs.purge_deleted_certificate(cert_name)
+            restored = await certs.restore_certificate_backup(backup)
+            assert restored.properties.x509_thumbprint == created.properties.x509_thumbprint
+            await certs.delete_certificate(cert_name, **FAST)
+            await certs.purge_deleted_certificate(cert_name)
+
+    asyncio.run(scenario())

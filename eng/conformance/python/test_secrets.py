@@ -212,3 +212,81 @@ def test_throttling_is_retried_by_the_sdk(client, control, name):
     assert client.get_secret(name).value == "v"
     statuses = [r["status"] for r in control.requests() if r["path"].rstrip("/").endswith(name)]
     assert statuses[-3:] == [429, 429, 200]
+
+
+def test_update_secret_properties_dates_and_tags_round_trip(client, name):
+    created = client.set_secret(name, "dated", tags={"old": "tag"})
+    not_before = datetime.datetime(2030, 5, 1, 12, 30, tzinfo=UTC)
+    expires_on = datetime.datetime(2031, 5, 1, 12, 30, tzinfo=UTC)
+    updated = client.update_secret_properties(
+        name, not_before=not_before, expires_on=expires_on, tags={"new": "tag"}, content_type="application/json"
+    )
+    assert updated.version == created.properties.version
+    assert updated.not_before == not_before and updated.expires_on == expires_on
+    assert updated.tags == {"new": "tag"}
+    assert updated.updated_on >= created.properties.updated_on
+    # Fields left out of an update keep their values; the value itself is never touched.
+    again = client.update_secret_properties(name, enabled=True)
+    assert again.tags == {"new": "tag"} and again.content_type == "application/json"
+    assert again.not_before == not_before
+    listed = list(client.list_properties_of_secret_versions(name))
+    assert len(listed) == 1 and listed[0].expires_on == expires_on
+    with pytest.raises(ResourceNotFoundError) as info:
+        client.update_secret_properties(name, "0" * 32, enabled=False)
+    assert info.value.error.code == "SecretNotFound"
+
+
+def test_send_request_and_close(emulator_url, credential, name):
+    from azure.core.rest import HttpRequest
+    from azure.keyvault.secrets import SecretClient
+
+    with SecretClient(emulator_url, credential, verify_challenge_resource=False) as scoped:
+        created = scoped.set_secret(name, "raw")
+        request = HttpRequest("GET", f"/secrets/{name}/{created.properties.version}")
+        response = scoped.send_request(request)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["value"] == "raw" and body["id"] == created.id
+        missing = scoped.send_request(HttpRequest("GET", f"/secrets/{name}-missing"))
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "SecretNotFound"
+        _delete_and_purge(scoped, name)
+
+
+def test_async_secret_client(aio, name):
+    import asyncio
+
+    from azure.keyvault.secrets.aio import SecretClient as AioSecretClient
+
+    async def scenario():
+        async with aio.credential() as credential, aio.client(AioSecretClient, aio.url, credential) as client:
+            first = await client.set_secret(name, "async-one", tags={"io": "async"})
+            second = await client.set_secret(name, "async-two", content_type="text/plain")
+            assert (await client.get_secret(name)).value == "async-two"
+            assert (await client.get_secret(name, first.properties.version)).value == "async-one"
+            versions = {p.version async for p in client.list_properties_of_secret_versions(name)}
+            assert versions == {first.properties.version, second.properties.version}
+            assert name in {p.name async for p in client.list_properties_of_secrets()}
+            updated = await client.update_secret_properties(name, tags={"io": "updated"})
+            assert updated.tags == {"io": "updated"} and updated.version == second.properties.version
+            backup = await client.backup_secret(name)
+
+            deleted = await client.delete_secret(name)
+            assert deleted.name == name and deleted.recovery_id.endswith(f"/deletedsecrets/{name}")
+            assert (await client.get_deleted_secret(name)).properties.version == second.properties.version
+            assert name in {d.name async for d in client.list_deleted_secrets()}
+            recovered = await client.recover_deleted_secret(name)
+            assert recovered.version == second.properties.version
+            assert (await client.get_secret(name)).value == "async-two"
+
+            await client.delete_secret(name)
+            await client.purge_deleted_secret(name)
+            with pytest.raises(ResourceNotFoundError):
+                await client.get_deleted_secret(name)
+            restored = await client.restore_secret_backup(backup)
+            assert restored.version == second.properties.version
+            assert (await client.get_secret(name, first.properties.version)).value == "async-one"
+            await client.delete_secret(name)
+            await client.purge_deleted_secret(name)
+
+    asyncio.run(scenario())
