@@ -78,6 +78,17 @@ impl KeyVaultBackupClient {
         self.pipeline.api_version()
     }
 
+    /// Sends a request of your own through this client's pipeline (challenge authentication,
+    /// retries, request id) and returns the response whatever its status, for operations the
+    /// client does not offer. The URL must point at this client's vault; the client's API
+    /// version is added when the URL carries none.
+    pub async fn send_request(
+        &self,
+        request: azure_core::http::Request,
+    ) -> Result<azure_core::http::RawResponse> {
+        self.pipeline.send_request(request).await
+    }
+
     /// The `sasTokenParameters` for `storage_uri`, checked.
     fn sas_parameters<'a>(
         &self,

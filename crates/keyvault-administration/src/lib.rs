@@ -21,6 +21,9 @@ pub use scope::KeyVaultRoleScope;
 pub use settings::KeyVaultSettingsClient;
 
 pub use keyvault_core::async_operation::{AsyncOperationStatus, OperationStatus};
+/// The `azure_core` this crate is built on: its `ClientOptions`, `Request` (for
+/// `send_request`) and credential traits, at the version the clients take.
+pub use keyvault_core::azure_core;
 pub use keyvault_core::{
     ApiVersion, Error, ListOptions, Page, Pager, Poller, PollerOptions, PollerStatus, Result,
     SecretString,

@@ -205,12 +205,23 @@ impl KeyClient {
 
     /// The vault's URL.
     pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str()
+        self.pipeline.vault_url().as_str().trim_end_matches('/')
     }
 
     /// The API version this client sends.
     pub fn api_version(&self) -> &ApiVersion {
         self.pipeline.api_version()
+    }
+
+    /// Sends a request of your own through this client's pipeline (challenge authentication,
+    /// retries, request id) and returns the response whatever its status, for operations the
+    /// client does not offer. The URL must point at this client's vault; the client's API
+    /// version is added when the URL carries none.
+    pub async fn send_request(
+        &self,
+        request: azure_core::http::Request,
+    ) -> Result<azure_core::http::RawResponse> {
+        self.pipeline.send_request(request).await
     }
 
     /// Creates a key of type `key_type`, or a new version of it.

@@ -627,3 +627,48 @@ async fn clients_share_one_challenge_per_vault() {
     assert_eq!(requests.len(), 1, "no second discovery: {requests:?}");
     assert!(requests[0].has_authorization);
 }
+
+#[tokio::test]
+async fn send_request_carries_own_requests_through_the_pipeline() {
+    use keyvault_secrets::azure_core::http::{Method, Request, Url};
+    let emulator = emulator().await;
+    let client = client(&emulator, "raw");
+    client.set_secret("s", "raw-value", None).await.unwrap();
+
+    // Authenticated, with the client's API version added, and the body as the service sent it.
+    let url = Url::parse(&format!("{}/secrets/s", client.vault_url())).unwrap();
+    let response = client
+        .send_request(Request::new(url, Method::Get))
+        .await
+        .unwrap();
+    assert_eq!(u16::from(response.status()), 200);
+    let body: serde_json::Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(body["value"], "raw-value");
+    let last = emulator.control().requests().pop().unwrap();
+    assert!(last.has_authorization);
+    assert!(
+        last.query
+            .contains(&format!("api-version={}", client.api_version())),
+        "{last:?}"
+    );
+
+    // An error status is a response, not an error, as in Python.
+    let url = Url::parse(&format!(
+        "{}/secrets/missing?api-version=7.4",
+        client.vault_url()
+    ))
+    .unwrap();
+    let response = client
+        .send_request(Request::new(url, Method::Get))
+        .await
+        .unwrap();
+    assert_eq!(u16::from(response.status()), 404);
+
+    // The token never leaves for another host.
+    let url = Url::parse("https://elsewhere.vault.azure.net/secrets/s").unwrap();
+    let err = client
+        .send_request(Request::new(url, Method::Get))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { .. }), "{err:?}");
+}

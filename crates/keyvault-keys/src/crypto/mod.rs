@@ -416,7 +416,10 @@ impl CryptographyClient {
 
     /// The vault's URL; `None` for a local-only client.
     pub fn vault_url(&self) -> Option<&str> {
-        self.inner.pipeline.as_ref().map(|p| p.vault_url().as_str())
+        self.inner
+            .pipeline
+            .as_ref()
+            .map(|p| p.vault_url().as_str().trim_end_matches('/'))
     }
 
     /// The key id operations use: versioned once the key has been fetched; for a local-only
