@@ -161,6 +161,20 @@ impl KeyVaultPipeline {
         })
     }
 
+    /// The same pipeline (policies, transport, token cache) bound to another API version, for
+    /// the odd operation that a service pins to a version of its own (ARM's generic
+    /// `/resources` list answers only its own versions). Sharing the policies means sharing
+    /// the cached token rather than fetching a second one.
+    pub fn with_api_version(&self, api_version: ApiVersion) -> Self {
+        KeyVaultPipeline {
+            inner: Inner::new(
+                self.inner.pipeline.clone(),
+                self.inner.vault_url.clone(),
+                api_version,
+            ),
+        }
+    }
+
     /// The vault URL, `https://host[:port]/`.
     pub fn vault_url(&self) -> &Url {
         &self.inner.vault_url
@@ -509,6 +523,29 @@ mod tests {
             credential.calls(),
             ["https://management.azure.com/.default"]
         );
+
+        let resources = pipeline.with_api_version(ApiVersion::new("2015-11-01"));
+        let url = resources.url(&["subscriptions", "s", "resources"]);
+        assert_eq!(
+            url.as_str(),
+            "https://management.azure.com/subscriptions/s/resources?api-version=2015-11-01"
+        );
+        assert_eq!(
+            resources
+                .next_link("https://management.azure.com/x?api-version=2026-02-01")
+                .unwrap()
+                .query(),
+            Some("api-version=2015-11-01")
+        );
+        resources.send(Method::Get, url, None).await.unwrap();
+        assert_eq!(
+            server.seen()[1].authorization.as_deref(),
+            Some("Bearer token-1"),
+            "the token is shared"
+        );
+        assert_eq!(credential.calls().len(), 1);
+        assert_eq!(pipeline.api_version().as_str(), "2026-02-01");
+
         assert!(KeyVaultPipeline::with_bearer_token(
             "http://management.azure.com",
             credential,

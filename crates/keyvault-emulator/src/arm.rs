@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
@@ -39,8 +40,8 @@ struct ArmVault {
     tags: Value,
     properties: Map<String, Value>,
     system_data: Value,
-    /// Observations left before `provisioningState` turns `Succeeded`.
-    pending: u32,
+    /// When `provisioningState` turns `Succeeded`.
+    progress: Progress,
 }
 
 /// A soft-deleted vault.
@@ -63,7 +64,41 @@ enum OperationKind {
 struct Operation {
     kind: OperationKind,
     started: OffsetDateTime,
-    pending: u32,
+    progress: Progress,
+}
+
+/// How far asynchronous work (an operation, or a resource's provisioning) has come: it is
+/// complete once it has been looked at `looks` times and the emulator clock has reached
+/// `ready_at`. The looks let clients see it in progress at least once even without latency;
+/// the clock lets tests hold it in progress for as long as they need
+/// ([`crate::Control::set_arm_operation_latency`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Progress {
+    pub(crate) looks: u32,
+    pub(crate) ready_at: OffsetDateTime,
+}
+
+impl Progress {
+    /// Work that is complete at the next look.
+    pub(crate) fn finished() -> Self {
+        Progress {
+            looks: 0,
+            ready_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    /// Counts one look at the work; whether it is complete.
+    pub(crate) fn look(&mut self, now: OffsetDateTime) -> bool {
+        self.looks = self.looks.saturating_sub(1);
+        self.looks == 0 && now >= self.ready_at
+    }
+
+    /// The `Retry-After` of an answer about the work: the whole seconds until `ready_at`.
+    pub(crate) fn retry_after(&self, now: OffsetDateTime) -> (String, String) {
+        let left = (self.ready_at - now).max(time::Duration::ZERO);
+        let seconds = left.whole_seconds() + i64::from(left.subsec_nanoseconds() > 0);
+        ("retry-after".into(), seconds.to_string())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -75,11 +110,23 @@ struct Inner {
 }
 
 /// The ARM provider's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct ArmState {
     inner: Mutex<Inner>,
     /// Managed HSM pools.
     pub(crate) hsm: crate::arm_hsm::HsmState,
+    /// How long new asynchronous operations stay in progress, at the least.
+    pub(crate) latency: Mutex<Duration>,
+}
+
+impl ArmState {
+    pub(crate) fn new(latency: Duration) -> Self {
+        ArmState {
+            inner: Mutex::default(),
+            hsm: crate::arm_hsm::HsmState::default(),
+            latency: Mutex::new(latency),
+        }
+    }
 }
 
 pub(crate) fn error(status: u16, code: &str, message: impl Into<String>) -> ServiceError {
@@ -122,13 +169,11 @@ impl ArmVault {
     }
 
     /// Counts one observation of a vault still provisioning.
-    fn observe(&mut self) {
-        if self.pending > 0 {
-            self.pending -= 1;
-            if self.pending == 0 {
-                self.properties
-                    .insert("provisioningState".into(), json!("Succeeded"));
-            }
+    fn observe(&mut self, now: OffsetDateTime) {
+        let provisioned = self.properties.get("provisioningState") == Some(&json!("Succeeded"));
+        if !provisioned && self.progress.look(now) {
+            self.properties
+                .insert("provisioningState".into(), json!("Succeeded"));
         }
     }
 
@@ -233,6 +278,8 @@ fn dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
             ctx.list_vaults(Some((s[1], s[3])))
         }
         ["subscriptions", _, "providers", PROVIDER, "vaults"] => ctx.list_vaults(None),
+        ["subscriptions", _, "resources"] => ctx.list_resources(s[1]),
+        ["providers", PROVIDER, "operations"] => ctx.list_operations(),
         ["subscriptions", _, "resourcegroups", _, "providers", PROVIDER, "vaults", _] => {
             ctx.vault(s[1], s[3], s[7])
         }
@@ -276,6 +323,15 @@ impl Ctx<'_> {
 
     pub(crate) fn now(&self) -> OffsetDateTime {
         self.state.clock.now()
+    }
+
+    /// New asynchronous work, complete after `looks` looks and the operation latency.
+    pub(crate) fn progress(&self, looks: u32) -> Progress {
+        let latency = *lock(&self.state.arm.latency);
+        Progress {
+            looks,
+            ready_at: self.now() + latency,
+        }
     }
 
     pub(crate) fn method_not_allowed(&self) -> ServiceError {
@@ -339,7 +395,7 @@ impl Ctx<'_> {
                 let Some(vault) = found else {
                     return Err(self.not_found(resource_group, name));
                 };
-                vault.observe();
+                vault.observe(self.now());
                 Ok(Reply::json(200, &vault.json()))
             }
             "PATCH" => {
@@ -516,9 +572,10 @@ impl Ctx<'_> {
                 "createdBy": who, "createdByType": "Application", "createdAt": stamp,
                 "lastModifiedBy": who, "lastModifiedByType": "Application", "lastModifiedAt": stamp,
             }),
-            pending: 2,
+            progress: self.progress(2),
         };
         let reply_body = vault.json();
+        let progress = vault.progress;
         inner.vaults.insert(key.clone(), vault);
         let id = uuid::Uuid::new_v4().to_string();
         inner.operations.insert(
@@ -526,7 +583,7 @@ impl Ctx<'_> {
             Operation {
                 kind: OperationKind::Create(key),
                 started: now,
-                pending: 1,
+                progress,
             },
         );
         let mut reply = Reply::json(201, &reply_body);
@@ -538,7 +595,7 @@ impl Ctx<'_> {
             "location".into(),
             self.operation_url(subscription, &location, "operationResults", &id),
         ));
-        reply.headers.push(("retry-after".into(), "0".into()));
+        reply.headers.push(progress.retry_after(self.now()));
         Ok(reply)
     }
 
@@ -547,6 +604,7 @@ impl Ctx<'_> {
             return Err(self.method_not_allowed());
         }
         let subscription = &self.req.segments[1];
+        let now = self.now();
         let mut inner = self.inner();
         let items: Vec<Value> = inner
             .vaults
@@ -554,11 +612,59 @@ impl Ctx<'_> {
             .filter(|v| v.subscription.eq_ignore_ascii_case(subscription))
             .filter(|v| scope.is_none_or(|(_, rg)| v.resource_group.eq_ignore_ascii_case(rg)))
             .map(|v| {
-                v.observe();
+                v.observe(now);
                 v.json()
             })
             .collect();
         self.page(items)
+    }
+
+    /// ARM's generic resource list (`Vaults_List` uses it), over what this provider holds:
+    /// vaults and Managed HSM pools, each with its id, name, type, region and tags only.
+    fn list_resources(&self, subscription: &str) -> Result<Reply, ServiceError> {
+        if self.req.method != hyper::Method::GET {
+            return Err(self.method_not_allowed());
+        }
+        let wanted = self
+            .req
+            .query("$filter")
+            .map(resource_type_filter)
+            .transpose()?;
+        let mut items: Vec<Value> = self
+            .inner()
+            .vaults
+            .values()
+            .filter(|v| v.subscription.eq_ignore_ascii_case(subscription))
+            .map(ArmVault::json)
+            .collect();
+        items.extend(crate::arm_hsm::pools_of(self.state, subscription));
+        let items = items
+            .iter()
+            .filter(|r| {
+                wanted.is_none_or(|t| {
+                    r["type"]
+                        .as_str()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(t))
+                })
+            })
+            .map(|r| {
+                json!({
+                    "id": r["id"], "name": r["name"], "type": r["type"],
+                    "location": r["location"], "tags": r["tags"],
+                })
+            })
+            .collect();
+        self.page(items)
+    }
+
+    /// The provider's operations: those of the RM spec's example, which are the service's.
+    fn list_operations(&self) -> Result<Reply, ServiceError> {
+        if self.req.method != hyper::Method::GET {
+            return Err(self.method_not_allowed());
+        }
+        let operations: Vec<Value> = serde_json::from_str(OPERATIONS)
+            .map_err(|e| error(500, "InternalServerError", e.to_string()))?;
+        self.page(operations)
     }
 
     fn list_deleted(&self, subscription: &str) -> Result<Reply, ServiceError> {
@@ -595,8 +701,18 @@ impl Ctx<'_> {
         let mut body = json!({ "value": page });
         let end = skip.saturating_add(top);
         if end < items.len() {
+            // The next page must be filtered as this one was.
+            let filter = self
+                .req
+                .query("$filter")
+                .map(|f| {
+                    let encoded: String =
+                        url::form_urlencoded::byte_serialize(f.as_bytes()).collect();
+                    format!("&$filter={encoded}")
+                })
+                .unwrap_or_default();
             body["nextLink"] = json!(format!(
-                "{}{}?api-version={}&$top={top}&$skiptoken={end}",
+                "{}{}?api-version={}&$top={top}&$skiptoken={end}{filter}",
                 self.req.base(),
                 self.req.raw_path,
                 self.api_version
@@ -654,12 +770,13 @@ impl Ctx<'_> {
             return Err(error(409, "Conflict", format!("The vault '{name}' has purge protection enabled; it can be purged only after its scheduled purge date.")));
         }
         let id = uuid::Uuid::new_v4().to_string();
+        let progress = self.progress(2);
         inner.operations.insert(
             id.clone(),
             Operation {
                 kind: OperationKind::Purge(key),
                 started: now,
-                pending: 1,
+                progress,
             },
         );
         let mut reply = Reply::empty(202);
@@ -667,27 +784,23 @@ impl Ctx<'_> {
             "location".into(),
             self.operation_url(subscription, location, "operationResults", &id),
         ));
-        reply.headers.push(("retry-after".into(), "0".into()));
+        reply.headers.push(progress.retry_after(self.now()));
         Ok(reply)
     }
 
     /// Advances operation `id` by one observation; `None` when it does not exist.
     fn advance(&self, id: &str) -> Option<(Operation, bool)> {
+        let now = self.now();
         let mut inner = self.inner();
         let op = inner.operations.get_mut(id)?;
-        let done = if op.pending > 0 {
-            op.pending -= 1;
-            false
-        } else {
-            true
-        };
+        let done = op.progress.look(now);
         let op = op.clone();
         if done {
             match &op.kind {
                 OperationKind::Create(key) => {
                     if let Some(vault) = inner.vaults.get_mut(key) {
-                        vault.pending = 1;
-                        vault.observe();
+                        vault.progress = Progress::finished();
+                        vault.observe(now);
                     }
                 }
                 OperationKind::Purge(key) => {
@@ -731,7 +844,7 @@ impl Ctx<'_> {
         }
         let mut reply = Reply::json(200, &body);
         if !done {
-            reply.headers.push(("retry-after".into(), "0".into()));
+            reply.headers.push(op.progress.retry_after(self.now()));
         }
         Ok(reply)
     }
@@ -745,7 +858,7 @@ impl Ctx<'_> {
         if self.req.method != hyper::Method::GET {
             return Err(self.method_not_allowed());
         }
-        let (_, done) = self
+        let (op, done) = self
             .advance(id)
             .ok_or_else(|| Self::operation_not_found(id))?;
         if done {
@@ -756,7 +869,7 @@ impl Ctx<'_> {
             "location".into(),
             self.operation_url(subscription, location, "operationResults", id),
         ));
-        reply.headers.push(("retry-after".into(), "0".into()));
+        reply.headers.push(op.progress.retry_after(self.now()));
         Ok(reply)
     }
 
@@ -896,6 +1009,29 @@ impl Ctx<'_> {
     }
 }
 
+/// The provider's operations, copied from the RM spec's `listOperations.json` example.
+const OPERATIONS: &str = include_str!("arm_operations.json");
+
+/// The type a `resourceType eq '<type>'` filter names: the one filter `Vaults_List` sends,
+/// and the only one the emulator understands.
+fn resource_type_filter(filter: &str) -> Result<&str, ServiceError> {
+    let words: Vec<&str> = filter.split_whitespace().collect();
+    match words.as_slice() {
+        [field, op, value]
+            if field.eq_ignore_ascii_case("resourceType")
+                && op.eq_ignore_ascii_case("eq")
+                && value.len() > 2
+                && value.starts_with('\'')
+                && value.ends_with('\'') =>
+        {
+            Ok(&value[1..value.len() - 1])
+        }
+        _ => Err(bad_request(format!(
+            "The $filter '{filter}' is not supported by the emulator: use resourceType eq '<type>'."
+        ))),
+    }
+}
+
 fn same_identity(a: &Value, b: &Value) -> bool {
     let eq = |k: &str| {
         a[k].as_str()
@@ -965,6 +1101,35 @@ mod tests {
         for bad in ["ab", "1ab", "a--b", "ab-", "a_b", &"a".repeat(25)] {
             assert!(vault_name_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn resource_type_filters() {
+        assert_eq!(
+            resource_type_filter("resourceType eq 'Microsoft.KeyVault/vaults'").unwrap(),
+            "Microsoft.KeyVault/vaults"
+        );
+        assert_eq!(
+            resource_type_filter("  RESOURCETYPE  EQ  'x/y' ").unwrap(),
+            "x/y"
+        );
+        for bad in [
+            "",
+            "resourceType eq vaults",
+            "name eq 'v'",
+            "resourceType eq ''",
+            "resourceType ne 'x'",
+        ] {
+            assert!(resource_type_filter(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_operations_are_valid_json() {
+        let operations: Vec<Value> = serde_json::from_str(OPERATIONS).unwrap();
+        assert!(operations
+            .iter()
+            .any(|o| o["name"] == "Microsoft.KeyVault/vaults/read"));
     }
 
     #[test]

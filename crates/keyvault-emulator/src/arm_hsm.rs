@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
-use crate::arm::{bad_request, error, is_guid, rfc3339, vault_name_problem, Ctx, PROVIDER};
+use crate::arm::{
+    bad_request, error, is_guid, rfc3339, vault_name_problem, Ctx, Progress, PROVIDER,
+};
 use crate::clock::lock;
 use crate::errors::ServiceError;
 use crate::server::Reply;
@@ -28,8 +30,8 @@ struct Hsm {
     system_data: Value,
     /// The `hsmUri` it gets once provisioned.
     uri: String,
-    /// Observations left before `provisioningState` turns `Succeeded`.
-    pending: u32,
+    /// When `provisioningState` turns `Succeeded`.
+    progress: Progress,
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +45,7 @@ struct DeletedHsm {
 struct Operation {
     /// The deleted pool to purge when the operation completes, if any.
     purge: Option<String>,
-    pending: u32,
+    progress: Progress,
 }
 
 #[derive(Debug, Default)]
@@ -67,16 +69,15 @@ impl Hsm {
         )
     }
 
-    fn observe(&mut self) {
-        if self.pending > 0 {
-            self.pending -= 1;
-            if self.pending == 0 {
-                self.properties
-                    .insert("provisioningState".into(), json!("Succeeded"));
-                self.properties
-                    .insert("statusMessage".into(), json!("ManagedHsm is functional."));
-                self.properties.insert("hsmUri".into(), json!(self.uri));
-            }
+    /// Counts one observation of a pool still provisioning or updating.
+    fn observe(&mut self, now: OffsetDateTime) {
+        let settled = self.properties.get("provisioningState") == Some(&json!("Succeeded"));
+        if !settled && self.progress.look(now) {
+            self.properties
+                .insert("provisioningState".into(), json!("Succeeded"));
+            self.properties
+                .insert("statusMessage".into(), json!("ManagedHsm is functional."));
+            self.properties.insert("hsmUri".into(), json!(self.uri));
         }
     }
 
@@ -149,6 +150,16 @@ pub(crate) fn dispatch(
     Some(reply)
 }
 
+/// The pools of `subscription`, as their full JSON.
+pub(crate) fn pools_of(state: &crate::state::State, subscription: &str) -> Vec<Value> {
+    lock(&state.arm.hsm.inner)
+        .hsms
+        .values()
+        .filter(|h| h.subscription.eq_ignore_ascii_case(subscription))
+        .map(Hsm::json)
+        .collect()
+}
+
 /// The id and region of the pool `name` in `subscription`/`resource_group`, if it exists.
 pub(crate) fn hsm_of(
     state: &crate::state::State,
@@ -195,7 +206,8 @@ fn deleted_not_found(name: &str) -> ServiceError {
     )
 }
 
-/// A new operation that completes after one look, optionally purging a deleted pool.
+/// A new operation that completes after one more look and the operation latency, optionally
+/// purging a deleted pool.
 fn start_operation(
     ctx: &Ctx<'_>,
     subscription: &str,
@@ -203,15 +215,16 @@ fn start_operation(
     purge: Option<String>,
 ) -> Reply {
     let id = uuid::Uuid::new_v4().to_string();
+    let progress = ctx.progress(2);
     inner(ctx)
         .operations
-        .insert(id.clone(), Operation { purge, pending: 1 });
+        .insert(id.clone(), Operation { purge, progress });
     let mut reply = Reply::empty(202);
     reply.headers.push((
         "location".into(),
         ctx.operation_url(subscription, location, "managedHsmOperationResults", &id),
     ));
-    reply.headers.push(("retry-after".into(), "0".into()));
+    reply.headers.push(progress.retry_after(ctx.now()));
     reply
 }
 
@@ -263,7 +276,7 @@ fn pool(
     match ctx.req.method.as_str() {
         "GET" => {
             let hsm = found.ok_or_else(|| not_found(resource_group, name))?;
-            hsm.observe();
+            hsm.observe(ctx.now());
             Ok(Reply::json(200, &hsm.json()))
         }
         "PATCH" => {
@@ -291,8 +304,21 @@ fn pool(
                 ));
             }
             updated.system_data["lastModifiedAt"] = json!(rfc3339(ctx.now()));
+            // An update is asynchronous, as the service's: 202 `Updating` and a `Location`.
+            updated
+                .properties
+                .insert("provisioningState".into(), json!("Updating"));
+            updated
+                .properties
+                .insert("statusMessage".into(), json!("Updating the managed HSM."));
+            updated.progress = ctx.progress(1);
             *hsm = updated;
-            Ok(Reply::json(200, &hsm.json()))
+            let body = hsm.json();
+            let location = hsm.location.clone();
+            drop(guard);
+            let mut reply = start_operation(ctx, subscription, &location, None);
+            reply.body = Some(body.to_string().into_bytes());
+            Ok(reply)
         }
         "DELETE" => {
             let Some(hsm) = found.map(|h| h.clone()) else {
@@ -464,7 +490,7 @@ fn put(
             "lastModifiedBy": who, "lastModifiedByType": "Application", "lastModifiedAt": stamp,
         }),
         uri: format!("https://{key}.managedhsm.azure.net{port}/"),
-        pending: 2,
+        progress: ctx.progress(2),
     };
     let body = hsm.json();
     guard.hsms.insert(key, hsm);
@@ -481,13 +507,14 @@ fn list(
     resource_group: Option<&str>,
 ) -> Result<Reply, ServiceError> {
     require(ctx, hyper::Method::GET)?;
+    let now = ctx.now();
     let items: Vec<Value> = inner(ctx)
         .hsms
         .values_mut()
         .filter(|h| h.subscription.eq_ignore_ascii_case(subscription))
         .filter(|h| resource_group.is_none_or(|rg| h.resource_group.eq_ignore_ascii_case(rg)))
         .map(|h| {
-            h.observe();
+            h.observe(now);
             h.json()
         })
         .collect();
@@ -555,14 +582,14 @@ fn operation_result(
             format!("The operation '{id}' was not found."),
         )
     })?;
-    if op.pending > 0 {
-        op.pending -= 1;
+    let now = ctx.now();
+    if !op.progress.look(now) {
         let mut reply = Reply::empty(202);
         reply.headers.push((
             "location".into(),
             ctx.operation_url(subscription, location, "managedHsmOperationResults", id),
         ));
-        reply.headers.push(("retry-after".into(), "0".into()));
+        reply.headers.push(op.progress.retry_after(now));
         return Ok(reply);
     }
     if let Some(key) = op.purge.take() {
@@ -626,11 +653,13 @@ mod tests {
             properties: Map::new(),
             system_data: json!({}),
             uri: "https://h.managedhsm.azure.net/".into(),
-            pending: 2,
+            progress: Progress::finished(),
         };
-        hsm.observe();
+        hsm.progress.looks = 2;
+        let now = OffsetDateTime::now_utc();
+        hsm.observe(now);
         assert!(hsm.properties.get("provisioningState").is_none());
-        hsm.observe();
+        hsm.observe(now);
         assert_eq!(hsm.properties["provisioningState"], "Succeeded");
         assert_eq!(hsm.properties["hsmUri"], "https://h.managedhsm.azure.net/");
         assert!(hsm.id().ends_with("/managedHSMs/h"));

@@ -60,6 +60,14 @@ impl Control {
         *lock(&self.state.certificate_latency) = latency;
     }
 
+    /// Sets how long, at the least, new asynchronous ARM operations (creating a vault or a
+    /// Managed HSM pool, updating or deleting a pool, purging either) stay in progress;
+    /// operations already started keep their own deadline. The emulator clock counts, so
+    /// [`Control::advance_clock`] ends the wait at once.
+    pub fn set_arm_operation_latency(&self, latency: Duration) {
+        *lock(&self.state.arm.latency) = latency;
+    }
+
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
     /// in the order injected.
     pub fn inject_faults(&self, fault: Fault, count: u32) {
@@ -194,6 +202,11 @@ fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
         (&Method::POST, ["certificate-latency"]) => {
             let body: Latency = parse(req)?;
             control.set_certificate_latency(Duration::from_millis(body.ms));
+            Reply::json(200, &json!({ "ms": body.ms }))
+        }
+        (&Method::POST, ["arm-operation-latency"]) => {
+            let body: Latency = parse(req)?;
+            control.set_arm_operation_latency(Duration::from_millis(body.ms));
             Reply::json(200, &json!({ "ms": body.ms }))
         }
         (&Method::POST, ["revoke-tokens"]) => {

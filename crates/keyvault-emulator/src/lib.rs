@@ -95,6 +95,10 @@ pub struct EmulatorOptions {
     pub backup_dir: Option<std::path::PathBuf>,
     /// How long a Managed HSM backup or restore job stays `InProgress`. Default zero.
     pub admin_job_latency: Duration,
+    /// How long, at the least, an asynchronous ARM operation (creating a vault or a Managed HSM
+    /// pool, updating or deleting a pool, purging either) stays in progress. Default zero: each
+    /// is seen in progress once, then done.
+    pub arm_operation_latency: Duration,
 }
 
 impl Default for EmulatorOptions {
@@ -109,6 +113,7 @@ impl Default for EmulatorOptions {
             certificate_latency: Duration::ZERO,
             backup_dir: None,
             admin_job_latency: Duration::ZERO,
+            arm_operation_latency: Duration::ZERO,
         }
     }
 }
@@ -221,7 +226,7 @@ impl Emulator {
             vaults: Mutex::new(HashMap::new()),
             ca_pem: certificates.ca_pem,
             admin: admin::AdminState::new(options.backup_dir, options.admin_job_latency),
-            arm: arm::ArmState::default(),
+            arm: arm::ArmState::new(options.arm_operation_latency),
         });
         let client = build_client(&state)?;
         let acceptor = tokio_rustls::TlsAcceptor::from(certificates.server_config);

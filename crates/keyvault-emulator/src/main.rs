@@ -9,7 +9,8 @@ use keyvault_emulator::{Emulator, EmulatorOptions};
 
 const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [--tenant-id ID] \
 [--client-id ID] [--client-secret SECRET] [--delete-latency-ms MS] \
-[--certificate-latency-ms MS] [--backup-dir PATH] [--admin-job-latency-ms MS]
+[--certificate-latency-ms MS] [--backup-dir PATH] [--admin-job-latency-ms MS] \
+[--arm-operation-latency-ms MS]
 
   --bind ADDR              address to listen on (default 127.0.0.1:8443; port 0 picks a free port)
   --cert-out PATH          write the PEM of the CA certificate that clients must trust
@@ -22,11 +23,19 @@ const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [-
   --backup-dir PATH        folder standing in for blob storage in Managed HSM backups
                            (default: a new folder under the temporary directory)
   --admin-job-latency-ms MS
-                           how long Managed HSM backup and restore jobs stay in progress (default 0)";
+                           how long Managed HSM backup and restore jobs stay in progress (default 0)
+  --arm-operation-latency-ms MS
+                           how long asynchronous ARM operations stay in progress (default 0)";
 
 struct Args {
     options: EmulatorOptions,
     cert_out: Option<String>,
+}
+
+/// A `--...-ms` flag's value as a duration.
+fn millis(flag: &str, value: &str) -> Result<Duration, String> {
+    let ms: u64 = value.parse().map_err(|e| format!("{flag} {value}: {e}"))?;
+    Ok(Duration::from_millis(ms))
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -58,27 +67,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--tenant-id" => options.tenant_id = value()?,
             "--client-id" => options.client_id = value()?,
             "--client-secret" => options.client_secret = value()?,
-            "--delete-latency-ms" => {
-                let v = value()?;
-                let ms: u64 = v
-                    .parse()
-                    .map_err(|e| format!("--delete-latency-ms {v}: {e}"))?;
-                options.delete_latency = Duration::from_millis(ms);
-            }
-            "--certificate-latency-ms" => {
-                let v = value()?;
-                let ms: u64 = v
-                    .parse()
-                    .map_err(|e| format!("--certificate-latency-ms {v}: {e}"))?;
-                options.certificate_latency = Duration::from_millis(ms);
-            }
+            "--delete-latency-ms" => options.delete_latency = millis(&flag, &value()?)?,
+            "--certificate-latency-ms" => options.certificate_latency = millis(&flag, &value()?)?,
             "--backup-dir" => options.backup_dir = Some(value()?.into()),
-            "--admin-job-latency-ms" => {
-                let v = value()?;
-                let ms: u64 = v
-                    .parse()
-                    .map_err(|e| format!("--admin-job-latency-ms {v}: {e}"))?;
-                options.admin_job_latency = Duration::from_millis(ms);
+            "--admin-job-latency-ms" => options.admin_job_latency = millis(&flag, &value()?)?,
+            "--arm-operation-latency-ms" => {
+                options.arm_operation_latency = millis(&flag, &value()?)?
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -162,11 +156,17 @@ mod tests {
             "--cert-out=/tmp/x.pem",
             "--delete-latency-ms",
             "250",
+            "--arm-operation-latency-ms=1500",
         ])
         .unwrap();
         assert_eq!(args.options.bind.port(), 0);
         assert_eq!(args.cert_out.as_deref(), Some("/tmp/x.pem"));
         assert_eq!(args.options.delete_latency, Duration::from_millis(250));
+        assert_eq!(
+            args.options.arm_operation_latency,
+            Duration::from_millis(1500)
+        );
+        assert!(parse(&["--arm-operation-latency-ms", "soon"]).is_err());
         assert_eq!(parse(&[]).unwrap().options.bind.port(), 8443);
         assert!(parse(&["--nope"]).is_err());
         assert!(parse(&["--bind"]).is_err());

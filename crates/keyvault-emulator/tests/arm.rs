@@ -24,6 +24,24 @@ fn vault_body(h: &Harness) -> serde_json::Value {
     })
 }
 
+/// `PUT`s the Managed HSM pool `name` of resource group `rg`; returns the pool's URL and the
+/// answer.
+async fn put_pool(h: &Harness, token: &str, name: &str) -> (String, common::Resp) {
+    let pool = arm_url(
+        h,
+        &format!("/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/{name}"),
+    );
+    let body = json!({
+        "location": "westus",
+        "sku": {"family": "B", "name": "Standard_B1"},
+        "properties": {"tenantId": h.emu.tenant_id(), "initialAdminObjectIds": ["admin"]}
+    });
+    let answer = h
+        .call_with(Method::PUT, &pool, Some(body), Some(token))
+        .await;
+    (pool, answer)
+}
+
 #[tokio::test]
 async fn arm_wants_an_arm_token_and_answers_401_at_once() {
     let h = Harness::new().await;
@@ -168,18 +186,7 @@ async fn errors_are_arm_shaped() {
 async fn managed_hsm_create_answers_202_with_location_and_provisions() {
     let h = Harness::new().await;
     let token = h.token_for("https://management.azure.com/.default").await;
-    let pool = arm_url(
-        &h,
-        "/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/arm-hsm",
-    );
-    let body = json!({
-        "location": "westus",
-        "sku": {"family": "B", "name": "Standard_B1"},
-        "properties": {"tenantId": h.emu.tenant_id(), "initialAdminObjectIds": ["admin"]}
-    });
-    let created = h
-        .call_with(Method::PUT, &pool, Some(body), Some(&token))
-        .await;
+    let (pool, created) = put_pool(&h, &token, "arm-hsm").await;
     assert_eq!(created.status, 202, "{}", created.text);
     assert_eq!(
         created.body["properties"]["provisioningState"],
@@ -220,5 +227,206 @@ async fn managed_hsm_create_answers_202_with_location_and_provisions() {
         .call_with(Method::PUT, &other, Some(bad_sku), Some(&token))
         .await;
     assert_eq!((r.status, r.error_code()), (400, "BadRequest"));
+    h.emu.shutdown().await;
+}
+
+/// The body of the `200` response of an RM spec example.
+fn rm_example(file: &str) -> serde_json::Value {
+    let path = keyvault_emulator::fixtures::shared_dir()
+        .join("specs/resource-manager/2026-02-01/examples")
+        .join(file);
+    let example: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the example")).unwrap();
+    example["responses"]["200"]["body"].clone()
+}
+
+#[tokio::test]
+async fn arm_operation_latency_holds_operations_in_progress_until_the_clock_passes() {
+    let h = Harness::with(keyvault_emulator::EmulatorOptions {
+        arm_operation_latency: std::time::Duration::from_secs(90),
+        ..Default::default()
+    })
+    .await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let vault = arm_url(
+        &h,
+        "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/slow-vault",
+    );
+    let created = h
+        .call_with(Method::PUT, &vault, Some(vault_body(&h)), Some(&token))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.header("retry-after"), Some("90"));
+    let status_url = created.header("azure-asyncoperation").unwrap().to_string();
+    for _ in 0..3 {
+        let status = h
+            .call_with(Method::GET, &status_url, None, Some(&token))
+            .await;
+        assert_eq!(status.body["status"], "InProgress");
+        let wait: u64 = status.header("retry-after").unwrap().parse().unwrap();
+        assert!((89..=90).contains(&wait), "{wait}");
+        let got = h.call_with(Method::GET, &vault, None, Some(&token)).await;
+        assert_eq!(
+            got.body["properties"]["provisioningState"],
+            "RegisteringDns"
+        );
+    }
+    h.emu
+        .control()
+        .advance_clock(std::time::Duration::from_secs(90));
+    let status = h
+        .call_with(Method::GET, &status_url, None, Some(&token))
+        .await;
+    assert_eq!(status.body["status"], "Succeeded");
+    assert_eq!(status.header("retry-after"), None);
+    let got = h.call_with(Method::GET, &vault, None, Some(&token)).await;
+    assert_eq!(got.body["properties"]["provisioningState"], "Succeeded");
+
+    // Set over the control endpoint, the latency applies to operations started afterwards.
+    let set = h
+        .http
+        .post(format!(
+            "{}/_emulator/arm-operation-latency",
+            h.emu.endpoint()
+        ))
+        .json(&json!({"ms": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    let other = arm_url(
+        &h,
+        "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/quick-vault",
+    );
+    let created = h
+        .call_with(Method::PUT, &other, Some(vault_body(&h)), Some(&token))
+        .await;
+    assert_eq!(created.header("retry-after"), Some("0"));
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn managed_hsm_update_answers_202_updating_then_succeeds() {
+    let h = Harness::with(keyvault_emulator::EmulatorOptions {
+        arm_operation_latency: std::time::Duration::from_secs(30),
+        ..Default::default()
+    })
+    .await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let (pool, created) = put_pool(&h, &token, "upd-hsm").await;
+    assert_eq!(created.status, 202);
+    h.emu
+        .control()
+        .advance_clock(std::time::Duration::from_secs(30));
+    for _ in 0..2 {
+        h.call_with(Method::GET, &pool, None, Some(&token)).await;
+    }
+    let patch = json!({"tags": {"Dept": "hsm"}});
+    let updated = h
+        .call_with(Method::PATCH, &pool, Some(patch), Some(&token))
+        .await;
+    assert_eq!(updated.status, 202, "{}", updated.text);
+    assert_eq!(updated.body["properties"]["provisioningState"], "Updating");
+    assert_eq!(updated.body["tags"]["Dept"], "hsm");
+    assert_eq!(updated.header("retry-after"), Some("30"));
+    let location = updated.header("location").unwrap().to_string();
+    assert!(
+        location.contains("/managedHsmOperationResults/"),
+        "{location}"
+    );
+    let r = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(r.status, 202);
+    let got = h.call_with(Method::GET, &pool, None, Some(&token)).await;
+    assert_eq!(got.body["properties"]["provisioningState"], "Updating");
+    h.emu
+        .control()
+        .advance_clock(std::time::Duration::from_secs(30));
+    let r = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(r.status, 200);
+    let got = h.call_with(Method::GET, &pool, None, Some(&token)).await;
+    assert_eq!(got.body["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(
+        got.body["properties"]["statusMessage"],
+        "ManagedHsm is functional."
+    );
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_generic_resource_list_filters_by_type_and_pages_as_the_spec_example() {
+    let h = Harness::new().await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    for name in ["res-a", "res-b", "res-c"] {
+        let vault = arm_url(
+            &h,
+            &format!("/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/{name}"),
+        );
+        let r = h
+            .call_with(Method::PUT, &vault, Some(vault_body(&h)), Some(&token))
+            .await;
+        assert_eq!(r.status, 201);
+    }
+    assert_eq!(put_pool(&h, &token, "res-hsm").await.1.status, 202);
+
+    // As Vaults_List sends it: the resource list's own API version, the filter and $top.
+    let first = format!(
+        "https://management.azure.com:{}/subscriptions/{SUB}/resources?$filter=resourceType%20eq%20%27Microsoft.KeyVault%2Fvaults%27&$top=2&api-version=2015-11-01",
+        h.emu.port()
+    );
+    let page = h.call_with(Method::GET, &first, None, Some(&token)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let example = rm_example("listVault.json");
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let items = page.body["value"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(keys(&items[0]), keys(&example["value"][0]));
+    assert_eq!(items[0]["type"], "Microsoft.KeyVault/vaults");
+    assert_eq!(items[0]["name"], "res-a");
+    assert!(items[0]["id"]
+        .as_str()
+        .unwrap()
+        .ends_with("/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/res-a"));
+    let next = page.body["nextLink"].as_str().unwrap().to_string();
+    assert!(next.contains("api-version=2015-11-01"), "{next}");
+    let page = h.call_with(Method::GET, &next, None, Some(&token)).await;
+    assert_eq!(
+        page.body["value"].as_array().unwrap().len(),
+        1,
+        "still filtered"
+    );
+    assert_eq!(page.body["value"][0]["name"], "res-c");
+    assert!(page.body.get("nextLink").is_none());
+
+    // Without a filter the pools are listed too; another filter is refused clearly.
+    let all = arm_url(&h, "/resources");
+    let page = h.call_with(Method::GET, &all, None, Some(&token)).await;
+    assert_eq!(page.body["value"].as_array().unwrap().len(), 4);
+    let bad = arm_url(&h, "/resources?$filter=tagName%20eq%20%27env%27");
+    let r = h.call_with(Method::GET, &bad, None, Some(&token)).await;
+    assert_eq!((r.status, r.error_code()), (400, "BadRequest"));
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_operations_list_is_the_spec_examples() {
+    let h = Harness::new().await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let url = format!(
+        "https://management.azure.com:{}/providers/Microsoft.KeyVault/operations?api-version=2026-02-01",
+        h.emu.port()
+    );
+    let r = h.call_with(Method::GET, &url, None, None).await;
+    assert_eq!(r.status, 401);
+    let r = h.call_with(Method::GET, &url, None, Some(&token)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body, rm_example("listOperations.json"));
     h.emu.shutdown().await;
 }

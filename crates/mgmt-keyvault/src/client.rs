@@ -1,11 +1,12 @@
 //! `KeyVaultManagementClient`: the vault operations of the `Microsoft.KeyVault` ARM provider.
 
 use crate::models::{
-    AccessPolicyUpdateKind, CheckNameAvailabilityResult, DeletedVault, Vault,
+    AccessPolicyUpdateKind, CheckNameAvailabilityResult, DeletedVault, TrackedResource, Vault,
     VaultAccessPolicyParameters, VaultCheckNameAvailabilityParameters,
     VaultCreateOrUpdateParameters, VaultPatchParameters,
 };
-use crate::operation::{LocationOperation, ResourceOperation};
+use crate::operation::{LocationOperation, OperationKind, ResourceOperation, Tracking};
+use crate::provider_models::Operation;
 use crate::validation::{
     validate_guid, validate_location, validate_resource_group, validate_vault_name,
 };
@@ -13,6 +14,7 @@ use azure_core::{credentials::TokenCredential, http::Method};
 use keyvault_core::{
     pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Pager, Poller, PollerOptions, Result,
 };
+use serde::{de::DeserializeOwned, Serialize};
 use std::sync::Arc;
 use url::Url;
 
@@ -27,6 +29,13 @@ pub const ARM_SCOPE: &str = "https://management.azure.com/.default";
 
 pub(crate) const PROVIDER: &str = "Microsoft.KeyVault";
 const VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
+
+/// The API version of ARM's generic `/resources` list: the spec pins `Vaults_List` to it, and
+/// `Microsoft.Resources` does not know the Key Vault provider's versions.
+pub const RESOURCES_API_VERSION: &str = "2015-11-01";
+
+/// The only filter `Vaults_List` takes.
+pub(crate) const VAULTS_FILTER: &str = "resourceType eq 'Microsoft.KeyVault/vaults'";
 
 /// Options of [`KeyVaultManagementClient::new`].
 #[derive(Debug, Clone)]
@@ -62,6 +71,13 @@ pub struct ListVaultsOptions {
     pub continuation_token: Option<String>,
 }
 
+/// Options of [`KeyVaultManagementClient::list_operations`].
+#[derive(Debug, Clone, Default)]
+pub struct ListOperationsOptions {
+    /// Resume the list from a token given by an earlier pager.
+    pub continuation_token: Option<String>,
+}
+
 /// A client of the `Microsoft.KeyVault` resource provider in one subscription. Cheap to clone;
 /// `Send + Sync`.
 ///
@@ -76,9 +92,41 @@ pub struct ListVaultsOptions {
 /// println!("{}", vault.properties.vault_uri.unwrap_or_default());
 /// # Ok(()) }
 /// ```
+///
+/// # Resuming a long-running operation
+///
+/// Every method that returns a [`Poller`] can pick up an operation started earlier, by this
+/// process or another: keep [`Poller::continuation_token`], then call the same method with the
+/// same resource and `PollerOptions { continuation_token: Some(token), .. }`. Nothing is sent
+/// but polls; a request body such as `parameters` is checked as usual but not sent.
+///
+/// The token is opaque, URL-safe text (unpadded base64url) that names the operation (its spec
+/// operation id, such as `Vaults_CreateOrUpdate`), the resource and the status or `Location`
+/// link ARM gave. A token that is malformed, of another method or resource, or whose links
+/// point at another host than the client's endpoint is an [`Error::InvalidArgument`] for
+/// `continuation_token`, before anything is sent.
+///
+/// ```no_run
+/// # use mgmt_keyvault::{KeyVaultManagementClient, PollerOptions, VaultCreateOrUpdateParameters};
+/// # async fn run(client: KeyVaultManagementClient, parameters: VaultCreateOrUpdateParameters) -> mgmt_keyvault::Result<()> {
+/// let poller = client
+///     .create_or_update_vault("my-rg", "my-vault", parameters.clone(), None)
+///     .await?;
+/// let token = poller.continuation_token();
+/// drop(poller);
+/// // Later, perhaps in another process:
+/// let resume = PollerOptions { continuation_token: Some(token), ..Default::default() };
+/// let vault = client
+///     .create_or_update_vault("my-rg", "my-vault", parameters, Some(resume))
+///     .await?
+///     .await?;
+/// # let _ = vault; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct KeyVaultManagementClient {
     pub(crate) pipeline: KeyVaultPipeline,
+    /// The same pipeline at [`RESOURCES_API_VERSION`], for `Vaults_List`.
+    resources: KeyVaultPipeline,
     subscription_id: String,
 }
 
@@ -109,6 +157,7 @@ impl KeyVaultManagementClient {
             other => other,
         })?;
         Ok(KeyVaultManagementClient {
+            resources: pipeline.with_api_version(ApiVersion::new(RESOURCES_API_VERSION)),
             pipeline,
             subscription_id: subscription_id.to_string(),
         })
@@ -148,14 +197,33 @@ impl KeyVaultManagementClient {
         self.subscription_url(&segments)
     }
 
-    pub(crate) fn pager<T: serde::de::DeserializeOwned + Send + 'static>(
+    fn deleted_vault_url(&self, location: &str, vault_name: &str) -> Url {
+        self.subscription_url(&[
+            "providers",
+            PROVIDER,
+            "locations",
+            location,
+            "deletedVaults",
+            vault_name,
+        ])
+    }
+
+    pub(crate) fn pager<T: DeserializeOwned + Send + 'static>(
         &self,
+        url: Url,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<T>> {
+        Self::pager_on(&self.pipeline, url, options)
+    }
+
+    fn pager_on<T: DeserializeOwned + Send + 'static>(
+        pipeline: &KeyVaultPipeline,
         url: Url,
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<T>> {
         let options = options.unwrap_or_default();
         if let Some(token) = options.continuation_token {
-            return Pager::from_continuation_token(self.pipeline.clone(), &token);
+            return Pager::from_continuation_token(pipeline.clone(), &token);
         }
         let mut url = url;
         if let Some(top) = options.top {
@@ -164,30 +232,75 @@ impl KeyVaultManagementClient {
             }
             url.query_pairs_mut().append_pair("$top", &top.to_string());
         }
-        Ok(Pager::new(self.pipeline.clone(), url))
+        Ok(Pager::new(pipeline.clone(), url))
     }
 
-    pub(crate) fn poller<T: Send + 'static>(
+    /// Starts the create or update that a PUT or PATCH of `url` begins, or, given
+    /// `options.continuation_token`, resumes it without sending anything but polls.
+    pub(crate) async fn begin_resource<T, B>(
         &self,
-        operation: impl keyvault_core::polling::Operation<T> + 'static,
-        options: &PollerOptions,
-    ) -> Poller<T> {
-        Poller::new(self.pipeline.clone(), operation).with_options(options)
+        kind: OperationKind,
+        method: Method,
+        url: Url,
+        body: &B,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<T>>
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+        B: Serialize + ?Sized,
+    {
+        let options = options.unwrap_or_default();
+        let operation = match &options.continuation_token {
+            Some(token) => {
+                ResourceOperation::resume(Tracking::resume(&self.pipeline, kind, url, token)?)
+            }
+            None => {
+                let response = self
+                    .pipeline
+                    .send(method, url.clone(), Some(to_json(body)?))
+                    .await?;
+                ResourceOperation::from_response(&self.pipeline, kind, url, &response)?
+            }
+        };
+        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
     }
 
-    pub(crate) fn check_poller_options(options: &Option<PollerOptions>) -> Result<PollerOptions> {
-        let options = options.clone().unwrap_or_default();
-        if options.continuation_token.is_some() {
-            return Err(Error::invalid_argument(
-                "continuation_token",
-                "ARM operations of this client cannot be resumed from a token",
-            ));
-        }
-        Ok(options)
+    /// Starts an operation without a result on the resource at `resource` (a DELETE of it, or a
+    /// POST to its `action`), or, given `options.continuation_token`, resumes it.
+    pub(crate) async fn begin_location(
+        &self,
+        kind: OperationKind,
+        resource: Url,
+        action: Option<&str>,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<()>> {
+        let options = options.unwrap_or_default();
+        let operation = match &options.continuation_token {
+            Some(token) => {
+                LocationOperation::resume(Tracking::resume(&self.pipeline, kind, resource, token)?)
+            }
+            None => {
+                let mut request = resource.clone();
+                let method = match action {
+                    Some(action) => {
+                        if let Ok(mut path) = request.path_segments_mut() {
+                            path.push(action);
+                        }
+                        Method::Post
+                    }
+                    None => Method::Delete,
+                };
+                let response = self.pipeline.send(method, request, None).await?;
+                LocationOperation::from_response(&self.pipeline, kind, resource, &response)?
+            }
+        };
+        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
     }
 
     /// Creates a vault or replaces its properties (PUT). A long-running operation: the poller
     /// ends when the vault's `provisioningState` is `Succeeded`, with the vault.
+    /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
+    /// of this method on the same vault.
     pub async fn create_or_update_vault(
         &self,
         resource_group: &str,
@@ -202,14 +315,15 @@ impl KeyVaultManagementClient {
         if let Some(policies) = &parameters.properties.access_policies {
             validate_policies(policies)?;
         }
-        let options = Self::check_poller_options(&options)?;
         let url = self.vault_url(resource_group, vault_name, &[]);
-        let response = self
-            .pipeline
-            .send(Method::Put, url.clone(), Some(to_json(&parameters)?))
-            .await?;
-        let operation = ResourceOperation::from_response(&self.pipeline, url, &response)?;
-        Ok(self.poller(operation, &options))
+        self.begin_resource(
+            OperationKind::VaultsCreateOrUpdate,
+            Method::Put,
+            url,
+            &parameters,
+            options,
+        )
+        .await
     }
 
     /// Reads a vault.
@@ -308,6 +422,36 @@ impl KeyVaultManagementClient {
         self.pager(url, options)
     }
 
+    /// The vaults of the subscription as ARM's generic resource list shows them (`Vaults_List`):
+    /// id, name, region and tags, without properties. `top` is the most items per page. The
+    /// requests carry the resource list's own API version, [`RESOURCES_API_VERSION`], whatever
+    /// the client's.
+    pub fn list_vaults(
+        &self,
+        options: Option<ListVaultsOptions>,
+    ) -> Result<Pager<TrackedResource>> {
+        let mut url =
+            self.resources
+                .url(&["subscriptions", self.subscription_id.as_str(), "resources"]);
+        url.query_pairs_mut().append_pair("$filter", VAULTS_FILTER);
+        Self::pager_on(&self.resources, url, options)
+    }
+
+    /// The operations of the `Microsoft.KeyVault` provider (`Operations_List`): the actions a
+    /// role definition can grant, with their display strings, and the logs and metrics the
+    /// diagnostic ones feed. The same for every subscription.
+    pub fn list_operations(
+        &self,
+        options: Option<ListOperationsOptions>,
+    ) -> Result<Pager<Operation>> {
+        let url = self.pipeline.url(&["providers", PROVIDER, "operations"]);
+        let options = ListVaultsOptions {
+            top: None,
+            continuation_token: options.unwrap_or_default().continuation_token,
+        };
+        Self::pager_on(&self.pipeline, url, Some(options))
+    }
+
     /// The soft-deleted vaults of the subscription.
     pub fn list_deleted_vaults(
         &self,
@@ -325,18 +469,13 @@ impl KeyVaultManagementClient {
     ) -> Result<DeletedVault> {
         validate_location("location", location)?;
         validate_vault_name("vault_name", vault_name)?;
-        let url = self.subscription_url(&[
-            "providers",
-            PROVIDER,
-            "locations",
-            location,
-            "deletedVaults",
-            vault_name,
-        ]);
+        let url = self.deleted_vault_url(location, vault_name);
         self.pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Purges a soft-deleted vault for good. A long-running operation.
+    /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
+    /// of this method on the same deleted vault.
     pub async fn purge_deleted_vault(
         &self,
         location: &str,
@@ -345,19 +484,14 @@ impl KeyVaultManagementClient {
     ) -> Result<Poller<()>> {
         validate_location("location", location)?;
         validate_vault_name("vault_name", vault_name)?;
-        let options = Self::check_poller_options(&options)?;
-        let url = self.subscription_url(&[
-            "providers",
-            PROVIDER,
-            "locations",
-            location,
-            "deletedVaults",
-            vault_name,
-            "purge",
-        ]);
-        let response = self.pipeline.send(Method::Post, url, None).await?;
-        let operation = LocationOperation::from_response(&self.pipeline, &response)?;
-        Ok(self.poller(operation, &options))
+        let url = self.deleted_vault_url(location, vault_name);
+        self.begin_location(
+            OperationKind::VaultsPurgeDeleted,
+            url,
+            Some("purge"),
+            options,
+        )
+        .await
     }
 
     /// Whether `vault_name` can be used for a new vault (names are global). A name that is not

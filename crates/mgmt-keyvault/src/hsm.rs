@@ -6,7 +6,7 @@ use crate::hsm_models::{
     ManagedHsmCreateOrUpdateParameters, ManagedHsmPatchParameters,
 };
 use crate::models::CheckNameAvailabilityResult;
-use crate::operation::{LocationOperation, ResourceOperation};
+use crate::operation::OperationKind;
 use crate::validation::{
     validate_guid, validate_location, validate_resource_group, validate_vault_name,
 };
@@ -28,6 +28,17 @@ impl KeyVaultManagementClient {
         ])
     }
 
+    fn deleted_hsm_url(&self, location: &str, name: &str) -> Url {
+        self.subscription_url(&[
+            "providers",
+            PROVIDER,
+            "locations",
+            location,
+            "deletedManagedHSMs",
+            name,
+        ])
+    }
+
     fn check_hsm(resource_group: &str, name: &str) -> Result<()> {
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("name", name)
@@ -35,6 +46,8 @@ impl KeyVaultManagementClient {
 
     /// Creates a Managed HSM pool or replaces its properties (PUT). A long-running operation:
     /// the poller ends when `provisioningState` is `Succeeded`, with the pool.
+    /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
+    /// of this method on the same pool.
     pub async fn create_or_update_managed_hsm(
         &self,
         resource_group: &str,
@@ -59,14 +72,14 @@ impl KeyVaultManagementClient {
                 "at least one administrator is required",
             ));
         }
-        let options = Self::check_poller_options(&options)?;
-        let url = self.hsm_url(resource_group, name);
-        let response = self
-            .pipeline
-            .send(Method::Put, url.clone(), Some(to_json(&parameters)?))
-            .await?;
-        let operation = ResourceOperation::from_response(&self.pipeline, url, &response)?;
-        Ok(self.poller(operation, &options))
+        self.begin_resource(
+            OperationKind::ManagedHsmsCreateOrUpdate,
+            Method::Put,
+            self.hsm_url(resource_group, name),
+            &parameters,
+            options,
+        )
+        .await
     }
 
     /// Reads a Managed HSM pool.
@@ -78,6 +91,8 @@ impl KeyVaultManagementClient {
     }
 
     /// Changes what `parameters` sets (PATCH). A long-running operation.
+    /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
+    /// of this method on the same pool.
     pub async fn update_managed_hsm(
         &self,
         resource_group: &str,
@@ -93,17 +108,19 @@ impl KeyVaultManagementClient {
         {
             validate_guid("tenant_id", tenant)?;
         }
-        let options = Self::check_poller_options(&options)?;
-        let url = self.hsm_url(resource_group, name);
-        let response = self
-            .pipeline
-            .send(Method::Patch, url.clone(), Some(to_json(&parameters)?))
-            .await?;
-        let operation = ResourceOperation::from_response(&self.pipeline, url, &response)?;
-        Ok(self.poller(operation, &options))
+        self.begin_resource(
+            OperationKind::ManagedHsmsUpdate,
+            Method::Patch,
+            self.hsm_url(resource_group, name),
+            &parameters,
+            options,
+        )
+        .await
     }
 
     /// Deletes a Managed HSM pool (soft delete). A long-running operation.
+    /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
+    /// of this method on the same pool.
     pub async fn delete_managed_hsm(
         &self,
         resource_group: &str,
@@ -111,13 +128,13 @@ impl KeyVaultManagementClient {
         options: Option<PollerOptions>,
     ) -> Result<Poller<()>> {
         Self::check_hsm(resource_group, name)?;
-        let options = Self::check_poller_options(&options)?;
-        let response = self
-            .pipeline
-            .send(Method::Delete, self.hsm_url(resource_group, name), None)
-            .await?;
-        let operation = LocationOperation::from_response(&self.pipeline, &response)?;
-        Ok(self.poller(operation, &options))
+        self.begin_location(
+            OperationKind::ManagedHsmsDelete,
+            self.hsm_url(resource_group, name),
+            None,
+            options,
+        )
+        .await
     }
 
     /// The Managed HSM pools of a resource group.
@@ -163,18 +180,14 @@ impl KeyVaultManagementClient {
     ) -> Result<DeletedManagedHsm> {
         validate_location("location", location)?;
         validate_vault_name("name", name)?;
-        let url = self.subscription_url(&[
-            "providers",
-            PROVIDER,
-            "locations",
-            location,
-            "deletedManagedHSMs",
-            name,
-        ]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        self.pipeline
+            .send_json(Method::Get, self.deleted_hsm_url(location, name), None)
+            .await
     }
 
     /// Purges a soft-deleted Managed HSM pool for good. A long-running operation.
+    /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
+    /// of this method on the same deleted pool.
     pub async fn purge_deleted_managed_hsm(
         &self,
         location: &str,
@@ -183,19 +196,13 @@ impl KeyVaultManagementClient {
     ) -> Result<Poller<()>> {
         validate_location("location", location)?;
         validate_vault_name("name", name)?;
-        let options = Self::check_poller_options(&options)?;
-        let url = self.subscription_url(&[
-            "providers",
-            PROVIDER,
-            "locations",
-            location,
-            "deletedManagedHSMs",
-            name,
-            "purge",
-        ]);
-        let response = self.pipeline.send(Method::Post, url, None).await?;
-        let operation = LocationOperation::from_response(&self.pipeline, &response)?;
-        Ok(self.poller(operation, &options))
+        self.begin_location(
+            OperationKind::ManagedHsmsPurgeDeleted,
+            self.deleted_hsm_url(location, name),
+            Some("purge"),
+            options,
+        )
+        .await
     }
 
     /// Whether `name` can be used for a new Managed HSM pool.

@@ -7,13 +7,14 @@ mod key_models;
 mod keys;
 mod models;
 mod operation;
+mod provider_models;
 mod secret_models;
 mod secrets;
 pub mod validation;
 
 pub use client::{
-    KeyVaultManagementClient, ListVaultsOptions, ManagementClientOptions, ARM_SCOPE,
-    DEFAULT_API_VERSION, DEFAULT_ENDPOINT,
+    KeyVaultManagementClient, ListOperationsOptions, ListVaultsOptions, ManagementClientOptions,
+    ARM_SCOPE, DEFAULT_API_VERSION, DEFAULT_ENDPOINT, RESOURCES_API_VERSION,
 };
 pub use hsm_models::{
     CheckMhsmNameAvailabilityParameters, DeletedManagedHsm, DeletedManagedHsmProperties,
@@ -30,10 +31,14 @@ pub use models::{
     AccessPolicyEntry, AccessPolicyUpdateKind, CertificatePermissions, CheckNameAvailabilityResult,
     CreateMode, DeletedVault, DeletedVaultProperties, IpRule, KeyPermissions, NetworkRuleAction,
     NetworkRuleBypassOptions, NetworkRuleSet, Permissions, Reason, SecretPermissions, Sku,
-    SkuFamily, SkuName, StoragePermissions, SystemData, Vault, VaultAccessPolicyParameters,
-    VaultAccessPolicyProperties, VaultCheckNameAvailabilityParameters,
+    SkuFamily, SkuName, StoragePermissions, SystemData, TrackedResource, Vault,
+    VaultAccessPolicyParameters, VaultAccessPolicyProperties, VaultCheckNameAvailabilityParameters,
     VaultCreateOrUpdateParameters, VaultPatchParameters, VaultPatchProperties, VaultProperties,
     VaultProvisioningState, VirtualNetworkRule,
+};
+pub use provider_models::{
+    DimensionProperties, LogSpecification, MetricSpecification, Operation, OperationDisplay,
+    OperationProperties, ServiceSpecification,
 };
 pub use secret_models::{Secret, SecretAttributes, SecretParameters, SecretProperties};
 

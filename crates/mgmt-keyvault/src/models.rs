@@ -630,3 +630,27 @@ pub struct CheckNameAvailabilityResult {
     #[serde(default)]
     pub message: Option<String>,
 }
+
+/// A resource as ARM's generic resource list (`/subscriptions/{id}/resources`) shows it: its
+/// identity, region and tags, without the properties of its type (read those with
+/// [`crate::KeyVaultManagementClient::get_vault`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TrackedResource {
+    /// The ARM resource id.
+    pub id: String,
+    /// The resource name.
+    pub name: String,
+    /// The resource type, for example `Microsoft.KeyVault/vaults`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// The Azure region.
+    pub location: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: HashMap<String, String>,
+    /// Creation and modification metadata, when the service includes it.
+    #[serde(default)]
+    pub system_data: Option<SystemData>,
+}

@@ -1,5 +1,5 @@
 //! ARM long-running operations: `Azure-AsyncOperation` status resources, `Location` polling and
-//! `provisioningState`.
+//! `provisioningState`, and the continuation tokens that resume them.
 
 use async_trait::async_trait;
 use azure_core::http::{headers::HeaderName, Method, RawResponse, StatusCode};
@@ -8,9 +8,10 @@ use keyvault_core::{
     error::InnerError,
     pipeline::deserialize,
     polling::{retry_after, Operation, Step},
+    serde::base64url,
     Error, KeyVaultPipeline, Result,
 };
-use serde::{de::DeserializeOwned, Deserialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use url::Url;
 
 /// The `Location` response header.
@@ -25,6 +26,160 @@ fn link(
     match response.headers().get_optional_str(header) {
         Some(link) if !link.is_empty() => pipeline.next_link(link).map(Some),
         _ => Ok(None),
+    }
+}
+
+/// The long-running operations of the client. A token names its kind so that it resumes only
+/// through the method that started it: a purge token handed to a create would otherwise poll
+/// the wrong thing and report the wrong result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OperationKind {
+    VaultsCreateOrUpdate,
+    VaultsPurgeDeleted,
+    ManagedHsmsCreateOrUpdate,
+    ManagedHsmsUpdate,
+    ManagedHsmsDelete,
+    ManagedHsmsPurgeDeleted,
+}
+
+impl OperationKind {
+    /// The spec's operation id: stable across releases of this crate, so tokens stay valid.
+    fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::VaultsCreateOrUpdate => "Vaults_CreateOrUpdate",
+            OperationKind::VaultsPurgeDeleted => "Vaults_PurgeDeleted",
+            OperationKind::ManagedHsmsCreateOrUpdate => "ManagedHsms_CreateOrUpdate",
+            OperationKind::ManagedHsmsUpdate => "ManagedHsms_Update",
+            OperationKind::ManagedHsmsDelete => "ManagedHsms_Delete",
+            OperationKind::ManagedHsmsPurgeDeleted => "ManagedHsms_PurgeDeleted",
+        }
+    }
+}
+
+/// The version of the token layout; a token of another version is refused rather than
+/// misread.
+const TOKEN_VERSION: u32 = 1;
+
+/// What a continuation token carries, as JSON inside unpadded base64url (URL-safe, so it can
+/// travel in a query string or a file name).
+#[derive(Serialize, Deserialize)]
+struct TokenBody {
+    v: u32,
+    kind: String,
+    resource: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+}
+
+/// Where an operation is followed: the resource it acts on, its `Azure-AsyncOperation` status
+/// resource and its `Location`, the last two when the service gave them.
+pub(crate) struct Tracking {
+    kind: OperationKind,
+    resource: Url,
+    status: Option<Url>,
+    location: Option<Url>,
+}
+
+fn bad_token(message: impl Into<String>) -> Error {
+    Error::invalid_argument("continuation_token", message)
+}
+
+impl Tracking {
+    /// The links of the response that started operation `kind` on `resource`.
+    fn from_response(
+        pipeline: &KeyVaultPipeline,
+        kind: OperationKind,
+        resource: Url,
+        response: &RawResponse,
+    ) -> Result<Self> {
+        Ok(Tracking {
+            kind,
+            resource,
+            status: link(pipeline, response, &AZURE_ASYNC_OPERATION)?,
+            location: link(pipeline, response, &LOCATION)?,
+        })
+    }
+
+    /// Reads `token`, which must be one of `kind` on `resource` whose links all point at the
+    /// client's endpoint: a token is input like any other, and following a link to another
+    /// host would hand that host the client's ARM token.
+    pub(crate) fn resume(
+        pipeline: &KeyVaultPipeline,
+        kind: OperationKind,
+        resource: Url,
+        token: &str,
+    ) -> Result<Self> {
+        let not_ours = || bad_token("not a continuation token of an ARM operation");
+        let bytes = base64url::decode(token.trim()).map_err(|_| not_ours())?;
+        let body: TokenBody = serde_json::from_slice(&bytes).map_err(|_| not_ours())?;
+        if body.v != TOKEN_VERSION {
+            return Err(bad_token(format!(
+                "a token of layout version {} cannot be read by this version of the client",
+                body.v
+            )));
+        }
+        if body.kind != kind.as_str() {
+            return Err(bad_token(format!(
+                "the token resumes {}, not {}",
+                body.kind,
+                kind.as_str()
+            )));
+        }
+        let follow = |link: &str| {
+            pipeline.next_link(link).map_err(|_| {
+                bad_token(format!(
+                    "the token points at {link:?}, not at {}",
+                    pipeline.vault_url()
+                ))
+            })
+        };
+        let named = follow(&body.resource)?;
+        if !named.path().eq_ignore_ascii_case(resource.path()) {
+            return Err(bad_token(format!(
+                "the token is of the operation on {}, not on {}",
+                named.path(),
+                resource.path()
+            )));
+        }
+        Ok(Tracking {
+            kind,
+            resource,
+            status: body.status.as_deref().map(follow).transpose()?,
+            location: body.location.as_deref().map(follow).transpose()?,
+        })
+    }
+
+    fn token(&self) -> String {
+        let body = TokenBody {
+            v: TOKEN_VERSION,
+            kind: self.kind.as_str().to_string(),
+            resource: self.resource.to_string(),
+            status: self.status.as_ref().map(Url::to_string),
+            location: self.location.as_ref().map(Url::to_string),
+        };
+        // Serializing strings into JSON cannot fail.
+        base64url::encode(&serde_json::to_vec(&body).unwrap_or_default())
+    }
+
+    /// Polls the `Azure-AsyncOperation` status resource: `Some(Step::Pending)` while it runs,
+    /// `None` once it has succeeded.
+    async fn poll_status<T>(
+        pipeline: &KeyVaultPipeline,
+        status_url: &Url,
+    ) -> Result<Option<Step<T>>> {
+        let response = pipeline.send(Method::Get, status_url.clone(), None).await?;
+        let status: StatusBody = deserialize(response.body().as_ref())?;
+        match status.status {
+            OperationStatus::Succeeded => Ok(None),
+            OperationStatus::Failed | OperationStatus::Canceled => {
+                Err(failed(status.status.as_str(), status.error))
+            }
+            _ => Ok(Some(Step::Pending {
+                retry_after: retry_after(&response),
+            })),
+        }
     }
 }
 
@@ -59,8 +214,7 @@ fn failed(state: &str, error: Option<InnerError>) -> Error {
 /// Creates or updates a resource: polls the `Azure-AsyncOperation` status resource when the
 /// service gave one, else the resource's `provisioningState`, then reads the resource.
 pub(crate) struct ResourceOperation<T> {
-    status_url: Option<Url>,
-    resource_url: Url,
+    tracking: Tracking,
     done: Option<T>,
 }
 
@@ -68,14 +222,15 @@ impl<T: DeserializeOwned> ResourceOperation<T> {
     /// The operation the response to the initial PUT or PATCH of `resource_url` started.
     pub(crate) fn from_response(
         pipeline: &KeyVaultPipeline,
+        kind: OperationKind,
         resource_url: Url,
         response: &RawResponse,
     ) -> Result<Self> {
-        let status_url = link(pipeline, response, &AZURE_ASYNC_OPERATION)?;
+        let tracking = Tracking::from_response(pipeline, kind, resource_url, response)?;
         let body = response.body().as_ref();
         let mut done = None;
         // A 201/202 may come without a body (then the resource is polled).
-        if status_url.is_none() && !body.iter().all(u8::is_ascii_whitespace) {
+        if tracking.status.is_none() && !body.iter().all(u8::is_ascii_whitespace) {
             let state: ProvisioningBody = deserialize(body)?;
             let state = state.properties.and_then(|p| p.provisioning_state);
             if state
@@ -85,11 +240,15 @@ impl<T: DeserializeOwned> ResourceOperation<T> {
                 done = Some(deserialize(body)?);
             }
         }
-        Ok(ResourceOperation {
-            status_url,
-            resource_url,
-            done,
-        })
+        Ok(ResourceOperation { tracking, done })
+    }
+
+    /// The operation a continuation token names (checked by [`Tracking::resume`]).
+    pub(crate) fn resume(tracking: Tracking) -> Self {
+        ResourceOperation {
+            tracking,
+            done: None,
+        }
     }
 }
 
@@ -99,27 +258,18 @@ impl<T: DeserializeOwned + Send + Sync> Operation<T> for ResourceOperation<T> {
         if let Some(done) = self.done.take() {
             return Ok(Step::Done(done));
         }
-        if let Some(status_url) = &self.status_url {
-            let response = pipeline.send(Method::Get, status_url.clone(), None).await?;
-            let status: StatusBody = deserialize(response.body().as_ref())?;
-            match status.status {
-                OperationStatus::Succeeded => {}
-                OperationStatus::Failed | OperationStatus::Canceled => {
-                    return Err(failed(status.status.as_str(), status.error))
-                }
-                _ => {
-                    return Ok(Step::Pending {
-                        retry_after: retry_after(&response),
-                    })
-                }
+        let resource_url = &self.tracking.resource;
+        if let Some(status_url) = &self.tracking.status {
+            if let Some(pending) = Tracking::poll_status(pipeline, status_url).await? {
+                return Ok(pending);
             }
             let resource = pipeline
-                .send(Method::Get, self.resource_url.clone(), None)
+                .send(Method::Get, resource_url.clone(), None)
                 .await?;
             return Ok(Step::Done(deserialize(resource.body().as_ref())?));
         }
         let response = pipeline
-            .send(Method::Get, self.resource_url.clone(), None)
+            .send(Method::Get, resource_url.clone(), None)
             .await?;
         let body = response.body().as_ref();
         let state: ProvisioningBody = deserialize(body)?;
@@ -136,65 +286,61 @@ impl<T: DeserializeOwned + Send + Sync> Operation<T> for ResourceOperation<T> {
     }
 
     fn continuation_token(&self) -> String {
-        self.status_url
-            .as_ref()
-            .unwrap_or(&self.resource_url)
-            .to_string()
+        self.tracking.token()
     }
 }
 
 /// An operation without a result (delete, purge): done at once on 200/204, else polled at its
-/// `Location` (202 while running, 200/204 when done) or `Azure-AsyncOperation` status.
+/// `Azure-AsyncOperation` status or, without one, its `Location` (202 while running, 200/204
+/// when done).
 pub(crate) struct LocationOperation {
-    location: Option<Url>,
-    status_url: Option<Url>,
+    tracking: Tracking,
 }
 
 impl LocationOperation {
-    /// The operation the response to the initial request started.
+    /// The operation the response to the initial request on `resource_url` started.
     pub(crate) fn from_response(
         pipeline: &KeyVaultPipeline,
+        kind: OperationKind,
+        resource_url: Url,
         response: &RawResponse,
     ) -> Result<Self> {
         if response.status() != StatusCode::Accepted {
             return Ok(LocationOperation {
-                location: None,
-                status_url: None,
+                tracking: Tracking {
+                    kind,
+                    resource: resource_url,
+                    status: None,
+                    location: None,
+                },
             });
         }
-        let status_url = link(pipeline, response, &AZURE_ASYNC_OPERATION)?;
-        let location = link(pipeline, response, &LOCATION)?;
-        if status_url.is_none() && location.is_none() {
+        let tracking = Tracking::from_response(pipeline, kind, resource_url, response)?;
+        if tracking.status.is_none() && tracking.location.is_none() {
             return Err(Error::Deserialize {
                 model: "LocationOperation",
                 message: "a 202 response has neither a Location nor an Azure-AsyncOperation header"
                     .into(),
             });
         }
-        Ok(LocationOperation {
-            location,
-            status_url,
-        })
+        Ok(LocationOperation { tracking })
+    }
+
+    /// The operation a continuation token names (checked by [`Tracking::resume`]).
+    pub(crate) fn resume(tracking: Tracking) -> Self {
+        LocationOperation { tracking }
     }
 }
 
 #[async_trait]
 impl Operation<()> for LocationOperation {
     async fn poll(&mut self, pipeline: &KeyVaultPipeline) -> Result<Step<()>> {
-        if let Some(status_url) = &self.status_url {
-            let response = pipeline.send(Method::Get, status_url.clone(), None).await?;
-            let status: StatusBody = deserialize(response.body().as_ref())?;
-            return match status.status {
-                OperationStatus::Succeeded => Ok(Step::Done(())),
-                OperationStatus::Failed | OperationStatus::Canceled => {
-                    Err(failed(status.status.as_str(), status.error))
-                }
-                _ => Ok(Step::Pending {
-                    retry_after: retry_after(&response),
-                }),
-            };
+        if let Some(status_url) = &self.tracking.status {
+            return Ok(Tracking::poll_status(pipeline, status_url)
+                .await?
+                .unwrap_or(Step::Done(())));
         }
-        let Some(location) = &self.location else {
+        let Some(location) = &self.tracking.location else {
             return Ok(Step::Done(()));
         };
         let response = pipeline.send(Method::Get, location.clone(), None).await?;
@@ -207,10 +353,121 @@ impl Operation<()> for LocationOperation {
     }
 
     fn continuation_token(&self) -> String {
-        self.status_url
-            .as_ref()
-            .or(self.location.as_ref())
-            .map(Url::to_string)
-            .unwrap_or_default()
+        self.tracking.token()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
+    use std::sync::Arc;
+
+    /// Token tests never send, so the credential is never asked.
+    #[derive(Debug)]
+    struct Unused;
+
+    #[async_trait]
+    impl TokenCredential for Unused {
+        async fn get_token(
+            &self,
+            _: &[&str],
+            _: Option<TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<AccessToken> {
+            unreachable!("nothing is sent")
+        }
+    }
+
+    fn pipeline() -> KeyVaultPipeline {
+        KeyVaultPipeline::with_bearer_token(
+            "https://management.azure.com:8443",
+            Arc::new(Unused),
+            &["https://management.azure.com/.default"],
+            keyvault_core::ClientOptions {
+                api_version: keyvault_core::ApiVersion::new("2026-02-01"),
+                ..Default::default()
+            },
+            "t",
+            "0",
+        )
+        .unwrap()
+    }
+
+    const VAULT: &str = "subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/v";
+
+    fn vault_url(p: &KeyVaultPipeline) -> Url {
+        p.url(&VAULT.split('/').collect::<Vec<_>>())
+    }
+
+    fn tracking(p: &KeyVaultPipeline) -> Tracking {
+        Tracking {
+            kind: OperationKind::VaultsCreateOrUpdate,
+            resource: vault_url(p),
+            status: Some(
+                p.next_link("https://management.azure.com:8443/subscriptions/s/providers/Microsoft.KeyVault/locations/westus/asyncOperations/op-1?api-version=2026-02-01")
+                    .unwrap(),
+            ),
+            location: None,
+        }
+    }
+
+    fn resume(p: &KeyVaultPipeline, kind: OperationKind, token: &str) -> Result<Tracking> {
+        Tracking::resume(p, kind, vault_url(p), token)
+    }
+
+    #[test]
+    fn tokens_are_url_safe_and_round_trip() {
+        let p = pipeline();
+        let token = tracking(&p).token();
+        assert!(
+            token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "{token}"
+        );
+        let back = resume(&p, OperationKind::VaultsCreateOrUpdate, &token).unwrap();
+        assert_eq!(back.resource, tracking(&p).resource);
+        assert_eq!(back.status, tracking(&p).status);
+        assert_eq!(back.location, None);
+        assert_eq!(back.token(), token, "stable");
+        let body: serde_json::Value =
+            serde_json::from_slice(&base64url::decode(&token).unwrap()).unwrap();
+        assert_eq!(body["v"], 1);
+        assert_eq!(body["kind"], "Vaults_CreateOrUpdate");
+    }
+
+    #[test]
+    fn a_resumed_token_gets_the_clients_api_version() {
+        let p = pipeline();
+        let token = tracking(&p).token();
+        let older = p.with_api_version(keyvault_core::ApiVersion::new("2023-07-01"));
+        let back = resume(&older, OperationKind::VaultsCreateOrUpdate, &token).unwrap();
+        assert_eq!(back.status.unwrap().query(), Some("api-version=2023-07-01"));
+    }
+
+    /// The other refusals (junk, version, kind, resource) are exercised end to end in
+    /// `tests/resume.rs`; these need no server.
+    #[test]
+    fn a_resource_on_another_scheme_host_or_port_is_refused_and_case_is_not() {
+        let p = pipeline();
+        let kind = OperationKind::VaultsCreateOrUpdate;
+        let resource = vault_url(&p).to_string();
+        let with_resource = |resource: String| {
+            let body = serde_json::json!({"v": 1, "kind": kind.as_str(), "resource": resource});
+            resume(&p, kind, &base64url::encode(body.to_string().as_bytes()))
+        };
+        for foreign in [
+            resource.replace("management.azure.com:8443", "evil.example"),
+            resource.replace(":8443", ":9443"),
+            resource.replace("https:", "http:"),
+        ] {
+            let err = with_resource(foreign).err().expect("refused").to_string();
+            assert!(
+                err.contains("`continuation_token`") && err.contains("points at"),
+                "{err}"
+            );
+        }
+        // Resource paths compare without case, as ARM's do.
+        with_resource(resource.replace("/vaults/v", "/VAULTS/V")).unwrap();
     }
 }

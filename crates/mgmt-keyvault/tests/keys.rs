@@ -1,13 +1,15 @@
 //! The keys ARM sub-resource against the emulator, which answers it with the data-plane keys of
 //! the same vault.
 
+mod common;
+
+use common::{arm_client, fast, standard_vault};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
     Action, Error, JsonWebKeyCurveName, JsonWebKeyOperation, JsonWebKeyType, KeyAttributes,
     KeyCreateParameters, KeyProperties, KeyRotationPolicyActionType, KeyVaultManagementClient,
-    LifetimeAction, ManagementClientOptions, PollerOptions, RotationPolicy, Sku, Trigger,
-    VaultCreateOrUpdateParameters, VaultProperties,
+    LifetimeAction, PollerOptions, RotationPolicy, Trigger,
 };
 use std::{collections::HashMap, time::Duration};
 
@@ -18,24 +20,9 @@ async fn setup(vault: &str) -> (Emulator, KeyVaultManagementClient) {
     let emulator = Emulator::start(EmulatorOptions::default())
         .await
         .expect("emulator starts");
-    let options = ManagementClientOptions {
-        endpoint: format!("https://management.azure.com:{}", emulator.port()),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    };
-    let client =
-        KeyVaultManagementClient::new(SUBSCRIPTION, emulator.credential(), Some(options)).unwrap();
-    let parameters = VaultCreateOrUpdateParameters {
-        location: "westus".into(),
-        tags: None,
-        properties: VaultProperties::new(emulator.tenant_id(), Sku::standard()),
-    };
-    let fast = Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
-    });
+    let client = arm_client(&emulator, SUBSCRIPTION);
     client
-        .create_or_update_vault(RG, vault, parameters, fast)
+        .create_or_update_vault(RG, vault, standard_vault(&emulator), fast())
         .await
         .unwrap()
         .await

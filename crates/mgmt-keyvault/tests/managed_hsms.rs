@@ -1,15 +1,16 @@
 //! Every Managed HSM pool operation of `KeyVaultManagementClient` against the emulator's ARM
 //! provider, over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
+mod common;
+
+use common::{arm_client, fast, hsm_parameters};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
-    CreateMode, Error, KeyVaultManagementClient, ListVaultsOptions,
-    ManagedHsmCreateOrUpdateParameters, ManagedHsmPatchParameters, ManagedHsmProperties,
-    ManagedHsmSku, ManagedHsmSkuName, ManagementClientOptions, PollerOptions, PollerStatus,
-    ProvisioningState, Reason,
+    CreateMode, Error, KeyVaultManagementClient, ListVaultsOptions, ManagedHsmPatchParameters,
+    ManagedHsmProperties, ManagedHsmSkuName, PollerStatus, ProvisioningState, Reason,
 };
-use std::{collections::HashMap, time::Duration};
+use std::collections::HashMap;
 
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000003";
 const RG: &str = "hsm-rg";
@@ -18,36 +19,8 @@ async fn setup() -> (Emulator, KeyVaultManagementClient) {
     let emulator = Emulator::start(EmulatorOptions::default())
         .await
         .expect("emulator starts");
-    let options = ManagementClientOptions {
-        endpoint: format!("https://management.azure.com:{}", emulator.port()),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    };
-    let client =
-        KeyVaultManagementClient::new(SUBSCRIPTION, emulator.credential(), Some(options)).unwrap();
+    let client = arm_client(&emulator, SUBSCRIPTION);
     (emulator, client)
-}
-
-fn fast() -> Option<PollerOptions> {
-    Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
-    })
-}
-
-fn parameters(emulator: &Emulator) -> ManagedHsmCreateOrUpdateParameters {
-    ManagedHsmCreateOrUpdateParameters {
-        location: "westus".into(),
-        sku: ManagedHsmSku::standard_b1(),
-        tags: Some(HashMap::from([("Dept".to_string(), "hsm".to_string())])),
-        properties: ManagedHsmProperties {
-            tenant_id: Some(emulator.tenant_id().to_string()),
-            initial_admin_object_ids: Some(vec!["00000000-0000-0000-0000-0000000000ad".into()]),
-            soft_delete_retention_in_days: Some(7),
-            ..Default::default()
-        },
-        identity: None,
-    }
 }
 
 fn status_of(err: &Error) -> (u16, Option<&str>) {
@@ -61,7 +34,7 @@ fn status_of(err: &Error) -> (u16, Option<&str>) {
 async fn create_provisions_then_get_update_list() {
     let (emulator, client) = setup().await;
     let mut poller = client
-        .create_or_update_managed_hsm(RG, "hsm-one", parameters(&emulator), fast())
+        .create_or_update_managed_hsm(RG, "hsm-one", hsm_parameters(&emulator), fast())
         .await
         .unwrap();
     assert_eq!(
@@ -112,7 +85,7 @@ async fn create_provisions_then_get_update_list() {
     );
 
     client
-        .create_or_update_managed_hsm("other-rg", "hsm-two", parameters(&emulator), fast())
+        .create_or_update_managed_hsm("other-rg", "hsm-two", hsm_parameters(&emulator), fast())
         .await
         .unwrap()
         .await
@@ -164,7 +137,7 @@ async fn create_provisions_then_get_update_list() {
 async fn delete_is_long_running_then_recover_or_purge() {
     let (emulator, client) = setup().await;
     client
-        .create_or_update_managed_hsm(RG, "doomed-hsm", parameters(&emulator), fast())
+        .create_or_update_managed_hsm(RG, "doomed-hsm", hsm_parameters(&emulator), fast())
         .await
         .unwrap()
         .await
@@ -214,11 +187,11 @@ async fn delete_is_long_running_then_recover_or_purge() {
     assert_eq!(listed, ["doomed-hsm"]);
 
     let err = client
-        .create_or_update_managed_hsm(RG, "doomed-hsm", parameters(&emulator), fast())
+        .create_or_update_managed_hsm(RG, "doomed-hsm", hsm_parameters(&emulator), fast())
         .await
         .unwrap_err();
     assert_eq!(status_of(&err), (409, Some("ConflictError")));
-    let mut recover = parameters(&emulator);
+    let mut recover = hsm_parameters(&emulator);
     recover.properties.create_mode = Some(CreateMode::Recover);
     let recovered = client
         .create_or_update_managed_hsm(RG, "doomed-hsm", recover, fast())
@@ -261,7 +234,7 @@ async fn delete_is_long_running_then_recover_or_purge() {
 #[tokio::test]
 async fn purge_protection_holds_a_deleted_pool() {
     let (emulator, client) = setup().await;
-    let mut params = parameters(&emulator);
+    let mut params = hsm_parameters(&emulator);
     params.properties.enable_purge_protection = Some(true);
     client
         .create_or_update_managed_hsm(RG, "kept-hsm", params, fast())
@@ -288,7 +261,7 @@ async fn bad_arguments_fail_before_sending() {
     let (emulator, client) = setup().await;
     let before = emulator.control().requests().len();
     let err = client
-        .create_or_update_managed_hsm(RG, "a--b", parameters(&emulator), fast())
+        .create_or_update_managed_hsm(RG, "a--b", hsm_parameters(&emulator), fast())
         .await
         .unwrap_err();
     assert!(
@@ -301,7 +274,7 @@ async fn bad_arguments_fail_before_sending() {
         ),
         "{err}"
     );
-    let mut no_tenant = parameters(&emulator);
+    let mut no_tenant = hsm_parameters(&emulator);
     no_tenant.properties.tenant_id = None;
     let err = client
         .create_or_update_managed_hsm(RG, "good-hsm", no_tenant, fast())
@@ -317,7 +290,7 @@ async fn bad_arguments_fail_before_sending() {
         ),
         "{err}"
     );
-    let mut no_admins = parameters(&emulator);
+    let mut no_admins = hsm_parameters(&emulator);
     no_admins.properties.initial_admin_object_ids = Some(Vec::new());
     let err = client
         .create_or_update_managed_hsm(RG, "good-hsm", no_admins, fast())

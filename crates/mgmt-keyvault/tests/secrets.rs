@@ -1,13 +1,15 @@
 //! The secrets ARM sub-resource against the emulator, which backs it with the data plane of the
 //! same vault.
 
+mod common;
+
+use common::{arm_client, fast, standard_vault};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
-    Error, KeyVaultManagementClient, ManagementClientOptions, PollerOptions, SecretAttributes,
-    SecretParameters, SecretProperties, Sku, VaultCreateOrUpdateParameters, VaultProperties,
+    Error, KeyVaultManagementClient, SecretAttributes, SecretParameters, SecretProperties,
 };
-use std::{collections::HashMap, time::Duration};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000004";
@@ -17,24 +19,9 @@ async fn setup(vault: &str) -> (Emulator, KeyVaultManagementClient) {
     let emulator = Emulator::start(EmulatorOptions::default())
         .await
         .expect("emulator starts");
-    let options = ManagementClientOptions {
-        endpoint: format!("https://management.azure.com:{}", emulator.port()),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    };
-    let client =
-        KeyVaultManagementClient::new(SUBSCRIPTION, emulator.credential(), Some(options)).unwrap();
-    let parameters = VaultCreateOrUpdateParameters {
-        location: "westus".into(),
-        tags: None,
-        properties: VaultProperties::new(emulator.tenant_id(), Sku::standard()),
-    };
-    let fast = Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
-    });
+    let client = arm_client(&emulator, SUBSCRIPTION);
     client
-        .create_or_update_vault(RG, vault, parameters, fast)
+        .create_or_update_vault(RG, vault, standard_vault(&emulator), fast())
         .await
         .unwrap()
         .await

@@ -1,6 +1,9 @@
 //! Every vault operation of `KeyVaultManagementClient` against the emulator's ARM provider,
 //! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
+mod common;
+
+use common::{arm_client as client_of, fast};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
@@ -10,7 +13,7 @@ use mgmt_keyvault::{
     SkuName, VaultAccessPolicyParameters, VaultCreateOrUpdateParameters, VaultPatchParameters,
     VaultPatchProperties, VaultProperties, VaultProvisioningState,
 };
-use std::{collections::HashMap, time::Duration};
+use std::collections::HashMap;
 
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000001";
 const RG: &str = "test-rg";
@@ -21,25 +24,8 @@ async fn emulator() -> Emulator {
         .expect("emulator starts")
 }
 
-fn client_of(emulator: &Emulator, subscription: &str) -> KeyVaultManagementClient {
-    let options = ManagementClientOptions {
-        endpoint: format!("https://management.azure.com:{}", emulator.port()),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    };
-    KeyVaultManagementClient::new(subscription, emulator.credential(), Some(options))
-        .expect("client")
-}
-
 fn client(emulator: &Emulator) -> KeyVaultManagementClient {
     client_of(emulator, SUBSCRIPTION)
-}
-
-fn fast() -> Option<PollerOptions> {
-    Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
-    })
 }
 
 fn policy(emulator: &Emulator, object_id: &str, keys: Vec<KeyPermissions>) -> AccessPolicyEntry {
@@ -74,6 +60,26 @@ fn status_of(err: &Error) -> (u16, Option<&str>) {
     match err {
         Error::Service { status, code, .. } => (*status, code.as_deref()),
         other => panic!("not a service error: {other}"),
+    }
+}
+
+/// Creates `vaults` (resource group, name) in the test subscription, and `stranger` in another
+/// subscription, whose vaults no list of the test subscription may show.
+async fn create_vaults(emulator: &Emulator, vaults: &[(&str, &str)], stranger: &str) {
+    let other = client_of(emulator, "00000000-0000-0000-0000-000000000002");
+    let stranger = ("rg-a", stranger, &other);
+    let client = client(emulator);
+    for (rg, name, client) in vaults
+        .iter()
+        .map(|(rg, name)| (*rg, *name, &client))
+        .chain([stranger])
+    {
+        client
+            .create_or_update_vault(rg, name, parameters(emulator), fast())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
     }
 }
 
@@ -169,26 +175,17 @@ async fn create_polls_until_succeeded_then_get_update_and_list() {
 async fn lists_page_over_next_link_and_filter_by_resource_group_and_subscription() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    for (rg, name) in [
-        ("rg-a", "vault-a1"),
-        ("rg-a", "vault-a2"),
-        ("rg-a", "vault-a3"),
-        ("rg-b", "vault-b1"),
-    ] {
-        client
-            .create_or_update_vault(rg, name, parameters(&emulator), fast())
-            .await
-            .unwrap()
-            .await
-            .unwrap();
-    }
-    // Another subscription's vaults are not listed.
-    client_of(&emulator, "00000000-0000-0000-0000-000000000002")
-        .create_or_update_vault("rg-a", "other-sub", parameters(&emulator), fast())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    create_vaults(
+        &emulator,
+        &[
+            ("rg-a", "vault-a1"),
+            ("rg-a", "vault-a2"),
+            ("rg-a", "vault-a3"),
+            ("rg-b", "vault-b1"),
+        ],
+        "other-sub",
+    )
+    .await;
 
     let options = Some(ListVaultsOptions {
         top: Some(2),
@@ -606,5 +603,117 @@ async fn a_vault_created_through_arm_serves_the_data_plane() {
         secrets.get_secret("s", None).await.unwrap().value.expose(),
         "v"
     );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_generic_resource_list_shows_the_vaults_at_its_own_api_version() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    create_vaults(
+        &emulator,
+        &[
+            ("rg-a", "listed-1"),
+            ("rg-b", "listed-2"),
+            ("rg-a", "listed-3"),
+        ],
+        "not-listed",
+    )
+    .await;
+    emulator.control().clear_requests();
+
+    let mut pages = client
+        .list_vaults(Some(ListVaultsOptions {
+            top: Some(2),
+            ..Default::default()
+        }))
+        .unwrap()
+        .into_pages();
+    let first = pages.try_next().await.unwrap().unwrap();
+    let names: Vec<&str> = first.items.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["listed-1", "listed-2"]);
+    let vault = &first.items[0];
+    assert_eq!(vault.resource_type, "Microsoft.KeyVault/vaults");
+    assert_eq!(vault.location, "westus");
+    assert_eq!(vault.tags["env"], "test");
+    assert_eq!(
+        vault.id,
+        format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-a/providers/Microsoft.KeyVault/vaults/listed-1")
+    );
+    let token = first.continuation_token.clone().expect("a second page");
+    let second = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(second.items.len(), 1);
+    assert_eq!(second.items[0].name, "listed-3");
+    assert!(pages.try_next().await.unwrap().is_none());
+
+    // Both pages went to /resources with the filter and the resource list's API version.
+    let sent = emulator.control().requests();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    for request in &sent {
+        assert_eq!(
+            request.path,
+            format!("/subscriptions/{SUBSCRIPTION}/resources")
+        );
+        let query: HashMap<String, String> = url::form_urlencoded::parse(request.query.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(query["api-version"], mgmt_keyvault::RESOURCES_API_VERSION);
+        assert_eq!(
+            query["$filter"],
+            "resourceType eq 'Microsoft.KeyVault/vaults'"
+        );
+    }
+
+    let resumed: Vec<String> = client
+        .list_vaults(Some(ListVaultsOptions {
+            continuation_token: Some(token),
+            ..Default::default()
+        }))
+        .unwrap()
+        .map_ok(|r| r.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(resumed, ["listed-3"]);
+    assert!(client
+        .list_vaults(Some(ListVaultsOptions {
+            top: Some(0),
+            ..Default::default()
+        }))
+        .is_err());
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_operations_list_names_the_providers_actions() {
+    let emulator = emulator().await;
+    let operations: Vec<mgmt_keyvault::Operation> = client(&emulator)
+        .list_operations(None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(operations.len() > 20, "{}", operations.len());
+    let read = operations
+        .iter()
+        .find(|o| o.name == "Microsoft.KeyVault/vaults/read")
+        .expect("vaults/read");
+    let display = read.display.as_ref().unwrap();
+    assert_eq!(display.provider.as_deref(), Some("Microsoft Key Vault"));
+    assert_eq!(display.operation.as_deref(), Some("View Key Vault"));
+    assert_eq!(read.is_data_action, Some(false));
+    let logs = operations
+        .iter()
+        .filter_map(|o| o.properties.as_ref()?.service_specification.as_ref())
+        .flat_map(|s| &s.log_specifications)
+        .find(|l| l.name.as_deref() == Some("AuditEvent"))
+        .expect("the AuditEvent log");
+    assert_eq!(logs.blob_duration.as_deref(), Some("PT1H"));
+
+    // Not tied to a subscription: the path has none.
+    let sent = emulator.control().requests();
+    assert!(sent
+        .iter()
+        .any(|r| r.path == "/providers/Microsoft.KeyVault/operations"));
     emulator.shutdown().await;
 }

@@ -1,0 +1,68 @@
+//! Shared helpers of the integration tests: clients of the emulator's ARM provider and the
+//! request bodies most tests start from.
+#![allow(dead_code)]
+
+use keyvault_emulator::Emulator;
+use mgmt_keyvault::{
+    KeyVaultManagementClient, ManagedHsmCreateOrUpdateParameters, ManagedHsmProperties,
+    ManagedHsmSku, ManagementClientOptions, PollerOptions, Sku, VaultCreateOrUpdateParameters,
+    VaultProperties,
+};
+use std::{collections::HashMap, time::Duration};
+
+/// A client of `subscription` on the emulator's ARM host.
+pub fn arm_client(emulator: &Emulator, subscription: &str) -> KeyVaultManagementClient {
+    arm_client_at(
+        emulator,
+        subscription,
+        &format!("https://management.azure.com:{}", emulator.port()),
+    )
+}
+
+/// A client of `subscription` whose ARM endpoint is `endpoint`.
+pub fn arm_client_at(
+    emulator: &Emulator,
+    subscription: &str,
+    endpoint: &str,
+) -> KeyVaultManagementClient {
+    let options = ManagementClientOptions {
+        endpoint: endpoint.to_string(),
+        client_options: emulator.client_options(),
+        ..Default::default()
+    };
+    KeyVaultManagementClient::new(subscription, emulator.credential(), Some(options))
+        .expect("client")
+}
+
+/// Pollers that poll every 10 ms when the service does not say.
+pub fn fast() -> Option<PollerOptions> {
+    Some(PollerOptions {
+        polling_interval: Some(Duration::from_millis(10)),
+        ..Default::default()
+    })
+}
+
+/// A standard vault in `westus`, without tags or access policies.
+pub fn standard_vault(emulator: &Emulator) -> VaultCreateOrUpdateParameters {
+    VaultCreateOrUpdateParameters {
+        location: "westus".into(),
+        tags: None,
+        properties: VaultProperties::new(emulator.tenant_id(), Sku::standard()),
+    }
+}
+
+/// A `Standard_B1` pool in `westus` with one administrator and 7 days of soft delete.
+pub fn hsm_parameters(emulator: &Emulator) -> ManagedHsmCreateOrUpdateParameters {
+    ManagedHsmCreateOrUpdateParameters {
+        location: "westus".into(),
+        sku: ManagedHsmSku::standard_b1(),
+        tags: Some(HashMap::from([("Dept".to_string(), "hsm".to_string())])),
+        properties: ManagedHsmProperties {
+            tenant_id: Some(emulator.tenant_id().to_string()),
+            initial_admin_object_ids: Some(vec!["00000000-0000-0000-0000-0000000000ad".into()]),
+            soft_delete_retention_in_days: Some(7),
+            ..Default::default()
+        },
+        identity: None,
+    }
+}
