@@ -178,6 +178,17 @@ impl KeyVaultManagementClient {
         self.pipeline.api_version()
     }
 
+    /// Sends a request of your own through this client's pipeline (bearer token, retries,
+    /// request id) and returns the response whatever its status, for operations the client
+    /// does not offer. The URL must point at this client's endpoint; the client's API version
+    /// is added when the URL carries none.
+    pub async fn send_request(
+        &self,
+        request: azure_core::http::Request,
+    ) -> Result<azure_core::http::RawResponse> {
+        self.pipeline.send_request(request).await
+    }
+
     pub(crate) fn subscription_url(&self, rest: &[&str]) -> Url {
         let mut segments = vec!["subscriptions", self.subscription_id.as_str()];
         segments.extend_from_slice(rest);

@@ -42,6 +42,9 @@ pub use provider_models::{
 };
 pub use secret_models::{Secret, SecretAttributes, SecretParameters, SecretProperties};
 
+/// The `azure_core` this crate is built on: its `ClientOptions`, `Request` (for
+/// `send_request`) and credential traits, at the version the client takes.
+pub use keyvault_core::azure_core;
 pub use keyvault_core::{
     ApiVersion, DeletionRecoveryLevel, Error, Page, Pager, Poller, PollerOptions, PollerStatus,
     Result, SecretString,

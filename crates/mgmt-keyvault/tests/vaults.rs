@@ -717,3 +717,36 @@ async fn the_operations_list_names_the_providers_actions() {
         .any(|r| r.path == "/providers/Microsoft.KeyVault/operations"));
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn send_request_reads_a_vault_through_the_pipeline() {
+    use mgmt_keyvault::azure_core::http::{Method, Request, Url};
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    client
+        .create_or_update_vault(RG, "vault-raw", parameters(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let url = client
+        .endpoint()
+        .join(&format!(
+            "subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/vault-raw"
+        ))
+        .unwrap();
+    let response = client
+        .send_request(Request::new(url, Method::Get))
+        .await
+        .unwrap();
+    assert_eq!(u16::from(response.status()), 200);
+    let body: serde_json::Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(body["name"], "vault-raw");
+    assert_eq!(body["properties"]["provisioningState"], "Succeeded");
+
+    let foreign = Url::parse("https://management.example.com/subscriptions").unwrap();
+    assert!(client
+        .send_request(Request::new(foreign, Method::Get))
+        .await
+        .is_err());
+}
