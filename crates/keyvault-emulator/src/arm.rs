@@ -862,6 +862,13 @@ impl Ctx<'_> {
             .advance(id)
             .ok_or_else(|| Self::operation_not_found(id))?;
         if done {
+            // Vaults_CreateOrUpdate is `final-state-via: location` with the Vault as its final
+            // state: the completed creation's `Location` answers with the vault.
+            if let OperationKind::Create(key) = &op.kind {
+                if let Some(vault) = self.inner().vaults.get(key) {
+                    return Ok(Reply::json(200, &vault.json()));
+                }
+            }
             return Ok(Reply::empty(200));
         }
         let mut reply = Reply::empty(202);

@@ -43,6 +43,10 @@ struct DeletedHsm {
 
 #[derive(Debug, Clone)]
 struct Operation {
+    /// The pool (lower-case name) that a create or update provisions: it turns `Succeeded` when
+    /// the operation completes, and the completed operation's `Location` answers with it (the
+    /// spec's `final-state-via: location`, `final-state-schema: ManagedHsm`).
+    provision: Option<String>,
     /// The deleted pool to purge when the operation completes, if any.
     purge: Option<String>,
     progress: Progress,
@@ -206,19 +210,38 @@ fn deleted_not_found(name: &str) -> ServiceError {
     )
 }
 
-/// A new operation that completes after one more look and the operation latency, optionally
-/// purging a deleted pool.
+/// What an operation does when it completes.
+enum Completion {
+    /// Nothing more (a delete).
+    Nothing,
+    /// Provisions the pool of this (lower-case) name, which is its result.
+    Provision(String),
+    /// Purges the deleted pool of this (lower-case) name.
+    Purge(String),
+}
+
+/// A new operation that completes after one more look and the operation latency.
 fn start_operation(
     ctx: &Ctx<'_>,
     subscription: &str,
     location: &str,
-    purge: Option<String>,
+    completion: Completion,
 ) -> Reply {
     let id = uuid::Uuid::new_v4().to_string();
     let progress = ctx.progress(2);
-    inner(ctx)
-        .operations
-        .insert(id.clone(), Operation { purge, progress });
+    let (provision, purge) = match completion {
+        Completion::Nothing => (None, None),
+        Completion::Provision(key) => (Some(key), None),
+        Completion::Purge(key) => (None, Some(key)),
+    };
+    inner(ctx).operations.insert(
+        id.clone(),
+        Operation {
+            provision,
+            purge,
+            progress,
+        },
+    );
     let mut reply = Reply::empty(202);
     reply.headers.push((
         "location".into(),
@@ -310,13 +333,14 @@ fn pool(
                 .insert("provisioningState".into(), json!("Updating"));
             updated
                 .properties
-                .insert("statusMessage".into(), json!("Updating the managed HSM."));
+                .insert("statusMessage".into(), json!("ManagedHsm is updating."));
             updated.progress = ctx.progress(1);
             *hsm = updated;
             let body = hsm.json();
             let location = hsm.location.clone();
             drop(guard);
-            let mut reply = start_operation(ctx, subscription, &location, None);
+            let mut reply =
+                start_operation(ctx, subscription, &location, Completion::Provision(key));
             reply.body = Some(body.to_string().into_bytes());
             Ok(reply)
         }
@@ -341,7 +365,12 @@ fn pool(
                 },
             );
             drop(guard);
-            Ok(start_operation(ctx, subscription, &location, None))
+            Ok(start_operation(
+                ctx,
+                subscription,
+                &location,
+                Completion::Nothing,
+            ))
         }
         "PUT" => {
             let exists = found.is_some();
@@ -493,9 +522,9 @@ fn put(
         progress: ctx.progress(2),
     };
     let body = hsm.json();
-    guard.hsms.insert(key, hsm);
+    guard.hsms.insert(key.clone(), hsm);
     drop(guard);
-    let mut reply = start_operation(ctx, subscription, &location, None);
+    let mut reply = start_operation(ctx, subscription, &location, Completion::Provision(key));
     reply.status = 202;
     reply.body = Some(body.to_string().into_bytes());
     Ok(reply)
@@ -564,7 +593,12 @@ fn purge(
             return Err(error(409, "Conflict", format!("The managed HSM '{name}' has purge protection enabled; it can be purged only after its scheduled purge date.")));
         }
     }
-    Ok(start_operation(ctx, subscription, location, Some(key)))
+    Ok(start_operation(
+        ctx,
+        subscription,
+        location,
+        Completion::Purge(key),
+    ))
 }
 
 fn operation_result(
@@ -591,6 +625,17 @@ fn operation_result(
         ));
         reply.headers.push(op.progress.retry_after(now));
         return Ok(reply);
+    }
+    if let Some(key) = op.provision.clone() {
+        // The pool is provisioned once its operation is; the final answer is the pool.
+        return Ok(match guard.hsms.get_mut(&key) {
+            Some(hsm) => {
+                hsm.progress = Progress::finished();
+                hsm.observe(now);
+                Reply::json(200, &hsm.json())
+            }
+            None => Reply::empty(200),
+        });
     }
     if let Some(key) = op.purge.take() {
         guard.deleted.remove(&key);

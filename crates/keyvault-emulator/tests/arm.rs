@@ -232,12 +232,17 @@ async fn managed_hsm_create_answers_202_with_location_and_provisions() {
 
 /// The body of the `200` response of an RM spec example.
 fn rm_example(file: &str) -> serde_json::Value {
+    rm_example_status(file, "200")
+}
+
+/// The body of the `status` response of an RM spec example.
+fn rm_example_status(file: &str, status: &str) -> serde_json::Value {
     let path = keyvault_emulator::fixtures::shared_dir()
         .join("specs/resource-manager/2026-02-01/examples")
         .join(file);
     let example: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("the example")).unwrap();
-    example["responses"]["200"]["body"].clone()
+    example["responses"][status]["body"].clone()
 }
 
 #[tokio::test]
@@ -327,6 +332,12 @@ async fn managed_hsm_update_answers_202_updating_then_succeeds() {
         .await;
     assert_eq!(updated.status, 202, "{}", updated.text);
     assert_eq!(updated.body["properties"]["provisioningState"], "Updating");
+    // The spec example's 202 says what the service says while it updates.
+    let example = rm_example_status("ManagedHsm_Update.json", "202");
+    assert_eq!(
+        updated.body["properties"]["statusMessage"],
+        example["properties"]["statusMessage"]
+    );
     assert_eq!(updated.body["tags"]["Dept"], "hsm");
     assert_eq!(updated.header("retry-after"), Some("30"));
     let location = updated.header("location").unwrap().to_string();
@@ -428,5 +439,146 @@ async fn the_operations_list_is_the_spec_examples() {
     let r = h.call_with(Method::GET, &url, None, Some(&token)).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body, rm_example("listOperations.json"));
+    h.emu.shutdown().await;
+}
+
+/// The keys of a JSON object, sorted.
+fn sorted_keys(v: &serde_json::Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+/// `ManagedHsms_CreateOrUpdate` and `ManagedHsms_Update` are `final-state-via: location` with
+/// `final-state-schema: ManagedHsm`: the completed operation's `Location` answers 200 with the
+/// pool, provisioned. (It used to answer an empty 200 and leave the pool `Provisioning` until
+/// it had been read twice more, so the Python SDK's poller returned `None`.)
+#[tokio::test]
+async fn managed_hsm_location_answers_with_the_provisioned_pool() {
+    let h = Harness::new().await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let (pool, created) = put_pool(&h, &token, "final-hsm").await;
+    assert_eq!(created.status, 202, "{}", created.text);
+    let location = created.header("location").unwrap().to_string();
+    let first = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(first.status, 202);
+    assert!(first.text.is_empty(), "{}", first.text);
+    let done = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["name"], "final-hsm");
+    assert_eq!(done.body["type"], "Microsoft.KeyVault/managedHSMs");
+    assert_eq!(done.body["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(
+        done.body["properties"]["statusMessage"],
+        "ManagedHsm is functional."
+    );
+    assert!(done.body["properties"]["hsmUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://final-hsm.managedhsm.azure.net:"));
+    // The shape of the spec example's final pool.
+    let example = rm_example("ManagedHsm_CreateOrUpdate.json");
+    for key in sorted_keys(&example) {
+        assert!(done.body.get(&key).is_some(), "{key}");
+    }
+    for key in sorted_keys(&example["properties"]) {
+        assert!(done.body["properties"].get(&key).is_some(), "{key}");
+    }
+    // The pool is provisioned as soon as its operation is: the first read says so.
+    let got = h.call_with(Method::GET, &pool, None, Some(&token)).await;
+    assert_eq!(got.body, done.body);
+
+    let updated = h
+        .call_with(
+            Method::PATCH,
+            &pool,
+            Some(json!({"tags": {"Slice": "A"}})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(updated.status, 202, "{}", updated.text);
+    let location = updated.header("location").unwrap().to_string();
+    assert_eq!(
+        h.call_with(Method::GET, &location, None, Some(&token))
+            .await
+            .status,
+        202
+    );
+    let done = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["tags"], json!({"Slice": "A"}));
+    assert_eq!(done.body["properties"]["provisioningState"], "Succeeded");
+    let got = h.call_with(Method::GET, &pool, None, Some(&token)).await;
+    assert_eq!(got.body["properties"]["provisioningState"], "Succeeded");
+
+    // A delete has no final state: its `Location` ends with an empty 200.
+    let deleted = h.call_with(Method::DELETE, &pool, None, Some(&token)).await;
+    assert_eq!(deleted.status, 202);
+    let location = deleted.header("location").unwrap().to_string();
+    h.call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    let done = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(done.status, 200);
+    assert!(done.text.is_empty(), "{}", done.text);
+    h.emu.shutdown().await;
+}
+
+/// `Vaults_CreateOrUpdate` is `final-state-via: location` with `final-state-schema: Vault`: a
+/// client that follows the `Location` (`operationResults`) rather than `Azure-AsyncOperation`
+/// gets the vault from it once the creation is done. A purge's `Location` ends empty.
+#[tokio::test]
+async fn vault_create_location_answers_with_the_vault() {
+    let h = Harness::new().await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let vault = arm_url(
+        &h,
+        "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/final-vault",
+    );
+    let created = h
+        .call_with(Method::PUT, &vault, Some(vault_body(&h)), Some(&token))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let location = created.header("location").unwrap().to_string();
+    assert!(location.contains("/operationResults/"), "{location}");
+    let first = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(first.status, 202);
+    let done = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["name"], "final-vault");
+    assert_eq!(done.body["type"], "Microsoft.KeyVault/vaults");
+    assert_eq!(done.body["properties"]["provisioningState"], "Succeeded");
+    let got = h.call_with(Method::GET, &vault, None, Some(&token)).await;
+    assert_eq!(got.body, done.body);
+
+    let r = h
+        .call_with(Method::DELETE, &vault, None, Some(&token))
+        .await;
+    assert_eq!(r.status, 200);
+    let purge = arm_url(
+        &h,
+        "/providers/Microsoft.KeyVault/locations/westus/deletedVaults/final-vault/purge",
+    );
+    let r = h.call_with(Method::POST, &purge, None, Some(&token)).await;
+    assert_eq!(r.status, 202);
+    let location = r.header("location").unwrap().to_string();
+    h.call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    let done = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(done.status, 200);
+    assert!(done.text.is_empty(), "{}", done.text);
     h.emu.shutdown().await;
 }
