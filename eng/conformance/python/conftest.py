@@ -1,4 +1,12 @@
-"""Fixtures: the official clients and credentials (sync and async) pointed at the emulator."""
+"""Fixtures: the official clients and credentials (sync and async) pointed at the emulator.
+
+The data-plane clients (azure-keyvault-*) reach the default vault at the emulator's URL and a
+Managed HSM at `https://conformance.managedhsm.azure.net:{port}`; the management client
+(azure-mgmt-keyvault) reaches the emulator's ARM provider at `https://management.azure.com:{port}`,
+and the vaults and pools it creates at `https://{name}.vault.azure.net:{port}` and
+`https://{name}.managedhsm.azure.net:{port}`. These names resolve to the loopback address through
+the getaddrinfo hook below.
+"""
 
 import json
 import os
@@ -94,6 +102,9 @@ class Control:
         response.raise_for_status()
         return response.json()
 
+    def clear_requests(self):
+        requests.delete(self.url + "/requests", timeout=10).raise_for_status()
+
 
 @pytest.fixture(scope="session")
 def control(emulator_url):
@@ -103,12 +114,20 @@ def control(emulator_url):
 # --- Keys: KeyClient, and a Managed HSM reachable by name -------------------------------------
 
 _HSM_SUFFIX = ".managedhsm.azure.net"
+_VAULT_SUFFIX = ".vault.azure.net"
+_ARM_HOST = "management.azure.com"
 _real_getaddrinfo = socket.getaddrinfo
 
 
+def _to_emulator(host):
+    host = host.lower().rstrip(".")
+    return host.endswith(_HSM_SUFFIX) or host.endswith(_VAULT_SUFFIX) or host == _ARM_HOST
+
+
 def _getaddrinfo(host, *args, **kwargs):
-    """Resolves *.managedhsm.azure.net to the emulator (loopback), as the Rust harness does."""
-    if isinstance(host, str) and host.lower().endswith(_HSM_SUFFIX):
+    """Resolves *.managedhsm.azure.net, *.vault.azure.net (the `vaultUri` of a vault created
+    through ARM) and management.azure.com to the emulator (loopback), as the Rust harness does."""
+    if isinstance(host, str) and _to_emulator(host):
         host = "127.0.0.1"
     return _real_getaddrinfo(host, *args, **kwargs)
 
@@ -133,3 +152,29 @@ def hsm_client(hsm_url, credential):
     # The challenge names https://managedhsm.azure.net; the SDK compares host *and* port, and the
     # emulator's port is not 443, so the check is off as for the default vault.
     return KeyClient(vault_url=hsm_url, credential=credential, verify_challenge_resource=False)
+
+
+# --- Management: KeyVaultManagementClient on the emulator's ARM provider ---------------------
+
+
+@pytest.fixture(scope="session")
+def arm_url(emulator_url):
+    """`https://management.azure.com:{port}`: the emulator's ARM `Microsoft.KeyVault` provider."""
+    port = urllib.parse.urlsplit(emulator_url).port
+    return f"https://{_ARM_HOST}:{port}"
+
+
+@pytest.fixture(scope="session")
+def subscription_id():
+    """A subscription of its own for the session: ARM subscriptions exist on demand."""
+    return str(uuid.uuid4())
+
+
+@pytest.fixture(scope="session")
+def mgmt_client(arm_url, credential, subscription_id):
+    """The management client. It asks the credential for `https://management.azure.com/.default`
+    (its default scope), the audience the emulator's ARM wants; `polling_interval` is the wait
+    between polls when an answer carries no `Retry-After` (the emulator's always do)."""
+    from azure.mgmt.keyvault import KeyVaultManagementClient
+
+    return KeyVaultManagementClient(credential, subscription_id, base_url=arm_url, polling_interval=0.05)
