@@ -1,11 +1,13 @@
 //! Managed HSM administration: local RBAC (role definitions and assignments), full backup and
 //! restore to a local folder standing in for blob storage, selective key restore, the
-//! `Azure-AsyncOperation` job status, and account settings.
+//! `Azure-AsyncOperation` job status, account settings, and the External Key Manager (EKM)
+//! connection.
 //!
 //! Only the Managed HSM flavour answers these paths; a vault answers them 404 `NotFound`, as
 //! it answers any path it does not serve.
 
 mod backup;
+mod ekm;
 mod rbac;
 
 use std::collections::{BTreeMap, HashMap};
@@ -80,6 +82,8 @@ pub(crate) struct HsmAdmin {
     pub(crate) settings: BTreeMap<String, Setting>,
     /// Backup and restore jobs by id.
     pub(crate) jobs: HashMap<String, Job>,
+    /// The External Key Manager connection and the proxy client certificate.
+    pub(crate) ekm: ekm::EkmState,
 }
 
 impl HsmAdmin {
@@ -105,6 +109,7 @@ impl HsmAdmin {
             assignments: BTreeMap::from([(admin.name.clone(), admin)]),
             settings,
             jobs: HashMap::new(),
+            ekm: ekm::EkmState::default(),
         }
     }
 }
@@ -160,6 +165,8 @@ enum Route<'a> {
     Job(&'a [&'a str]),
     SelectiveRestore(&'a str),
     Settings(Option<&'a str>),
+    /// `/ekm` and `/ekm/{create,certificate,check}`.
+    Ekm(Option<&'a str>),
 }
 
 fn classify<'a>(method: &Method, segments: &'a [&'a str]) -> Option<Route<'a>> {
@@ -195,6 +202,8 @@ fn classify<'a>(method: &Method, segments: &'a [&'a str]) -> Option<Route<'a>> {
         }
         [settings] if is(settings, "settings") => Some(Route::Settings(None)),
         [settings, name] if is(settings, "settings") => Some(Route::Settings(Some(name))),
+        [ekm] if is(ekm, "ekm") => Some(Route::Ekm(None)),
+        [ekm, sub] if is(ekm, "ekm") => Some(Route::Ekm(Some(sub))),
         _ => None,
     }
 }
@@ -255,6 +264,10 @@ fn dispatch(
         Route::Settings(name) => {
             require(ctx, "7.4")?;
             settings(admin, req, name)
+        }
+        Route::Ekm(sub) => {
+            require(ctx, "2026-04-01")?;
+            ekm::handle(hsm, admin, req, sub)
         }
     }
 }
