@@ -9,11 +9,10 @@ use crate::{
     scope::KeyVaultRoleScope,
     validation::{new_guid, validate_guid},
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::http::Method;
 use keyvault_core::{
     pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Result,
 };
-use std::sync::Arc;
 
 /// Options of every administration client: API version, `azure_core` client options (retry,
 /// transport, user agent) and `verify_challenge_resource`.
@@ -66,44 +65,9 @@ const AUTHORIZATION: &str = "Microsoft.Authorization";
 const ASSIGNMENTS: &str = "roleAssignments";
 const DEFINITIONS: &str = "roleDefinitions";
 
+hsm_client_basics!(KeyVaultAccessControlClient);
+
 impl KeyVaultAccessControlClient {
-    /// A client of the Managed HSM at `vault_url` (`https://{hsm}.managedhsm.azure.net`).
-    pub fn new(
-        vault_url: &str,
-        credential: Arc<dyn TokenCredential>,
-        options: Option<AdministrationClientOptions>,
-    ) -> Result<Self> {
-        let pipeline = KeyVaultPipeline::new(
-            vault_url,
-            credential,
-            options.unwrap_or_default(),
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )?;
-        Ok(KeyVaultAccessControlClient { pipeline })
-    }
-
-    /// The HSM's URL, `https://{hsm}[:{port}]`.
-    pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str().trim_end_matches('/')
-    }
-
-    /// The API version this client sends.
-    pub fn api_version(&self) -> &ApiVersion {
-        self.pipeline.api_version()
-    }
-
-    /// Sends a request of your own through this client's pipeline (challenge authentication,
-    /// retries, request id) and returns the response whatever its status, for operations the
-    /// client does not offer. The URL must point at this client's vault; the client's API
-    /// version is added when the URL carries none.
-    pub async fn send_request(
-        &self,
-        request: azure_core::http::Request,
-    ) -> Result<azure_core::http::RawResponse> {
-        self.pipeline.send_request(request).await
-    }
-
     fn require(&self, minimum: &ApiVersion, operation: &'static str) -> Result<()> {
         self.pipeline.require(minimum, operation)
     }

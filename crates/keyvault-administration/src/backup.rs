@@ -1,14 +1,13 @@
 //! `KeyVaultBackupClient`: full backup and restore of a Managed HSM, and selective key restore.
 
 use crate::{
-    access_control::AdministrationClientOptions,
     models::{
         KeyVaultBackupResult, KeyVaultRestoreResult, RestoreOperationParameters, SasTokenParameter,
         SelectiveKeyRestoreOperationParameters, StorageAuthentication,
     },
     validation::validate_blob_url,
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::http::Method;
 use keyvault_core::{
     async_operation::{self, AzureAsyncOperation},
     pipeline::to_json,
@@ -16,7 +15,6 @@ use keyvault_core::{
     ApiVersion, Error, KeyVaultPipeline, Poller, PollerOptions, Result,
 };
 use serde::{de::DeserializeOwned, Serialize};
-use std::sync::Arc;
 use url::Url;
 
 /// Options of [`KeyVaultBackupClient::begin_restore`].
@@ -51,44 +49,9 @@ pub struct KeyVaultBackupClient {
     pipeline: KeyVaultPipeline,
 }
 
+hsm_client_basics!(KeyVaultBackupClient);
+
 impl KeyVaultBackupClient {
-    /// A client of the Managed HSM at `vault_url` (`https://{hsm}.managedhsm.azure.net`).
-    pub fn new(
-        vault_url: &str,
-        credential: Arc<dyn TokenCredential>,
-        options: Option<AdministrationClientOptions>,
-    ) -> Result<Self> {
-        let pipeline = KeyVaultPipeline::new(
-            vault_url,
-            credential,
-            options.unwrap_or_default(),
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )?;
-        Ok(KeyVaultBackupClient { pipeline })
-    }
-
-    /// The HSM's URL, `https://{hsm}[:{port}]`.
-    pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str().trim_end_matches('/')
-    }
-
-    /// The API version this client sends.
-    pub fn api_version(&self) -> &ApiVersion {
-        self.pipeline.api_version()
-    }
-
-    /// Sends a request of your own through this client's pipeline (challenge authentication,
-    /// retries, request id) and returns the response whatever its status, for operations the
-    /// client does not offer. The URL must point at this client's vault; the client's API
-    /// version is added when the URL carries none.
-    pub async fn send_request(
-        &self,
-        request: azure_core::http::Request,
-    ) -> Result<azure_core::http::RawResponse> {
-        self.pipeline.send_request(request).await
-    }
-
     /// The `sasTokenParameters` for `storage_uri`, checked.
     fn sas_parameters<'a>(
         &self,

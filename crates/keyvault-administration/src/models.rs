@@ -506,6 +506,229 @@ pub(crate) struct SettingsListResult {
     pub settings: Vec<KeyVaultSetting>,
 }
 
+// ---------------------------------------------------------------- external key manager
+
+/// A list of certificates, each DER, as standard base64 strings on the wire (`format: byte`).
+mod der_list {
+    use keyvault_core::serde::base64;
+    use serde::{ser::SerializeSeq, Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        certificates: &[Vec<u8>],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(certificates.len()))?;
+        for certificate in certificates {
+            seq.serialize_element(&base64::encode(certificate))?;
+        }
+        seq.end()
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Vec<u8>>, D::Error> {
+        Vec::<String>::deserialize(deserializer)?
+            .iter()
+            .map(|text| {
+                base64::decode(text).map_err(|_| serde::de::Error::custom("invalid base64"))
+            })
+            .collect()
+    }
+
+    /// The same, optional (serialized only: updates are never read back).
+    pub(crate) mod option {
+        use serde::Serializer;
+
+        pub(crate) fn serialize<S: Serializer>(
+            certificates: &Option<Vec<Vec<u8>>>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match certificates {
+                Some(c) => super::serialize(c, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+    }
+}
+
+/// Prints certificates as their count and sizes rather than their bytes.
+struct DerSizes<'a>(&'a [Vec<u8>]);
+
+impl std::fmt::Debug for DerSizes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        for certificate in self.0 {
+            list.entry(&format_args!("<{} bytes of DER>", certificate.len()));
+        }
+        list.finish()
+    }
+}
+
+/// A Managed HSM's connection to its External Key Manager (EKM) proxy (the spec's
+/// `EkmConnection`; Python's `KeyVaultEkmConnection`).
+///
+/// ```
+/// use keyvault_administration::KeyVaultEkmConnection;
+/// # let root_ca_der = vec![0x30, 0x00];
+/// let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com", vec![root_ca_der])
+///     .with_path_prefix("/api/v1");
+/// assert_eq!(connection.path_prefix.as_deref(), Some("/api/v1"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KeyVaultEkmConnection {
+    /// The EKM proxy's fully qualified domain name, optionally with a port: only `a-z`, `A-Z`,
+    /// `0-9`, `-`, `.` and `:`.
+    pub host: String,
+    /// The path prefix of the EKM proxy's API, if any (`/api/v1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// The root CA certificate chain that issued the proxy server's certificate, each
+    /// certificate DER (base64 on the wire).
+    #[serde(with = "der_list")]
+    pub server_ca_certificates: Vec<Vec<u8>>,
+    /// The subject common name the proxy server's certificate must have, if checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_subject_common_name: Option<String>,
+}
+
+impl KeyVaultEkmConnection {
+    /// A connection to the proxy at `host` whose server certificate chains to
+    /// `server_ca_certificates` (DER).
+    pub fn new(host: impl Into<String>, server_ca_certificates: Vec<Vec<u8>>) -> Self {
+        KeyVaultEkmConnection {
+            host: host.into(),
+            path_prefix: None,
+            server_ca_certificates,
+            server_subject_common_name: None,
+        }
+    }
+
+    /// The same connection with a path prefix.
+    pub fn with_path_prefix(mut self, path_prefix: impl Into<String>) -> Self {
+        self.path_prefix = Some(path_prefix.into());
+        self
+    }
+
+    /// The same connection with the subject common name of the proxy server's certificate.
+    pub fn with_server_subject_common_name(mut self, name: impl Into<String>) -> Self {
+        self.server_subject_common_name = Some(name.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for KeyVaultEkmConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyVaultEkmConnection")
+            .field("host", &self.host)
+            .field("path_prefix", &self.path_prefix)
+            .field(
+                "server_ca_certificates",
+                &DerSizes(&self.server_ca_certificates),
+            )
+            .field(
+                "server_subject_common_name",
+                &self.server_subject_common_name,
+            )
+            .finish()
+    }
+}
+
+/// The changes of an EKM connection update (the spec's `EkmConnectionUpdate`): fields left
+/// `None` keep their value. A whole [`KeyVaultEkmConnection`] converts into one that replaces
+/// every field it has.
+///
+/// ```
+/// use keyvault_administration::KeyVaultEkmConnectionUpdate;
+/// let update = KeyVaultEkmConnectionUpdate {
+///     host: Some("ekm-proxy-2.contoso.com".into()),
+///     ..Default::default()
+/// };
+/// # let _ = update;
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KeyVaultEkmConnectionUpdate {
+    /// A new proxy host (same characters as [`KeyVaultEkmConnection::host`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// A new path prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// A new root CA certificate chain of the proxy server (DER, at least one).
+    #[serde(with = "der_list::option", skip_serializing_if = "Option::is_none")]
+    pub server_ca_certificates: Option<Vec<Vec<u8>>>,
+    /// A new subject common name of the proxy server's certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_subject_common_name: Option<String>,
+}
+
+impl From<KeyVaultEkmConnection> for KeyVaultEkmConnectionUpdate {
+    fn from(connection: KeyVaultEkmConnection) -> Self {
+        KeyVaultEkmConnectionUpdate {
+            host: Some(connection.host),
+            path_prefix: connection.path_prefix,
+            server_ca_certificates: Some(connection.server_ca_certificates),
+            server_subject_common_name: connection.server_subject_common_name,
+        }
+    }
+}
+
+impl std::fmt::Debug for KeyVaultEkmConnectionUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyVaultEkmConnectionUpdate")
+            .field("host", &self.host)
+            .field("path_prefix", &self.path_prefix)
+            .field(
+                "server_ca_certificates",
+                &self.server_ca_certificates.as_deref().map(DerSizes),
+            )
+            .field(
+                "server_subject_common_name",
+                &self.server_subject_common_name,
+            )
+            .finish()
+    }
+}
+
+/// The client certificate the Managed HSM presents to its EKM proxy (the spec's
+/// `EkmProxyClientCertificateInfo`): configure the proxy to trust `ca_certificates` and this
+/// subject.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct KeyVaultEkmProxyClientCertificateInfo {
+    /// The root CA certificate chain of the client certificate, each DER (base64 on the wire).
+    #[serde(with = "der_list")]
+    pub ca_certificates: Vec<Vec<u8>>,
+    /// The subject common name of the client certificate.
+    pub subject_common_name: String,
+}
+
+impl std::fmt::Debug for KeyVaultEkmProxyClientCertificateInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyVaultEkmProxyClientCertificateInfo")
+            .field("ca_certificates", &DerSizes(&self.ca_certificates))
+            .field("subject_common_name", &self.subject_common_name)
+            .finish()
+    }
+}
+
+/// What the EKM proxy reported about itself when the connection was checked (the spec's
+/// `EkmProxyInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct KeyVaultEkmProxyInfo {
+    /// The highest version of the proxy interface API the proxy supports.
+    pub api_version: String,
+    /// The proxy's vendor.
+    pub proxy_vendor: String,
+    /// The proxy product and its version.
+    pub proxy_name: String,
+    /// The EKM's vendor.
+    pub ekm_vendor: String,
+    /// The EKM product and its version.
+    pub ekm_product: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

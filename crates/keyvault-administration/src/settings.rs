@@ -1,16 +1,12 @@
 //! `KeyVaultSettingsClient`: a Managed HSM's account settings.
 
-use crate::{
-    access_control::AdministrationClientOptions,
-    models::{
-        parse_bool, KeyVaultSetting, KeyVaultSettingType, SettingsListResult, UpdateSettingRequest,
-    },
+use crate::models::{
+    parse_bool, KeyVaultSetting, KeyVaultSettingType, SettingsListResult, UpdateSettingRequest,
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::http::Method;
 use keyvault_core::{
     pipeline::to_json, validation::validate_name, ApiVersion, Error, KeyVaultPipeline, Result,
 };
-use std::sync::Arc;
 
 /// A client of a Managed HSM's account settings (API version 7.4 and later). Cheap to clone;
 /// `Send + Sync`.
@@ -34,44 +30,9 @@ pub struct KeyVaultSettingsClient {
 
 const SETTINGS: &str = "settings";
 
+hsm_client_basics!(KeyVaultSettingsClient);
+
 impl KeyVaultSettingsClient {
-    /// A client of the Managed HSM at `vault_url` (`https://{hsm}.managedhsm.azure.net`).
-    pub fn new(
-        vault_url: &str,
-        credential: Arc<dyn TokenCredential>,
-        options: Option<AdministrationClientOptions>,
-    ) -> Result<Self> {
-        let pipeline = KeyVaultPipeline::new(
-            vault_url,
-            credential,
-            options.unwrap_or_default(),
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )?;
-        Ok(KeyVaultSettingsClient { pipeline })
-    }
-
-    /// The HSM's URL, `https://{hsm}[:{port}]`.
-    pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str().trim_end_matches('/')
-    }
-
-    /// The API version this client sends.
-    pub fn api_version(&self) -> &ApiVersion {
-        self.pipeline.api_version()
-    }
-
-    /// Sends a request of your own through this client's pipeline (challenge authentication,
-    /// retries, request id) and returns the response whatever its status, for operations the
-    /// client does not offer. The URL must point at this client's vault; the client's API
-    /// version is added when the URL carries none.
-    pub async fn send_request(
-        &self,
-        request: azure_core::http::Request,
-    ) -> Result<azure_core::http::RawResponse> {
-        self.pipeline.send_request(request).await
-    }
-
     /// Gets one setting.
     pub async fn get_setting(&self, name: &str) -> Result<KeyVaultSetting> {
         self.pipeline.require(&ApiVersion::V7_4, "get_setting")?;

@@ -63,6 +63,116 @@ pub(crate) fn validate_blob_url(
     Ok(value.trim().trim_end_matches('/').to_string())
 }
 
+/// Checks an EKM proxy host: not empty, at most 253 characters, only `a-z`, `A-Z`, `0-9`, `-`,
+/// `.` and `:` (a port), as the service allows; no scheme, path or spaces.
+pub(crate) fn validate_ekm_host(argument: &'static str, host: &str) -> Result<()> {
+    if host.is_empty() {
+        return Err(Error::invalid_argument(argument, "must not be empty"));
+    }
+    if host.len() > 253 {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must be at most 253 characters, got {}", host.len()),
+        ));
+    }
+    if let Some(bad) = host
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':')))
+    {
+        return Err(Error::invalid_argument(
+            argument,
+            format!(
+                "must be a host name (a-z, A-Z, 0-9, '-', '.', ':' only, no scheme or path), \
+                 found {bad:?} in {host:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an EKM proxy path prefix: a path starting with `/`, without spaces, control
+/// characters, query or fragment.
+pub(crate) fn validate_path_prefix(argument: &'static str, prefix: &str) -> Result<()> {
+    if !prefix.starts_with('/') {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must be a path starting with '/', got {prefix:?} (leave it out for none)"),
+        ));
+    }
+    if prefix
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'))
+    {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must be a plain path (no spaces, '?', '#' or '\\'), got {prefix:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a certificate chain: at least one certificate, each one DER (a whole ASN.1
+/// `SEQUENCE`), not PEM or base64 text.
+pub(crate) fn validate_der_certificates(
+    argument: &'static str,
+    certificates: &[Vec<u8>],
+) -> Result<()> {
+    if certificates.is_empty() {
+        return Err(Error::invalid_argument(
+            argument,
+            "must hold at least one certificate",
+        ));
+    }
+    for (i, certificate) in certificates.iter().enumerate() {
+        if !is_der_sequence(certificate) {
+            let hint = if certificate.starts_with(b"-----BEGIN") || certificate.starts_with(b"MII")
+            {
+                " (it is PEM or base64 text: give the decoded DER bytes)"
+            } else {
+                ""
+            };
+            return Err(Error::invalid_argument(
+                argument,
+                format!("certificate {i} is not a DER certificate{hint}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `der` is exactly one ASN.1 `SEQUENCE` (tag, definite length, contents).
+fn is_der_sequence(der: &[u8]) -> bool {
+    let [0x30, first, rest @ ..] = der else {
+        return false;
+    };
+    let (length, contents) = match *first {
+        short @ 0..=0x7f => (usize::from(short), rest),
+        long @ 0x81..=0x84 => {
+            let n = usize::from(long & 0x7f);
+            if rest.len() < n || rest[0] == 0 {
+                return false;
+            }
+            let length = rest[..n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (length, &rest[n..])
+        }
+        _ => return false,
+    };
+    length > 0 && contents.len() == length
+}
+
+/// Checks an optional subject common name: not empty, no control characters.
+pub(crate) fn validate_common_name(argument: &'static str, name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.chars().any(char::is_control) {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must be a non-empty common name without control characters, got {name:?}"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +211,58 @@ mod tests {
         ] {
             assert!(validate_blob_url("u", bad, min).is_err(), "{bad}");
         }
+    }
+    #[test]
+    fn ekm_hosts() {
+        for good in ["ekm-proxy.contoso.com", "10.0.0.4:8443", "proxy"] {
+            validate_ekm_host("host", good).unwrap();
+        }
+        for bad in [
+            "",
+            "https://ekm.contoso.com",
+            "ekm.contoso.com/api",
+            "ekm contoso",
+            "ekm_proxy.contoso.com",
+            &"a".repeat(254),
+        ] {
+            assert!(validate_ekm_host("host", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn path_prefixes() {
+        validate_path_prefix("p", "/api/v1").unwrap();
+        validate_path_prefix("p", "/").unwrap();
+        for bad in ["", "api/v1", "/api v1", "/api?x=1", "/api#f", "/a\\b"] {
+            assert!(validate_path_prefix("p", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn der_certificates() {
+        let short = vec![0x30, 0x03, 0x02, 0x01, 0x05];
+        let mut long = vec![0x30, 0x82, 0x01, 0x00];
+        long.extend(std::iter::repeat_n(0u8, 256));
+        validate_der_certificates("c", &[short.clone(), long.clone()]).unwrap();
+        let mut trailing = short.clone();
+        trailing.push(0);
+        for bad in [
+            vec![],
+            vec![vec![]],
+            vec![b"-----BEGIN CERTIFICATE-----".to_vec()],
+            vec![b"MIIDqzCCApOgAwIBAgIU".to_vec()],
+            vec![trailing],
+            vec![long[..100].to_vec()],
+            vec![vec![0x30, 0x00]],
+        ] {
+            assert!(validate_der_certificates("c", &bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn common_names() {
+        validate_common_name("n", "ekm-proxy.contoso.com").unwrap();
+        assert!(validate_common_name("n", " ").is_err());
+        assert!(validate_common_name("n", "a\nb").is_err());
     }
 }

@@ -6,9 +6,10 @@ use azure_core::credentials::TokenCredential;
 use futures::TryStreamExt;
 use keyvault_administration::{
     AdministrationClientOptions, ApiVersion, CreateRoleAssignmentOptions, Error,
-    KeyVaultAccessControlClient, KeyVaultBackupClient, KeyVaultDataAction, KeyVaultPermission,
-    KeyVaultRoleScope, KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingsClient, ListOptions,
-    PollerOptions, PollerStatus, RestoreOptions, SetRoleDefinitionOptions, StorageAuthentication,
+    KeyVaultAccessControlClient, KeyVaultBackupClient, KeyVaultDataAction, KeyVaultEkmClient,
+    KeyVaultEkmConnection, KeyVaultEkmConnectionUpdate, KeyVaultPermission, KeyVaultRoleScope,
+    KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingsClient, ListOptions, PollerOptions,
+    PollerStatus, RestoreOptions, SetRoleDefinitionOptions, StorageAuthentication,
 };
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use serde_json::{json, Value};
@@ -58,6 +59,20 @@ fn settings(emulator: &Emulator, hsm: &str, api_version: ApiVersion) -> KeyVault
         Some(options(emulator, api_version)),
     )
     .unwrap()
+}
+
+fn ekm(emulator: &Emulator, hsm: &str, api_version: ApiVersion) -> KeyVaultEkmClient {
+    KeyVaultEkmClient::new(
+        &emulator.managed_hsm_url(hsm),
+        emulator.credential(),
+        Some(options(emulator, api_version)),
+    )
+    .unwrap()
+}
+
+/// Standard base64, as the EKM operations carry certificates.
+fn base64(bytes: &[u8]) -> String {
+    keyvault_core::serde::base64::encode(bytes)
 }
 
 fn sas() -> StorageAuthentication {
@@ -871,4 +886,232 @@ async fn settings_get_list_update() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("BadParameter"), "{err}");
+}
+
+#[tokio::test]
+async fn ekm_connection_lifecycle() {
+    let emulator = emulator().await;
+    let client = ekm(&emulator, "ekm", ApiVersion::default());
+    assert_eq!(client.vault_url(), emulator.managed_hsm_url("ekm"));
+    assert_eq!(client.api_version(), &ApiVersion::V2026_04_01);
+
+    // The client certificate exists before any connection, and stays the same.
+    let certificate = client.get_ekm_certificate().await.unwrap();
+    assert_eq!(
+        certificate.subject_common_name,
+        "Azure Key Vault EKM Client"
+    );
+    assert_eq!(certificate.ca_certificates.len(), 1);
+    assert_eq!(certificate.ca_certificates[0][0], 0x30, "DER");
+    assert_eq!(client.get_ekm_certificate().await.unwrap(), certificate);
+    let other = ekm(&emulator, "ekm-2", ApiVersion::default())
+        .get_ekm_certificate()
+        .await
+        .unwrap();
+    assert_ne!(
+        other.ca_certificates, certificate.ca_certificates,
+        "one per HSM"
+    );
+
+    // Nothing yet: every connection operation is 404.
+    let err = client.get_ekm_connection().await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.code(), Some("EkmConnectionNotFound"));
+    assert!(client
+        .check_ekm_connection()
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert!(client
+        .delete_ekm_connection()
+        .await
+        .unwrap_err()
+        .is_not_found());
+    let update = KeyVaultEkmConnectionUpdate {
+        host: Some("ekm-proxy-2.contoso.com".into()),
+        ..Default::default()
+    };
+    assert!(client
+        .update_ekm_connection(&update)
+        .await
+        .unwrap_err()
+        .is_not_found());
+
+    // Create, then create again: 409.
+    let ca = certificate.ca_certificates.clone();
+    let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com:8443", ca.clone())
+        .with_path_prefix("/api/v1");
+    let created = client.create_ekm_connection(&connection).await.unwrap();
+    assert_eq!(created, connection);
+    assert_eq!(client.get_ekm_connection().await.unwrap(), connection);
+    let err = client.create_ekm_connection(&connection).await.unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+
+    // The check answers from the configured connection.
+    let proxy = client.check_ekm_connection().await.unwrap();
+    assert_eq!(proxy.api_version, "1.0.0");
+    assert!(
+        proxy
+            .proxy_name
+            .contains("ekm-proxy.contoso.com:8443/api/v1"),
+        "{proxy:?}"
+    );
+
+    // PATCH: what the update leaves out keeps its value.
+    let updated = client.update_ekm_connection(&update).await.unwrap();
+    assert_eq!(updated.host, "ekm-proxy-2.contoso.com");
+    assert_eq!(updated.path_prefix.as_deref(), Some("/api/v1"));
+    assert_eq!(updated.server_ca_certificates, ca);
+    let replaced = KeyVaultEkmConnection::new("ekm-proxy-3.contoso.com", other.ca_certificates)
+        .with_path_prefix("/api/v2")
+        .with_server_subject_common_name("ekm-proxy-3.contoso.com");
+    let updated = client
+        .update_ekm_connection(&replaced.clone().into())
+        .await
+        .unwrap();
+    assert_eq!(updated, replaced);
+    assert_eq!(client.get_ekm_connection().await.unwrap(), replaced);
+
+    // Delete answers the deleted connection; then there is none.
+    assert_eq!(client.delete_ekm_connection().await.unwrap(), replaced);
+    assert!(client
+        .get_ekm_connection()
+        .await
+        .unwrap_err()
+        .is_not_found());
+    client.create_ekm_connection(&connection).await.unwrap();
+
+    // A vault has no EKM connection: 404 for the path.
+    let vault = KeyVaultEkmClient::new(
+        &emulator.vault_url("ekm-vault"),
+        emulator.credential(),
+        Some(options(&emulator, ApiVersion::default())),
+    )
+    .unwrap();
+    let err = vault.get_ekm_connection().await.unwrap_err();
+    assert_eq!(err.code(), Some("NotFound"), "{err}");
+}
+
+#[tokio::test]
+async fn ekm_errors_are_caught_before_sending() {
+    let emulator = emulator().await;
+    let client = ekm(&emulator, "ekm-checks", ApiVersion::default());
+    let der = client.get_ekm_certificate().await.unwrap().ca_certificates;
+    emulator.control().clear_requests();
+
+    // API versions before 2026-04-01 lack every EKM operation.
+    let old = ekm(&emulator, "ekm-checks", ApiVersion::V2025_07_01);
+    let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com", der.clone());
+    let results = [
+        old.get_ekm_connection().await.map(drop),
+        old.create_ekm_connection(&connection).await.map(drop),
+        old.update_ekm_connection(&connection.clone().into())
+            .await
+            .map(drop),
+        old.delete_ekm_connection().await.map(drop),
+        old.get_ekm_certificate().await.map(drop),
+        old.check_ekm_connection().await.map(drop),
+    ];
+    for result in results {
+        let err = result.unwrap_err();
+        assert!(
+            matches!(&err, Error::UnsupportedApiVersion { required, selected, .. }
+                if required == "2026-04-01" && selected == "2025-07-01"),
+            "{err}"
+        );
+    }
+
+    // Bad input.
+    let cases = [
+        (
+            KeyVaultEkmConnection::new("https://ekm-proxy.contoso.com", der.clone()),
+            "host",
+        ),
+        (KeyVaultEkmConnection::new("", der.clone()), "host"),
+        (
+            KeyVaultEkmConnection::new("ekm-proxy.contoso.com", der.clone())
+                .with_path_prefix("api"),
+            "path_prefix",
+        ),
+        (
+            KeyVaultEkmConnection::new("ekm-proxy.contoso.com", vec![]),
+            "server_ca_certificates",
+        ),
+        (
+            KeyVaultEkmConnection::new(
+                "ekm-proxy.contoso.com",
+                vec![b"-----BEGIN CERTIFICATE-----".to_vec()],
+            ),
+            "server_ca_certificates",
+        ),
+        (
+            KeyVaultEkmConnection::new("ekm-proxy.contoso.com", der.clone())
+                .with_server_subject_common_name(" "),
+            "server_subject_common_name",
+        ),
+    ];
+    for (connection, argument) in cases {
+        let err = client.create_ekm_connection(&connection).await.unwrap_err();
+        assert!(invalid_argument(&err, argument), "{argument}: {err}");
+    }
+    let err = client
+        .update_ekm_connection(&KeyVaultEkmConnectionUpdate::default())
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "update"), "{err}");
+    let err = client
+        .update_ekm_connection(&KeyVaultEkmConnectionUpdate {
+            server_ca_certificates: Some(vec![vec![0x30, 0x05, 0x01]]),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(invalid_argument(&err, "server_ca_certificates"), "{err}");
+    assert!(emulator.control().requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn the_emulator_checks_ekm_requests_too() {
+    let emulator = emulator().await;
+    let client = ekm(&emulator, "ekm-raw", ApiVersion::default());
+    let url = format!("{}/ekm/create?api-version=2026-04-01", client.vault_url());
+    let send = |body: Value| {
+        let mut request = keyvault_administration::azure_core::http::Request::new(
+            url.parse().unwrap(),
+            keyvault_administration::azure_core::http::Method::Post,
+        );
+        request.insert_header("content-type", "application/json");
+        request.set_body(serde_json::to_vec(&body).unwrap());
+        client.send_request(request)
+    };
+    // A certificate that is base64 but not a certificate, a bad host, missing fields: 400.
+    for body in [
+        json!({"host": "ekm.contoso.com", "server_ca_certificates": ["MAMCAQU="]}),
+        json!({"host": "ekm.contoso.com/x", "server_ca_certificates": []}),
+        json!({"server_ca_certificates": []}),
+        json!({"host": "ekm.contoso.com"}),
+    ] {
+        let response = send(body.clone()).await.unwrap();
+        assert_eq!(u16::from(response.status()), 400, "{body}");
+    }
+    // The spec example's body is accepted as sent.
+    let example = json!({
+        "host": "ekm-proxy.contoso.com",
+        "path_prefix": "/api/v1",
+        "server_ca_certificates": [base64(&client.get_ekm_certificate().await.unwrap().ca_certificates[0])],
+    });
+    // The service refuses the EKM operations under older API versions.
+    let mut old = keyvault_administration::azure_core::http::Request::new(
+        format!("{}/ekm?api-version=2025-07-01", client.vault_url())
+            .parse()
+            .unwrap(),
+        keyvault_administration::azure_core::http::Method::Get,
+    );
+    old.insert_header("accept", "application/json");
+    let response = client.send_request(old).await.unwrap();
+    assert_eq!(u16::from(response.status()), 400);
+    let response = send(example.clone()).await.unwrap();
+    assert_eq!(u16::from(response.status()), 200);
+    let echoed: Value = serde_json::from_slice(response.body()).unwrap();
+    assert_eq!(echoed, example);
 }
