@@ -65,7 +65,11 @@ const AUTHORIZATION: &str = "Microsoft.Authorization";
 const ASSIGNMENTS: &str = "roleAssignments";
 const DEFINITIONS: &str = "roleDefinitions";
 
-hsm_client_basics!(KeyVaultAccessControlClient);
+keyvault_core::vault_client!(
+    KeyVaultAccessControlClient,
+    AdministrationClientOptions,
+    "https://{hsm}.managedhsm.azure.net"
+);
 
 impl KeyVaultAccessControlClient {
     fn require(&self, minimum: &ApiVersion, operation: &'static str) -> Result<()> {

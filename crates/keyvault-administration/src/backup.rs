@@ -49,7 +49,11 @@ pub struct KeyVaultBackupClient {
     pipeline: KeyVaultPipeline,
 }
 
-hsm_client_basics!(KeyVaultBackupClient);
+keyvault_core::vault_client!(
+    KeyVaultBackupClient,
+    crate::AdministrationClientOptions,
+    "https://{hsm}.managedhsm.azure.net"
+);
 
 impl KeyVaultBackupClient {
     /// The `sasTokenParameters` for `storage_uri`, checked.

@@ -42,7 +42,11 @@ pub struct KeyVaultEkmClient {
 
 const EKM: &str = "ekm";
 
-hsm_client_basics!(KeyVaultEkmClient);
+keyvault_core::vault_client!(
+    KeyVaultEkmClient,
+    crate::AdministrationClientOptions,
+    "https://{hsm}.managedhsm.azure.net"
+);
 
 impl KeyVaultEkmClient {
     fn require(&self, operation: &'static str) -> Result<()> {

@@ -30,7 +30,11 @@ pub struct KeyVaultSettingsClient {
 
 const SETTINGS: &str = "settings";
 
-hsm_client_basics!(KeyVaultSettingsClient);
+keyvault_core::vault_client!(
+    KeyVaultSettingsClient,
+    crate::AdministrationClientOptions,
+    "https://{hsm}.managedhsm.azure.net"
+);
 
 impl KeyVaultSettingsClient {
     /// Gets one setting.

@@ -13,7 +13,7 @@ use crate::{
     },
     policy::{CertificateContentType, CertificatePolicy},
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::http::Method;
 use keyvault_core::{
     lifecycle,
     paging::first_page_url,
@@ -23,7 +23,7 @@ use keyvault_core::{
     ApiVersion, Attributes, Error, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions,
     Result, SecretBytes, SecretString,
 };
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 /// Options of [`CertificateClient::new`]: API version, `azure_core` client options (retry,
 /// transport, user agent) and `verify_challenge_resource`.
@@ -156,44 +156,13 @@ fn validate_issuer_name(name: &str) -> Result<()> {
     validate_name("issuer_name", name)
 }
 
+keyvault_core::vault_client!(
+    CertificateClient,
+    CertificateClientOptions,
+    "https://{vault}.vault.azure.net"
+);
+
 impl CertificateClient {
-    /// A client of the vault at `vault_url` (`https://{vault}.vault.azure.net`).
-    pub fn new(
-        vault_url: &str,
-        credential: Arc<dyn TokenCredential>,
-        options: Option<CertificateClientOptions>,
-    ) -> Result<Self> {
-        let pipeline = KeyVaultPipeline::new(
-            vault_url,
-            credential,
-            options.unwrap_or_default(),
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )?;
-        Ok(CertificateClient { pipeline })
-    }
-
-    /// The vault's URL.
-    pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str().trim_end_matches('/')
-    }
-
-    /// The API version this client sends.
-    pub fn api_version(&self) -> &ApiVersion {
-        self.pipeline.api_version()
-    }
-
-    /// Sends a request of your own through this client's pipeline (challenge authentication,
-    /// retries, request id) and returns the response whatever its status, for operations the
-    /// client does not offer. The URL must point at this client's vault; the client's API
-    /// version is added when the URL carries none.
-    pub async fn send_request(
-        &self,
-        request: azure_core::http::Request,
-    ) -> Result<azure_core::http::RawResponse> {
-        self.pipeline.send_request(request).await
-    }
-
     fn require_preserve_order(&self, preserve: Option<bool>) -> Result<()> {
         if preserve.is_some() {
             self.pipeline

@@ -112,6 +112,56 @@ macro_rules! string_enum {
     };
 }
 
+/// Implements what every data-plane client offers besides its operations, on a
+/// `struct $client { pipeline: KeyVaultPipeline }`: `new`, `vault_url`, `api_version` and
+/// `send_request`. `$options` is the client's options type (an alias of [`crate::ClientOptions`])
+/// and `$url` the form of its vault URL, for the documentation. For the service crates: the
+/// user agent names the crate that expands it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! vault_client {
+    ($client:ident, $options:ty, $url:literal) => {
+        impl $client {
+            #[doc = concat!("A client of the vault at `vault_url` (`", $url, "`).")]
+            pub fn new(
+                vault_url: &str,
+                credential: ::std::sync::Arc<dyn $crate::azure_core::credentials::TokenCredential>,
+                options: ::std::option::Option<$options>,
+            ) -> $crate::Result<Self> {
+                let pipeline = $crate::KeyVaultPipeline::new(
+                    vault_url,
+                    credential,
+                    options.unwrap_or_default(),
+                    env!("CARGO_PKG_NAME"),
+                    env!("CARGO_PKG_VERSION"),
+                )?;
+                Ok($client { pipeline })
+            }
+
+            /// The vault's URL, `https://{host}[:{port}]`, as in the ids the service returns.
+            pub fn vault_url(&self) -> &str {
+                self.pipeline.vault_url().as_str().trim_end_matches('/')
+            }
+
+            /// The API version this client sends.
+            pub fn api_version(&self) -> &$crate::ApiVersion {
+                self.pipeline.api_version()
+            }
+
+            /// Sends a request of your own through this client's pipeline (challenge
+            /// authentication, retries, request id) and returns the response whatever its
+            /// status, for operations the client does not offer. The URL must point at this
+            /// client's vault; the client's API version is added when the URL carries none.
+            pub async fn send_request(
+                &self,
+                request: $crate::azure_core::http::Request,
+            ) -> $crate::Result<$crate::azure_core::http::RawResponse> {
+                self.pipeline.send_request(request).await
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     crate::string_enum! {

@@ -10,7 +10,7 @@ use crate::{
         ReleaseKeyResult,
     },
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::http::Method;
 use keyvault_core::{
     lifecycle,
     pipeline::to_json,
@@ -19,7 +19,7 @@ use keyvault_core::{
     ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions, Result,
     SecretBytes,
 };
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// Options of [`KeyClient::new`]: API version, `azure_core` client options (retry,
@@ -185,45 +185,13 @@ fn validate_create(kty: &KeyType, options: &CreateKeyOptions) -> Result<()> {
     Ok(())
 }
 
+keyvault_core::vault_client!(
+    KeyClient,
+    KeyClientOptions,
+    "https://{vault}.vault.azure.net or https://{hsm}.managedhsm.azure.net"
+);
+
 impl KeyClient {
-    /// A client of the vault or Managed HSM at `vault_url`
-    /// (`https://{vault}.vault.azure.net`, `https://{hsm}.managedhsm.azure.net`).
-    pub fn new(
-        vault_url: &str,
-        credential: Arc<dyn TokenCredential>,
-        options: Option<KeyClientOptions>,
-    ) -> Result<Self> {
-        let pipeline = KeyVaultPipeline::new(
-            vault_url,
-            credential,
-            options.unwrap_or_default(),
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )?;
-        Ok(KeyClient { pipeline })
-    }
-
-    /// The vault's URL.
-    pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str().trim_end_matches('/')
-    }
-
-    /// The API version this client sends.
-    pub fn api_version(&self) -> &ApiVersion {
-        self.pipeline.api_version()
-    }
-
-    /// Sends a request of your own through this client's pipeline (challenge authentication,
-    /// retries, request id) and returns the response whatever its status, for operations the
-    /// client does not offer. The URL must point at this client's vault; the client's API
-    /// version is added when the URL carries none.
-    pub async fn send_request(
-        &self,
-        request: azure_core::http::Request,
-    ) -> Result<azure_core::http::RawResponse> {
-        self.pipeline.send_request(request).await
-    }
-
     /// Creates a key of type `key_type`, or a new version of it.
     pub async fn create_key(
         &self,

@@ -4,7 +4,7 @@ use crate::models::{
     DeletedSecret, KeyVaultSecret, SecretContentType, SecretProperties, SecretSetParameters,
     SecretUpdateParameters,
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::http::Method;
 use keyvault_core::{
     lifecycle,
     pipeline::to_json,
@@ -13,7 +13,7 @@ use keyvault_core::{
     ApiVersion, Attributes, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions, Result,
     SecretBytes,
 };
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// Options of [`SecretClient::new`]: API version, `azure_core` client options (retry,
@@ -80,44 +80,13 @@ pub struct SecretClient {
 const SECRETS: &str = "secrets";
 const DELETED: &str = "deletedsecrets";
 
+keyvault_core::vault_client!(
+    SecretClient,
+    SecretClientOptions,
+    "https://{vault}.vault.azure.net"
+);
+
 impl SecretClient {
-    /// A client of the vault at `vault_url` (`https://{vault}.vault.azure.net`).
-    pub fn new(
-        vault_url: &str,
-        credential: Arc<dyn TokenCredential>,
-        options: Option<SecretClientOptions>,
-    ) -> Result<Self> {
-        let pipeline = KeyVaultPipeline::new(
-            vault_url,
-            credential,
-            options.unwrap_or_default(),
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )?;
-        Ok(SecretClient { pipeline })
-    }
-
-    /// The vault's URL, `https://{vault}[:{port}]`, as in the ids the service returns.
-    pub fn vault_url(&self) -> &str {
-        self.pipeline.vault_url().as_str().trim_end_matches('/')
-    }
-
-    /// The API version this client sends.
-    pub fn api_version(&self) -> &ApiVersion {
-        self.pipeline.api_version()
-    }
-
-    /// Sends a request of your own through this client's pipeline (challenge authentication,
-    /// retries, request id) and returns the response whatever its status, for operations the
-    /// client does not offer. The URL must point at this client's vault; the client's API
-    /// version is added when the URL carries none.
-    pub async fn send_request(
-        &self,
-        request: azure_core::http::Request,
-    ) -> Result<azure_core::http::RawResponse> {
-        self.pipeline.send_request(request).await
-    }
-
     /// Sets a secret: creates it, or adds a new version.
     pub async fn set_secret(
         &self,
