@@ -121,7 +121,7 @@ impl KeyVaultPipeline {
             Some(crate_version),
             options.client_options,
             Vec::new(),
-            vec![Arc::new(RepeatGuardPolicy), auth],
+            vec![auth, Arc::new(RepeatGuardPolicy)],
             None,
         );
         Ok(KeyVaultPipeline {
@@ -153,7 +153,7 @@ impl KeyVaultPipeline {
             Some(crate_version),
             options.client_options,
             Vec::new(),
-            vec![Arc::new(RepeatGuardPolicy), auth],
+            vec![auth, Arc::new(RepeatGuardPolicy)],
             None,
         );
         Ok(KeyVaultPipeline {

@@ -7,20 +7,23 @@
 //! `restore` or `recover` fails on the first one's result). As the Python SDK does, such a
 //! request is not repeated: the caller gets [`crate::Error::NotRepeated`] and can read the state
 //! back. Failures to connect, throttling and server errors are still retried: the service
-//! either never saw the request or answered it.
+//! either never saw the request or answered it. So is a request without a token (the
+//! challenge discovery sends one): the service refuses it with a 401 whatever it asks.
 
 use async_trait::async_trait;
 use azure_core::{
     error::ErrorKind,
     http::{
+        headers::AUTHORIZATION,
         policies::{Policy, PolicyResult},
         Context, Method, Request,
     },
 };
 use std::sync::Arc;
 
-/// The per-try policy that turns an I/O failure of a POST or PATCH into an error the retry
-/// policy does not repeat. Add it per try, before every other per-try policy.
+/// The per-try policy that turns an I/O failure of an authorized POST or PATCH into an error
+/// the retry policy does not repeat. Add it per try, after the authentication policy, so that
+/// it sees each request as sent.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RepeatGuardPolicy;
 
@@ -51,7 +54,11 @@ impl Policy for RepeatGuardPolicy {
         match result {
             Err(error)
                 if *error.kind() == ErrorKind::Io
-                    && matches!(request.method(), Method::Post | Method::Patch) =>
+                    && matches!(request.method(), Method::Post | Method::Patch)
+                    && request
+                        .headers()
+                        .iter()
+                        .any(|(name, _)| *name == AUTHORIZATION) =>
             {
                 Err(azure_core::Error::new(
                     ErrorKind::Other,
@@ -101,7 +108,11 @@ mod tests {
 
     /// Sends one request through azure_core's pipeline (3 retries) with the guard per try and
     /// a failing transport; the attempts made and the error.
-    async fn attempts(method: Method, kind: ErrorKind) -> (usize, azure_core::Error) {
+    async fn attempts(
+        method: Method,
+        kind: ErrorKind,
+        authorized: bool,
+    ) -> (usize, azure_core::Error) {
         let transport = Arc::new(Failing {
             kind,
             attempts: AtomicUsize::new(0),
@@ -127,6 +138,9 @@ mod tests {
             Url::parse("https://v.vault.azure.net/keys/k/create").unwrap(),
             method,
         );
+        if authorized {
+            request.insert_header(AUTHORIZATION, "Bearer token");
+        }
         let error = pipeline
             .send(&Context::new(), &mut request, None)
             .await
@@ -137,7 +151,7 @@ mod tests {
     #[tokio::test]
     async fn a_post_whose_response_was_lost_is_not_repeated() {
         for method in [Method::Post, Method::Patch] {
-            let (attempts, error) = attempts(method, ErrorKind::Io).await;
+            let (attempts, error) = attempts(method, ErrorKind::Io, true).await;
             assert_eq!(attempts, 1, "{method:?}");
             let error = crate::Error::from(error);
             assert!(
@@ -151,7 +165,7 @@ mod tests {
     #[tokio::test]
     async fn reads_and_idempotent_writes_are_repeated() {
         for method in [Method::Get, Method::Put, Method::Delete] {
-            let (attempts, error) = attempts(method, ErrorKind::Io).await;
+            let (attempts, error) = attempts(method, ErrorKind::Io, true).await;
             assert_eq!(attempts, 4, "{method:?}");
             assert!(matches!(
                 crate::Error::from(error),
@@ -162,7 +176,18 @@ mod tests {
 
     #[tokio::test]
     async fn a_post_that_never_connected_is_repeated() {
-        let (attempts, error) = attempts(Method::Post, ErrorKind::Connection).await;
+        let (attempts, error) = attempts(Method::Post, ErrorKind::Connection, true).await;
+        assert_eq!(attempts, 4);
+        assert!(matches!(
+            crate::Error::from(error),
+            crate::Error::Transport(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_post_without_a_token_is_repeated() {
+        // The challenge discovery: the service answers 401 to it whatever it asks.
+        let (attempts, error) = attempts(Method::Post, ErrorKind::Io, false).await;
         assert_eq!(attempts, 4);
         assert!(matches!(
             crate::Error::from(error),

@@ -427,6 +427,37 @@ async fn a_restore_whose_response_is_lost_is_not_repeated_and_applies_once() {
     assert_eq!(version_count(&client, "r").await, 3);
 }
 
+#[tokio::test]
+async fn a_post_whose_challenge_discovery_is_lost_is_repeated() {
+    // The first request to a vault goes without a token; the service refuses it whatever it
+    // asks, so losing its answer is safe to repeat even for a POST.
+    let emulator = emulator().await;
+    let control = emulator.control();
+    let source = client_with(
+        &emulator,
+        "discovery-src",
+        retrying(&emulator, quick_retries(5)),
+    );
+    source.set_secret("d", "v", None).await.unwrap();
+    let backup = source.backup_secret("d").await.unwrap();
+    let target = client_with(
+        &emulator,
+        "discovery-dst",
+        retrying(&emulator, quick_retries(5)),
+    );
+    control.clear_requests();
+    control.inject_faults(Fault::DropConnection, 1);
+    let restored = target.restore_secret_backup(backup.expose()).await.unwrap();
+    assert_eq!(restored.name, "d");
+    let seen: Vec<(u16, bool)> = control
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/secrets/restore")
+        .map(|r| (r.status, r.has_authorization))
+        .collect();
+    assert_eq!(seen, vec![(0, false), (401, false), (200, true)]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tokens
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use azure_core::http::{
 };
 use azure_core::time::OffsetDateTime;
 use azure_security_keyvault_secrets as official;
-use keyvault_core::ApiVersion;
+use keyvault_core::{ApiVersion, SecretString};
 use keyvault_secrets::{SecretClient, SecretClientOptions};
 
 use crate::env::{Env, RawSecret};
@@ -29,8 +29,9 @@ const VAULT: &str = "bench-overhead";
 const NAME: &str = "bench-secret";
 const VALUE: &str = "0123456789abcdef0123456789abcdef";
 
-/// One recorded answer: status, headers (lowercase names) and body.
-#[derive(Debug, Clone)]
+/// One recorded answer: status, headers (lowercase names) and body. No `Debug`: the body holds
+/// the secret's value.
+#[derive(Clone)]
 struct Recorded {
     status: u16,
     headers: Vec<(String, String)>,
@@ -70,10 +71,15 @@ impl Recorded {
 /// Answers a request without a token with the recorded challenge, any other with the recorded
 /// secret. Looks the header up by iterating, as `Headers::get_optional_str` formats an error
 /// message even when the header is present, which would bill the replay to the clients.
-#[derive(Debug)]
 struct Replay {
     challenge: Recorded,
     secret: Recorded,
+}
+
+impl std::fmt::Debug for Replay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replay").finish_non_exhaustive()
+    }
 }
 
 #[async_trait]
@@ -94,7 +100,7 @@ impl HttpClient for Replay {
 /// A credential that hands out the raw contender's token, so that both clients send a token
 /// of the real length.
 #[derive(Debug)]
-struct FixedToken(String);
+struct FixedToken(SecretString);
 
 #[async_trait]
 impl TokenCredential for FixedToken {
@@ -104,7 +110,7 @@ impl TokenCredential for FixedToken {
         _options: Option<TokenRequestOptions<'_>>,
     ) -> azure_core::Result<AccessToken> {
         Ok(AccessToken::new(
-            Secret::new(self.0.clone()),
+            Secret::new(self.0.expose().to_owned()),
             OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1),
         ))
     }
@@ -128,7 +134,8 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
         ..Default::default()
     };
     let token = env.bearer.trim_start_matches("Bearer ").to_owned();
-    let credential = || -> Arc<dyn TokenCredential> { Arc::new(FixedToken(token.clone())) };
+    let credential =
+        || -> Arc<dyn TokenCredential> { Arc::new(FixedToken(SecretString::new(token.clone()))) };
     // The real vault URL, so that the challenge's resource check passes as it does on the wire.
     let vault_url = env.emulator.vault_url(VAULT);
     let ours = SecretClient::new(
