@@ -446,7 +446,7 @@ mod tests {
     }
 
     /// The other refusals (junk, version, kind, resource) are exercised end to end in
-    /// `tests/resume.rs`; these need no server.
+    /// `tests/integration/resume.rs`; these need no server.
     #[test]
     fn a_resource_on_another_scheme_host_or_port_is_refused_and_case_is_not() {
         let p = pipeline();

@@ -1,12 +1,10 @@
 //! Authentication: challenges, token validation, token endpoints and the real azure_identity credential.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{Harness, API};
 use azure_core::credentials::TokenCredential;
 use base64::Engine as _;
-use common::{Harness, API};
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use reqwest::Method;
 use serde_json::json;
@@ -277,7 +275,7 @@ async fn openid_configuration_is_served() {
             "{}/{tenant}/v2.0/.well-known/openid-configuration",
             h.emu.endpoint()
         );
-        let r = common::into_resp(h.http.get(&url).send().await.unwrap()).await;
+        let r = crate::common::into_resp(h.http.get(&url).send().await.unwrap()).await;
         assert_eq!(r.status, 200, "{tenant}");
         assert_eq!(
             r.body["token_endpoint"],
@@ -293,10 +291,10 @@ async fn managed_identity_endpoints() {
     let h = Harness::new().await;
     let base = h.emu.endpoint();
     let imds = format!("{base}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net");
-    let r = common::into_resp(h.http.get(&imds).send().await.unwrap()).await;
+    let r = crate::common::into_resp(h.http.get(&imds).send().await.unwrap()).await;
     assert_eq!(r.status, 400, "Metadata header required");
     assert_eq!(r.body["error"], "invalid_request");
-    let r = common::into_resp(
+    let r = crate::common::into_resp(
         h.http
             .get(&imds)
             .header("Metadata", "true")
@@ -323,9 +321,9 @@ async fn managed_identity_endpoints() {
     );
 
     let app = format!("{base}/msi/token?api-version=2019-08-01&resource=https://vault.azure.net");
-    let r = common::into_resp(h.http.get(&app).send().await.unwrap()).await;
+    let r = crate::common::into_resp(h.http.get(&app).send().await.unwrap()).await;
     assert_eq!(r.status, 400);
-    let r = common::into_resp(
+    let r = crate::common::into_resp(
         h.http
             .get(&app)
             .header("X-IDENTITY-HEADER", "secret")

@@ -1,9 +1,7 @@
 //! The keys ARM sub-resource against the emulator, which answers it with the data-plane keys of
 //! the same vault.
 
-mod common;
-
-use common::{arm_client, fast, standard_vault};
+use crate::common::{arm_client, fast, standard_vault};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{

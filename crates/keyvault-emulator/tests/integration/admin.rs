@@ -1,9 +1,7 @@
 //! Managed HSM administration over raw HTTPS: RBAC, backup and restore jobs, settings, the
 //! control endpoints, and what a vault answers on these paths.
 
-mod common;
-
-use common::{into_resp, Harness, Resp};
+use crate::common::{into_resp, Harness, Resp};
 use keyvault_emulator::EmulatorOptions;
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,9 +1,7 @@
 //! Every vault operation of `KeyVaultManagementClient` against the emulator's ARM provider,
 //! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
-mod common;
-
-use common::{arm_client as client_of, fast};
+use crate::common::{arm_client as client_of, fast};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{

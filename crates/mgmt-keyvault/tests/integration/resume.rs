@@ -2,9 +2,7 @@
 //! token by a new client, against the emulator's ARM provider held in progress by its
 //! operation latency; and the tokens that must be refused before anything is sent.
 
-mod common;
-
-use common::{arm_client, arm_client_at, fast, hsm_parameters, standard_vault};
+use crate::common::{arm_client, arm_client_at, fast, hsm_parameters, standard_vault};
 use keyvault_core::serde::base64url;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{

@@ -1,11 +1,9 @@
 //! Wire fidelity: for every `x-ms-examples` file of the Secrets spec, the emulator answers the same
 //! operation with the same status and the same JSON fields (and no `value` where the service sends none).
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::Harness;
+use crate::common::Harness;
 use keyvault_emulator::fixtures::spec_examples;
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,12 +1,10 @@
 //! The certificates REST surface against the emulator over HTTPS, with real X.509.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{Harness, Resp};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use common::{Harness, Resp};
 use keyvault_emulator::EmulatorOptions;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateSigningRequestParams, DnType, IsCa, Issuer,

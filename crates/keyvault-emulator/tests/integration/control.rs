@@ -1,10 +1,8 @@
 //! Fault injection, the request log and the HTTP control endpoints.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::Harness;
+use crate::common::Harness;
 use keyvault_emulator::Fault;
 use reqwest::Method;
 use serde_json::json;
@@ -127,7 +125,7 @@ async fn http_control_endpoints() {
     let post = |path: &str, body: serde_json::Value| {
         let url = format!("{base}{path}");
         let http = h.http.clone();
-        async move { common::into_resp(http.post(url).json(&body).send().await.unwrap()).await }
+        async move { crate::common::into_resp(http.post(url).json(&body).send().await.unwrap()).await }
     };
     let before = h.emu.control().now();
     let r = post("/clock/advance", json!({"seconds": 7200})).await;
@@ -183,7 +181,8 @@ async fn http_control_endpoints() {
         .unwrap()
         .contains("insufficient_claims"));
 
-    let r = common::into_resp(h.http.get(format!("{base}/requests")).send().await.unwrap()).await;
+    let r = crate::common::into_resp(h.http.get(format!("{base}/requests")).send().await.unwrap())
+        .await;
     assert_eq!(r.status, 200);
     let log = r.body.as_array().unwrap();
     assert!(log.iter().any(|e| e["status"] == 429));

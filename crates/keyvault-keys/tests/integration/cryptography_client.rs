@@ -87,7 +87,7 @@ fn hex(text: &str) -> Vec<u8> {
 /// EC private keys: RFC 6979's P-256 key, and d = 0x1234567890ABCDEF1234567890ABCDEF on the
 /// other curves (public points from `openssl_vectors.txt`).
 fn ec_jwks() -> Vec<(KeyCurveName, SignatureAlgorithm, JsonWebKey)> {
-    let vectors = include_str!("../src/crypto/local/openssl_vectors.txt");
+    let vectors = include_str!("../../src/crypto/local/openssl_vectors.txt");
     let vector = |name: &str| {
         hex(vectors
             .lines()

@@ -1,9 +1,7 @@
 //! The ARM `Microsoft.KeyVault` provider on `management.azure.com`, over raw HTTPS: ARM's
 //! authentication, its asynchronous-operation headers and its error bodies.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use reqwest::Method;
 use serde_json::json;
 
@@ -26,7 +24,7 @@ fn vault_body(h: &Harness) -> serde_json::Value {
 
 /// `PUT`s the Managed HSM pool `name` of resource group `rg`; returns the pool's URL and the
 /// answer.
-async fn put_pool(h: &Harness, token: &str, name: &str) -> (String, common::Resp) {
+async fn put_pool(h: &Harness, token: &str, name: &str) -> (String, crate::common::Resp) {
     let pool = arm_url(
         h,
         &format!("/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/{name}"),

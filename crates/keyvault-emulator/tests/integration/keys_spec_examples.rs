@@ -1,11 +1,9 @@
 //! Wire fidelity: for every `x-ms-examples` file of the Keys spec, the emulator answers the same
 //! operation with the same status and the same JSON fields.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{Harness, Resp, API};
+use crate::common::{Harness, Resp, API};
 use keyvault_emulator::fixtures::spec_examples;
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,12 +1,10 @@
 //! Wire fidelity: for every `x-ms-examples` file of the Certificates spec, the emulator answers the
 //! same operation with the same status and the same JSON fields.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{Harness, Resp};
+use crate::common::{Harness, Resp};
 use keyvault_emulator::fixtures::spec_examples;
 use keyvault_emulator::EmulatorOptions;
 use reqwest::Method;

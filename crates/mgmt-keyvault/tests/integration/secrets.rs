@@ -1,9 +1,7 @@
 //! The secrets ARM sub-resource against the emulator, which backs it with the data plane of the
 //! same vault.
 
-mod common;
-
-use common::{arm_client, fast, standard_vault};
+use crate::common::{arm_client, fast, standard_vault};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{

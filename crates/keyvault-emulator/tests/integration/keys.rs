@@ -1,13 +1,11 @@
 //! The keys REST surface against the emulator over HTTPS, with real cryptography checked by
 //! RustCrypto on the client side.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{Harness, Resp, API};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use common::{Harness, Resp, API};
 use keyvault_emulator::EmulatorOptions;
 use reqwest::Method;
 use serde_json::{json, Value};

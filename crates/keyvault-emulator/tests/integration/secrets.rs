@@ -1,10 +1,8 @@
 //! The secrets REST surface against the emulator over HTTPS.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Harness, API};
+use crate::common::{Harness, API};
 use keyvault_emulator::{EmulatorOptions, KNOWN_API_VERSIONS};
 use reqwest::Method;
 use serde_json::{json, Value};

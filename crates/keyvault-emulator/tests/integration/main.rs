@@ -1,0 +1,19 @@
+//! The emulator's integration tests, one binary: each REST surface over raw HTTPS, its
+//! authentication, fault injection and control endpoints, the spec examples, and property tests of
+//! request handling.
+//!
+//! One binary per crate rather than one per file: each test binary links the emulator and the
+//! whole HTTP stack, so a binary per file multiplied link time and disk use.
+
+mod admin;
+mod arm;
+mod auth;
+mod certificates;
+mod certificates_spec_examples;
+mod common;
+mod control;
+mod keys;
+mod keys_spec_examples;
+mod properties;
+mod secrets;
+mod spec_examples;
