@@ -5,6 +5,7 @@ mod backup;
 mod ekm;
 mod models;
 mod scope;
+mod security_domain;
 mod settings;
 mod validation;
 
@@ -15,13 +16,15 @@ pub use access_control::{
 pub use backup::{KeyVaultBackupClient, RestoreOptions};
 pub use ekm::KeyVaultEkmClient;
 pub use models::{
-    KeyVaultBackupResult, KeyVaultDataAction, KeyVaultEkmConnection, KeyVaultEkmConnectionUpdate,
-    KeyVaultEkmProxyClientCertificateInfo, KeyVaultEkmProxyInfo, KeyVaultPermission,
-    KeyVaultRestoreResult, KeyVaultRoleAssignment, KeyVaultRoleAssignmentProperties,
-    KeyVaultRoleDefinition, KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingType,
-    StorageAuthentication,
+    CertificateInfo, KeyVaultBackupResult, KeyVaultDataAction, KeyVaultEkmConnection,
+    KeyVaultEkmConnectionUpdate, KeyVaultEkmProxyClientCertificateInfo, KeyVaultEkmProxyInfo,
+    KeyVaultPermission, KeyVaultRestoreResult, KeyVaultRoleAssignment,
+    KeyVaultRoleAssignmentProperties, KeyVaultRoleDefinition, KeyVaultRoleType, KeyVaultSetting,
+    KeyVaultSettingType, SecurityDomain, SecurityDomainJsonWebKey, SecurityDomainOperationStatus,
+    SecurityDomainStatus, StorageAuthentication, TransferKey,
 };
 pub use scope::KeyVaultRoleScope;
+pub use security_domain::{KeyVaultSecurityDomainClient, SecurityDomainOptions};
 pub use settings::KeyVaultSettingsClient;
 
 pub use keyvault_core::async_operation::{AsyncOperationStatus, OperationStatus};

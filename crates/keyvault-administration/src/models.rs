@@ -729,6 +729,208 @@ pub struct KeyVaultEkmProxyInfo {
     pub ekm_product: String,
 }
 
+keyvault_core::string_enum! {
+    /// The state of a security domain download or upload (the spec's `OperationStatus`).
+    /// The service says `Success`, not the `Succeeded` of other operations.
+    pub enum SecurityDomainStatus {
+        /// Finished: the HSM is activated with the security domain.
+        Success = "Success",
+        /// Still running.
+        InProgress = "InProgress",
+        /// Finished in failure; `status_details` says why.
+        Failed = "Failed",
+    }
+}
+
+impl SecurityDomainStatus {
+    /// Whether the operation finished successfully. `Succeeded`, which the service does not
+    /// send today but other operations do, counts too, as in Python's client.
+    pub fn is_success(&self) -> bool {
+        match self {
+            SecurityDomainStatus::Success => true,
+            SecurityDomainStatus::Other(other) => other.eq_ignore_ascii_case("succeeded"),
+            _ => false,
+        }
+    }
+
+    /// Whether the operation finished in failure (`Failed`, or `Canceled`).
+    pub fn is_failure(&self) -> bool {
+        match self {
+            SecurityDomainStatus::Failed => true,
+            SecurityDomainStatus::Other(other) => other.eq_ignore_ascii_case("canceled"),
+            _ => false,
+        }
+    }
+}
+
+/// The status of a security domain download or upload (the spec's
+/// `SecurityDomainOperationStatus`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SecurityDomainOperationStatus {
+    /// The state of the operation.
+    pub status: SecurityDomainStatus,
+    /// What the service says about it, for example why it failed.
+    #[serde(default)]
+    pub status_details: Option<String>,
+}
+
+/// A Managed HSM security domain (the spec's `SecurityDomainObject`; Python's
+/// `SecurityDomain`): the blob a download returns, encrypted for the certificates it was
+/// downloaded with, or one prepared for an HSM's transfer key before an upload.
+///
+/// The blob is secret material: it is held in a [`SecretString`], never printed by `Debug`,
+/// and zeroized on drop. Keep it as the service gave it: clients treat it as opaque.
+///
+/// ```
+/// use keyvault_administration::SecurityDomain;
+/// let domain = SecurityDomain::new("{\"EncData\": \"...\"}");
+/// assert!(!format!("{domain:?}").contains("EncData"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SecurityDomain {
+    /// The security domain, as the service gives and takes it.
+    pub value: SecretString,
+}
+
+impl SecurityDomain {
+    /// A security domain from its blob, for example one read back from where it was stored.
+    pub fn new(value: impl Into<SecretString>) -> Self {
+        SecurityDomain {
+            value: value.into(),
+        }
+    }
+}
+
+/// A JSON Web Key of a security domain operation (the spec's `SecurityDomainJsonWebKey`): an
+/// RSA public key with its X.509 certificate, used to encrypt a downloaded security domain,
+/// or the HSM's transfer key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SecurityDomainJsonWebKey {
+    /// The key identifier.
+    pub kid: String,
+    /// The key type; `RSA` for a security domain.
+    pub kty: String,
+    /// The operations the key may be used for.
+    #[serde(default)]
+    pub key_ops: Vec<String>,
+    /// The RSA modulus (base64url on the wire).
+    #[serde(with = "keyvault_core::serde::base64url")]
+    pub n: Vec<u8>,
+    /// The RSA public exponent (base64url on the wire).
+    #[serde(with = "keyvault_core::serde::base64url")]
+    pub e: Vec<u8>,
+    /// The X.509 certificate chain of the key, leaf first, each certificate DER (standard
+    /// base64 on the wire).
+    #[serde(with = "der_list")]
+    pub x5c: Vec<Vec<u8>>,
+    /// The intended use; `enc` when present.
+    #[serde(rename = "use", default, skip_serializing_if = "Option::is_none")]
+    pub key_use: Option<String>,
+    /// The SHA-1 thumbprint of the leaf certificate (base64url on the wire).
+    #[serde(
+        default,
+        with = "keyvault_core::serde::base64url_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<Vec<u8>>,
+    /// The SHA-256 thumbprint of the leaf certificate (base64url on the wire). The spec
+    /// marks it required; the service computes it from `x5c` when it is absent.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        with = "keyvault_core::serde::base64url_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<Vec<u8>>,
+    /// The algorithm intended for the key, for example `RSA-OAEP-256`.
+    pub alg: String,
+}
+
+impl SecurityDomainJsonWebKey {
+    /// An RSA public key (`n`, `e`, big-endian) with its certificate chain `x5c` (DER, leaf
+    /// first), for `RSA-OAEP-256`. `kid` names it in the downloaded security domain.
+    pub fn rsa(kid: impl Into<String>, n: Vec<u8>, e: Vec<u8>, x5c: Vec<Vec<u8>>) -> Self {
+        SecurityDomainJsonWebKey {
+            kid: kid.into(),
+            kty: "RSA".into(),
+            key_ops: vec!["wrapKey".into()],
+            n,
+            e,
+            x5c,
+            key_use: None,
+            x5t: None,
+            x5t_s256: None,
+            alg: "RSA-OAEP-256".into(),
+        }
+    }
+
+    /// The same key with its SHA-256 certificate thumbprint.
+    pub fn with_x5t_s256(mut self, thumbprint: Vec<u8>) -> Self {
+        self.x5t_s256 = Some(thumbprint);
+        self
+    }
+}
+
+impl std::fmt::Debug for SecurityDomainJsonWebKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityDomainJsonWebKey")
+            .field("kid", &self.kid)
+            .field("kty", &self.kty)
+            .field("key_ops", &self.key_ops)
+            .field("n", &format_args!("<{} bits>", self.n.len() * 8))
+            .field("x5c", &DerSizes(&self.x5c))
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a security domain download needs (the spec's `CertificateInfoObject`; Python's
+/// `CertificateInfo`): the certificates (3 to 10) whose keys encrypt the security domain, and
+/// the quorum of their private keys (2 to the number of certificates) needed to restore it.
+///
+/// ```
+/// use keyvault_administration::{CertificateInfo, SecurityDomainJsonWebKey};
+/// # let keys: Vec<SecurityDomainJsonWebKey> = Vec::new();
+/// let info = CertificateInfo::new(keys, 2);
+/// # let _ = info;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInfo {
+    /// The certificates, with their RSA public keys.
+    pub certificates: Vec<SecurityDomainJsonWebKey>,
+    /// How many of the certificates' private keys restore the security domain.
+    pub required: u32,
+}
+
+impl CertificateInfo {
+    /// The certificates and the quorum `required` of their private keys.
+    pub fn new(certificates: Vec<SecurityDomainJsonWebKey>, required: u32) -> Self {
+        CertificateInfo {
+            certificates,
+            required,
+        }
+    }
+}
+
+fn jwk_format() -> String {
+    "jwk".into()
+}
+
+/// The key a security domain is prepared for before an upload to this HSM (the spec's
+/// `TransferKey`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TransferKey {
+    /// The format of the key; `jwk`.
+    #[serde(default = "jwk_format")]
+    pub key_format: String,
+    /// The transfer key: the HSM's RSA public key with its certificate.
+    pub transfer_key: SecurityDomainJsonWebKey,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -402,3 +402,91 @@ fn every_recorded_yaml_administration_exchange_parses() {
     assert_eq!(seen, 7, "the settings recording's data-plane exchanges");
     assert_eq!(patches, 2);
 }
+
+/// The security domain spec has no `examples` folder: each of its schemas is instead filled
+/// with every property it defines, read into our model and, for request models, written back
+/// unchanged, so that every field name and wire form is the spec's.
+#[test]
+fn every_security_domain_schema_round_trips() {
+    use crate::models::{
+        CertificateInfo, SecurityDomain, SecurityDomainJsonWebKey, SecurityDomainOperationStatus,
+        SecurityDomainStatus, TransferKey,
+    };
+    let path = shared_dir().join("specs/data-plane/2026-04-01/SecurityDomain/securitydomain.json");
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(
+        !path.with_file_name("examples").exists(),
+        "the spec now has examples: read them like the Administration ones"
+    );
+    let definitions = &spec["definitions"];
+
+    /// A body holding every property of `schema`, with values of the right wire form.
+    fn sample(definitions: &Value, schema: &Value, name: &str) -> Value {
+        if let Some(reference) = schema["$ref"].as_str() {
+            let target = reference.rsplit('/').next().unwrap();
+            return sample(definitions, &definitions[target], name);
+        }
+        match schema["type"].as_str() {
+            Some("object") | None => Value::Object(
+                schema["properties"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(key, property)| (key.clone(), sample(definitions, property, key)))
+                    .collect(),
+            ),
+            Some("array") => Value::Array(vec![sample(definitions, &schema["items"], name)]),
+            Some("integer") => serde_json::json!(3),
+            Some("string") => serde_json::json!(match name {
+                "n" | "e" | "x5t" | "x5t#S256" => "AQAB",
+                "x5c" => "MAA=",
+                "kty" => "RSA",
+                "status" => "InProgress",
+                _ => "text",
+            }),
+            other => panic!("no sample for {name}: {other:?}"),
+        }
+    }
+    let body = |name: &str| sample(definitions, &definitions[name], name);
+
+    let info = body("CertificateInfoObject");
+    let parsed: CertificateInfo = serde_json::from_value(info.clone()).unwrap();
+    assert_eq!(parsed.required, 3);
+    assert_eq!(parsed.certificates[0].x5c, [vec![0x30, 0x00]]);
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), info);
+
+    let jwk = body("SecurityDomainJsonWebKey");
+    let parsed: SecurityDomainJsonWebKey = serde_json::from_value(jwk.clone()).unwrap();
+    assert_eq!(parsed.e, [1, 0, 1]);
+    assert_eq!(parsed.x5t_s256.as_deref(), Some(&[1u8, 0, 1][..]));
+    assert_eq!(parsed.key_use.as_deref(), Some("text"));
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), jwk);
+
+    let domain = body("SecurityDomainObject");
+    let parsed: SecurityDomain = serde_json::from_value(domain.clone()).unwrap();
+    assert_eq!(parsed.value.expose(), "text");
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), domain);
+
+    let status: SecurityDomainOperationStatus =
+        serde_json::from_value(body("SecurityDomainOperationStatus")).unwrap();
+    assert_eq!(status.status, SecurityDomainStatus::InProgress);
+    assert_eq!(status.status_details.as_deref(), Some("text"));
+    let known: Vec<&str> = SecurityDomainStatus::KNOWN
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let spec_values: Vec<&str> = definitions["OperationStatus"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(known, spec_values);
+
+    let transfer: TransferKey = serde_json::from_value(body("TransferKey")).unwrap();
+    assert_eq!(transfer.key_format, "text");
+    assert_eq!(transfer.transfer_key.kty, "RSA");
+    let minimal: TransferKey =
+        serde_json::from_value(serde_json::json!({"transfer_key": jwk})).unwrap();
+    assert_eq!(minimal.key_format, "jwk", "the spec's default");
+}

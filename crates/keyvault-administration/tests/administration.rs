@@ -15,6 +15,10 @@ use keyvault_emulator::{Emulator, EmulatorOptions};
 use serde_json::{json, Value};
 use std::time::Duration;
 
+// A folder of its own: a file directly under tests/ would be a test binary of its own.
+#[path = "administration/security_domain.rs"]
+mod security_domain;
+
 const CRYPTO_USER: &str = "21dbd100-6940-42c2-9190-5d6cb909625b";
 const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";
 const CONTAINER: &str = "https://account.blob.core.windows.net/backups";

@@ -1,7 +1,7 @@
 //! Managed HSM administration: local RBAC (role definitions and assignments), full backup and
 //! restore to a local folder standing in for blob storage, selective key restore, the
-//! `Azure-AsyncOperation` job status, account settings, and the External Key Manager (EKM)
-//! connection.
+//! `Azure-AsyncOperation` job status, account settings, the External Key Manager (EKM)
+//! connection, and the security domain.
 //!
 //! Only the Managed HSM flavour answers these paths; a vault answers them 404 `NotFound`, as
 //! it answers any path it does not serve.
@@ -9,6 +9,7 @@
 mod backup;
 mod ekm;
 mod rbac;
+pub(crate) mod security_domain;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -84,6 +85,8 @@ pub(crate) struct HsmAdmin {
     pub(crate) jobs: HashMap<String, Job>,
     /// The External Key Manager connection and the proxy client certificate.
     pub(crate) ekm: ekm::EkmState,
+    /// The security domain, its transfer key and its download and upload operations.
+    pub(crate) security_domain: security_domain::SecurityDomainState,
 }
 
 impl HsmAdmin {
@@ -110,6 +113,7 @@ impl HsmAdmin {
             settings,
             jobs: HashMap::new(),
             ekm: ekm::EkmState::default(),
+            security_domain: Default::default(),
         }
     }
 }
@@ -167,6 +171,8 @@ enum Route<'a> {
     Settings(Option<&'a str>),
     /// `/ekm` and `/ekm/{create,certificate,check}`.
     Ekm(Option<&'a str>),
+    /// `/securitydomain/...`: the segments after `securitydomain`.
+    SecurityDomain(&'a [&'a str]),
 }
 
 fn classify<'a>(method: &Method, segments: &'a [&'a str]) -> Option<Route<'a>> {
@@ -204,6 +210,7 @@ fn classify<'a>(method: &Method, segments: &'a [&'a str]) -> Option<Route<'a>> {
         [settings, name] if is(settings, "settings") => Some(Route::Settings(Some(name))),
         [ekm] if is(ekm, "ekm") => Some(Route::Ekm(None)),
         [ekm, sub] if is(ekm, "ekm") => Some(Route::Ekm(Some(sub))),
+        [sd, rest @ ..] if is(sd, "securitydomain") => Some(Route::SecurityDomain(rest)),
         _ => None,
     }
 }
@@ -212,11 +219,19 @@ fn classify<'a>(method: &Method, segments: &'a [&'a str]) -> Option<Route<'a>> {
 /// URLs carry no `api-version`, and clients (Python's) poll them as given.
 pub(crate) fn implied_api_version(flavour: Flavour, req: &Req) -> Option<&'static str> {
     let is = |s: &String, word: &str| s.eq_ignore_ascii_case(word);
+    if flavour != Flavour::ManagedHsm || req.method != Method::GET {
+        return None;
+    }
     match req.segments.as_slice() {
         [collection, _, pending]
-            if flavour == Flavour::ManagedHsm
-                && req.method == Method::GET
-                && (is(collection, "backup") || is(collection, "restore"))
+            if (is(collection, "backup") || is(collection, "restore"))
+                && is(pending, "pending") =>
+        {
+            Some(crate::api_version::LATEST_API_VERSION)
+        }
+        [sd, operation, pending]
+            if is(sd, "securitydomain")
+                && (is(operation, "download") || is(operation, "upload"))
                 && is(pending, "pending") =>
         {
             Some(crate::api_version::LATEST_API_VERSION)
@@ -269,6 +284,7 @@ fn dispatch(
             require(ctx, "2026-04-01")?;
             ekm::handle(hsm, admin, req, sub)
         }
+        Route::SecurityDomain(rest) => security_domain::handle(ctx, hsm, admin, req, rest),
     }
 }
 

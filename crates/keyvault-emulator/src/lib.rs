@@ -58,6 +58,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+/// The client side of the emulator's Managed HSM security domain format: certificate keys to
+/// download a security domain with, and its preparation for an HSM's transfer key before an
+/// upload.
+pub use admin::security_domain::tools as security_domain;
 pub use api_version::{KNOWN_API_VERSIONS, LATEST_API_VERSION};
 pub use control::{Control, RecordedRequest};
 pub use faults::Fault;

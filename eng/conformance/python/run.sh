@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Conformance suite: the official Python Key Vault SDK against the keyvault-emulator binary:
 # azure-keyvault-secrets, -keys, -certificates and -administration on the data plane (test_secrets.py,
-# test_keys.py, test_certificates.py, test_administration.py), azure-mgmt-keyvault on the emulator's
-# ARM provider at https://management.azure.com:{port} (test_mgmt.py), and azure-identity for tokens.
+# test_keys.py, test_certificates.py, test_administration.py), the pre-release
+# azure-keyvault-securitydomain on a Managed HSM's security domain (test_security_domain.py),
+# azure-mgmt-keyvault on the emulator's ARM provider at https://management.azure.com:{port}
+# (test_mgmt.py), and azure-identity for tokens.
 #
 #   eng/conformance/python/run.sh [pytest args...]
 #

@@ -16,4 +16,5 @@ mod keys;
 mod keys_spec_examples;
 mod properties;
 mod secrets;
+mod security_domain;
 mod spec_examples;
