@@ -108,6 +108,9 @@ impl KeyVaultAccessControlClient {
         principal_id: &str,
         options: Option<CreateRoleAssignmentOptions>,
     ) -> Result<KeyVaultRoleAssignment> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.create_role_assignment");
         self.require(&ApiVersion::V7_2, "create_role_assignment")?;
         let name = match options.unwrap_or_default().name {
             Some(name) => {
@@ -132,7 +135,7 @@ impl KeyVaultAccessControlClient {
                 principal_id,
             },
         })?;
-        self.pipeline.send_json(Method::Put, url, Some(body)).await
+        pipeline.send_json(Method::Put, url, Some(body)).await
     }
 
     /// Gets a role assignment.
@@ -141,10 +144,13 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         name: &str,
     ) -> Result<KeyVaultRoleAssignment> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.get_role_assignment");
         self.require(&ApiVersion::V7_2, "get_role_assignment")?;
         validate_guid("name", name)?;
         let url = self.url(scope, ASSIGNMENTS, Some(name))?;
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Deletes a role assignment. Deleting one that does not exist is not an error, as in
@@ -154,10 +160,13 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         name: &str,
     ) -> Result<()> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.delete_role_assignment");
         self.require(&ApiVersion::V7_2, "delete_role_assignment")?;
         validate_guid("name", name)?;
         let url = self.url(scope, ASSIGNMENTS, Some(name))?;
-        match self.pipeline.send(Method::Delete, url, None).await {
+        match pipeline.send(Method::Delete, url, None).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(e),
@@ -170,10 +179,13 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         options: Option<ListOptions>,
     ) -> Result<Pager<KeyVaultRoleAssignment>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.list_role_assignments");
         self.require(&ApiVersion::V7_2, "list_role_assignments")?;
         let segments = Self::segments(scope, ASSIGNMENTS, None)?;
         let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.unwrap_or_default().pager(&self.pipeline, &refs)
+        options.unwrap_or_default().pager(&pipeline, &refs)
     }
 
     /// Creates a custom role, or updates one (when `options.name` names an existing custom
@@ -183,6 +195,9 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         options: SetRoleDefinitionOptions,
     ) -> Result<KeyVaultRoleDefinition> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.set_role_definition");
         self.require(&ApiVersion::V7_3, "set_role_definition")?;
         let name = match &options.name {
             Some(name) => {
@@ -211,7 +226,7 @@ impl KeyVaultAccessControlClient {
                 assignable_scopes: options.assignable_scopes.as_deref(),
             },
         })?;
-        self.pipeline.send_json(Method::Put, url, Some(body)).await
+        pipeline.send_json(Method::Put, url, Some(body)).await
     }
 
     /// Gets a role definition, built in or custom.
@@ -220,10 +235,13 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         name: &str,
     ) -> Result<KeyVaultRoleDefinition> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.get_role_definition");
         self.require(&ApiVersion::V7_3, "get_role_definition")?;
         validate_guid("name", name)?;
         let url = self.url(scope, DEFINITIONS, Some(name))?;
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Deletes a custom role definition. Deleting one that does not exist is not an error, as
@@ -233,10 +251,13 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         name: &str,
     ) -> Result<()> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.delete_role_definition");
         self.require(&ApiVersion::V7_3, "delete_role_definition")?;
         validate_guid("name", name)?;
         let url = self.url(scope, DEFINITIONS, Some(name))?;
-        match self.pipeline.send(Method::Delete, url, None).await {
+        match pipeline.send(Method::Delete, url, None).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(e),
@@ -249,9 +270,12 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         options: Option<ListOptions>,
     ) -> Result<Pager<KeyVaultRoleDefinition>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultAccessControlClient.list_role_definitions");
         self.require(&ApiVersion::V7_2, "list_role_definitions")?;
         let segments = Self::segments(scope, DEFINITIONS, None)?;
         let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.unwrap_or_default().pager(&self.pipeline, &refs)
+        options.unwrap_or_default().pager(&pipeline, &refs)
     }
 }

@@ -92,6 +92,7 @@ impl KeyVaultBackupClient {
     /// Starts an operation, or resumes it from `options.continuation_token`.
     async fn begin<T, B>(
         &self,
+        span: &'static str,
         method: Method,
         segments: &[&str],
         body: Option<&B>,
@@ -101,15 +102,15 @@ impl KeyVaultBackupClient {
         T: DeserializeOwned + Send + Sync + 'static,
         B: Serialize,
     {
+        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
-            Some(token) => AzureAsyncOperation::from_continuation_token(&self.pipeline, token)?,
+            Some(token) => AzureAsyncOperation::from_continuation_token(&pipeline, token)?,
             None => {
                 let body = body.map(to_json).transpose()?;
-                async_operation::start(&self.pipeline, method, self.pipeline.url(segments), body)
-                    .await?
+                async_operation::start(&pipeline, method, pipeline.url(segments), body).await?
             }
         };
-        Ok(Poller::new(self.pipeline.clone(), operation).with_options(options))
+        Ok(Poller::new(pipeline, operation).with_options(options))
     }
 
     /// Backs the whole HSM up into a new folder of the blob container at `blob_storage_url`
@@ -120,15 +121,30 @@ impl KeyVaultBackupClient {
         auth: &StorageAuthentication,
         options: Option<PollerOptions>,
     ) -> Result<Poller<KeyVaultBackupResult>> {
-        self.pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
+        let pipeline = self.pipeline.traced("KeyVaultBackupClient.begin_backup");
+        pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
         let options = options.unwrap_or_default();
         if options.continuation_token.is_some() {
-            return self.begin::<_, ()>(Method::Post, &[], None, &options).await;
+            return self
+                .begin::<_, ()>(
+                    "KeyVaultBackupClient.begin_backup",
+                    Method::Post,
+                    &[],
+                    None,
+                    &options,
+                )
+                .await;
         }
         let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
         let body = self.sas_parameters(&container, auth)?;
-        self.begin(Method::Post, &["backup"], Some(&body), &options)
-            .await
+        self.begin(
+            "KeyVaultBackupClient.begin_backup",
+            Method::Post,
+            &["backup"],
+            Some(&body),
+            &options,
+        )
+        .await
     }
 
     /// Restores the HSM (or, with `key_name`, one key) from the backup in `folder_url`
@@ -140,11 +156,18 @@ impl KeyVaultBackupClient {
         auth: &StorageAuthentication,
         options: Option<RestoreOptions>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        self.pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
+        let pipeline = self.pipeline.traced("KeyVaultBackupClient.begin_restore");
+        pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
         let options = options.unwrap_or_default();
         if options.poller.continuation_token.is_some() {
             return self
-                .begin::<_, ()>(Method::Put, &[], None, &options.poller)
+                .begin::<_, ()>(
+                    "KeyVaultBackupClient.begin_restore",
+                    Method::Put,
+                    &[],
+                    None,
+                    &options.poller,
+                )
                 .await;
         }
         let (container, folder) = split_folder_url(folder_url)?;
@@ -157,6 +180,7 @@ impl KeyVaultBackupClient {
                     folder: &folder,
                 };
                 self.begin(
+                    "KeyVaultBackupClient.begin_restore",
                     Method::Put,
                     &["keys", key_name, "restore"],
                     Some(&body),
@@ -169,8 +193,14 @@ impl KeyVaultBackupClient {
                     sas_token_parameters,
                     folder_to_restore: &folder,
                 };
-                self.begin(Method::Put, &["restore"], Some(&body), &options.poller)
-                    .await
+                self.begin(
+                    "KeyVaultBackupClient.begin_restore",
+                    Method::Put,
+                    &["restore"],
+                    Some(&body),
+                    &options.poller,
+                )
+                .await
             }
         }
     }
@@ -183,16 +213,32 @@ impl KeyVaultBackupClient {
         auth: &StorageAuthentication,
         options: Option<PollerOptions>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        self.pipeline
-            .require(&ApiVersion::V7_6, "begin_pre_backup")?;
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultBackupClient.begin_pre_backup");
+        pipeline.require(&ApiVersion::V7_6, "begin_pre_backup")?;
         let options = options.unwrap_or_default();
         if options.continuation_token.is_some() {
-            return self.begin::<_, ()>(Method::Post, &[], None, &options).await;
+            return self
+                .begin::<_, ()>(
+                    "KeyVaultBackupClient.begin_pre_backup",
+                    Method::Post,
+                    &[],
+                    None,
+                    &options,
+                )
+                .await;
         }
         let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
         let body = self.sas_parameters(&container, auth)?;
-        self.begin(Method::Post, &["prebackup"], Some(&body), &options)
-            .await
+        self.begin(
+            "KeyVaultBackupClient.begin_pre_backup",
+            Method::Post,
+            &["prebackup"],
+            Some(&body),
+            &options,
+        )
+        .await
     }
 
     /// Checks that the HSM can be restored from the backup in `folder_url` (API version 7.6
@@ -203,19 +249,35 @@ impl KeyVaultBackupClient {
         auth: &StorageAuthentication,
         options: Option<PollerOptions>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        self.pipeline
-            .require(&ApiVersion::V7_6, "begin_pre_restore")?;
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultBackupClient.begin_pre_restore");
+        pipeline.require(&ApiVersion::V7_6, "begin_pre_restore")?;
         let options = options.unwrap_or_default();
         if options.continuation_token.is_some() {
-            return self.begin::<_, ()>(Method::Put, &[], None, &options).await;
+            return self
+                .begin::<_, ()>(
+                    "KeyVaultBackupClient.begin_pre_restore",
+                    Method::Put,
+                    &[],
+                    None,
+                    &options,
+                )
+                .await;
         }
         let (container, folder) = split_folder_url(folder_url)?;
         let body = RestoreOperationParameters {
             sas_token_parameters: self.sas_parameters(&container, auth)?,
             folder_to_restore: &folder,
         };
-        self.begin(Method::Put, &["prerestore"], Some(&body), &options)
-            .await
+        self.begin(
+            "KeyVaultBackupClient.begin_pre_restore",
+            Method::Put,
+            &["prerestore"],
+            Some(&body),
+            &options,
+        )
+        .await
     }
 }
 

@@ -55,21 +55,29 @@ impl KeyVaultEkmClient {
 
     async fn send<T: serde::de::DeserializeOwned>(
         &self,
+        span: &'static str,
         method: Method,
         segment: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Result<T> {
+        let pipeline = self.pipeline.traced(span);
         let url = match segment {
-            Some(segment) => self.pipeline.url(&[EKM, segment]),
-            None => self.pipeline.url(&[EKM]),
+            Some(segment) => pipeline.url(&[EKM, segment]),
+            None => pipeline.url(&[EKM]),
         };
-        self.pipeline.send_json(method, url, body).await
+        pipeline.send_json(method, url, body).await
     }
 
     /// Gets the EKM connection; a 404 from the service when the HSM has none.
     pub async fn get_ekm_connection(&self) -> Result<KeyVaultEkmConnection> {
         self.require("get_ekm_connection")?;
-        self.send(Method::Get, None, None).await
+        self.send(
+            "KeyVaultEkmClient.get_ekm_connection",
+            Method::Get,
+            None,
+            None,
+        )
+        .await
     }
 
     /// Creates the EKM connection; the service refuses it (409) when the HSM already has
@@ -92,8 +100,13 @@ impl KeyVaultEkmClient {
             "server_subject_common_name",
             validate_common_name,
         )?;
-        self.send(Method::Post, Some("create"), Some(to_json(connection)?))
-            .await
+        self.send(
+            "KeyVaultEkmClient.create_ekm_connection",
+            Method::Post,
+            Some("create"),
+            Some(to_json(connection)?),
+        )
+        .await
     }
 
     /// Updates the EKM connection (a PATCH: the fields `update` leaves `None` keep their
@@ -126,28 +139,52 @@ impl KeyVaultEkmClient {
             "server_subject_common_name",
             validate_common_name,
         )?;
-        self.send(Method::Patch, None, Some(to_json(update)?)).await
+        self.send(
+            "KeyVaultEkmClient.update_ekm_connection",
+            Method::Patch,
+            None,
+            Some(to_json(update)?),
+        )
+        .await
     }
 
     /// Deletes the EKM connection and returns it as it was; a 404 from the service when the
     /// HSM has none.
     pub async fn delete_ekm_connection(&self) -> Result<KeyVaultEkmConnection> {
         self.require("delete_ekm_connection")?;
-        self.send(Method::Delete, None, None).await
+        self.send(
+            "KeyVaultEkmClient.delete_ekm_connection",
+            Method::Delete,
+            None,
+            None,
+        )
+        .await
     }
 
     /// Gets the client certificate the HSM presents to the EKM proxy: its CA chain and
     /// subject common name, for the proxy to trust. Available before any connection exists.
     pub async fn get_ekm_certificate(&self) -> Result<KeyVaultEkmProxyClientCertificateInfo> {
         self.require("get_ekm_certificate")?;
-        self.send(Method::Get, Some("certificate"), None).await
+        self.send(
+            "KeyVaultEkmClient.get_ekm_certificate",
+            Method::Get,
+            Some("certificate"),
+            None,
+        )
+        .await
     }
 
     /// Checks that the HSM reaches the EKM proxy and authenticates to it, and returns what
     /// the proxy reports about itself.
     pub async fn check_ekm_connection(&self) -> Result<KeyVaultEkmProxyInfo> {
         self.require("check_ekm_connection")?;
-        self.send(Method::Post, Some("check"), None).await
+        self.send(
+            "KeyVaultEkmClient.check_ekm_connection",
+            Method::Post,
+            Some("check"),
+            None,
+        )
+        .await
     }
 }
 

@@ -91,6 +91,9 @@ impl KeyVaultSecurityDomainClient {
         certificate_info: &CertificateInfo,
         options: Option<SecurityDomainOptions>,
     ) -> Result<Poller<SecurityDomain>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultSecurityDomainClient.begin_download");
         self.require("begin_download")?;
         let options = options.unwrap_or_default();
         if options.poller.continuation_token.is_some() {
@@ -105,40 +108,43 @@ impl KeyVaultSecurityDomainClient {
             .pipeline
             .send(
                 Method::Post,
-                self.pipeline.url(&["securitydomain", "download"]),
+                pipeline.url(&["securitydomain", "download"]),
                 Some(to_json(certificate_info)?),
             )
             .await?;
         let domain: SecurityDomain = deserialize(response.body().as_ref())?;
-        let status = AzureAsyncOperation::<()>::from_response(&self.pipeline, &response)?
+        let status = AzureAsyncOperation::<()>::from_response(&pipeline, &response)?
             .url()
             .clone();
         let poller = if options.skip_activation_polling {
-            Poller::new(
-                self.pipeline.clone(),
-                Finished::new(domain, status.to_string()),
-            )
+            Poller::new(pipeline.clone(), Finished::new(domain, status.to_string()))
         } else {
-            Poller::new(self.pipeline.clone(), Activation::download(status, domain))
+            Poller::new(pipeline.clone(), Activation::download(status, domain))
         };
         Ok(poller.with_options(&options.poller))
     }
 
     /// The status of the last security domain download.
     pub async fn get_download_status(&self) -> Result<SecurityDomainOperationStatus> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultSecurityDomainClient.get_download_status");
         self.require("get_download_status")?;
         let url = self
             .pipeline
             .url(&["securitydomain", "download", "pending"]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// The HSM's transfer key: prepare a security domain for it before
     /// [`begin_upload`](Self::begin_upload).
     pub async fn get_transfer_key(&self) -> Result<TransferKey> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultSecurityDomainClient.get_transfer_key");
         self.require("get_transfer_key")?;
-        let url = self.pipeline.url(&["securitydomain", "upload"]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        let url = pipeline.url(&["securitydomain", "upload"]);
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Restores `security_domain` into the HSM, which activates it. The security domain must
@@ -151,13 +157,16 @@ impl KeyVaultSecurityDomainClient {
         security_domain: &SecurityDomain,
         options: Option<SecurityDomainOptions>,
     ) -> Result<Poller<SecurityDomainOperationStatus>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultSecurityDomainClient.begin_upload");
         self.require("begin_upload")?;
         let options = options.unwrap_or_default();
         if let Some(token) = &options.poller.continuation_token {
-            let url = AzureAsyncOperation::<()>::from_continuation_token(&self.pipeline, token)?
+            let url = AzureAsyncOperation::<()>::from_continuation_token(&pipeline, token)?
                 .url()
                 .clone();
-            return Ok(Poller::new(self.pipeline.clone(), Activation::upload(url))
+            return Ok(Poller::new(pipeline.clone(), Activation::upload(url))
                 .with_options(&options.poller));
         }
         if security_domain.value.expose().trim().is_empty() {
@@ -170,43 +179,42 @@ impl KeyVaultSecurityDomainClient {
             .pipeline
             .send(
                 Method::Post,
-                self.pipeline.url(&["securitydomain", "upload"]),
+                pipeline.url(&["securitydomain", "upload"]),
                 Some(to_json(security_domain)?),
             )
             .await?;
-        let pending = self.pipeline.url(&["securitydomain", "upload", "pending"]);
+        let pending = pipeline.url(&["securitydomain", "upload", "pending"]);
         // The spec allows a 204 with nothing to follow: the upload is done.
         if response.status() == StatusCode::NoContent {
             let done = SecurityDomainOperationStatus {
                 status: SecurityDomainStatus::Success,
                 status_details: None,
             };
-            return Ok(Poller::new(
-                self.pipeline.clone(),
-                Finished::new(done, pending.to_string()),
-            )
-            .with_options(&options.poller));
+            return Ok(
+                Poller::new(pipeline.clone(), Finished::new(done, pending.to_string()))
+                    .with_options(&options.poller),
+            );
         }
         let initial: SecurityDomainOperationStatus = deserialize(response.body().as_ref())?;
-        let status = AzureAsyncOperation::<()>::from_response(&self.pipeline, &response)?
+        let status = AzureAsyncOperation::<()>::from_response(&pipeline, &response)?
             .url()
             .clone();
         let poller = if options.skip_activation_polling {
-            Poller::new(
-                self.pipeline.clone(),
-                Finished::new(initial, status.to_string()),
-            )
+            Poller::new(pipeline.clone(), Finished::new(initial, status.to_string()))
         } else {
-            Poller::new(self.pipeline.clone(), Activation::upload(status))
+            Poller::new(pipeline.clone(), Activation::upload(status))
         };
         Ok(poller.with_options(&options.poller))
     }
 
     /// The status of the last security domain upload.
     pub async fn get_upload_status(&self) -> Result<SecurityDomainOperationStatus> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultSecurityDomainClient.get_upload_status");
         self.require("get_upload_status")?;
-        let url = self.pipeline.url(&["securitydomain", "upload", "pending"]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        let url = pipeline.url(&["securitydomain", "upload", "pending"]);
+        pipeline.send_json(Method::Get, url, None).await
     }
 }
 

@@ -39,19 +39,21 @@ keyvault_core::vault_client!(
 impl KeyVaultSettingsClient {
     /// Gets one setting.
     pub async fn get_setting(&self, name: &str) -> Result<KeyVaultSetting> {
-        self.pipeline.require(&ApiVersion::V7_4, "get_setting")?;
+        let pipeline = self.pipeline.traced("KeyVaultSettingsClient.get_setting");
+        pipeline.require(&ApiVersion::V7_4, "get_setting")?;
         validate_name("name", name)?;
-        self.pipeline
-            .send_json(Method::Get, self.pipeline.url(&[SETTINGS, name]), None)
+        pipeline
+            .send_json(Method::Get, pipeline.url(&[SETTINGS, name]), None)
             .await
     }
 
     /// Lists every setting. The service answers them in one response, without paging.
     pub async fn list_settings(&self) -> Result<Vec<KeyVaultSetting>> {
-        self.pipeline.require(&ApiVersion::V7_4, "list_settings")?;
+        let pipeline = self.pipeline.traced("KeyVaultSettingsClient.list_settings");
+        pipeline.require(&ApiVersion::V7_4, "list_settings")?;
         let result: SettingsListResult = self
             .pipeline
-            .send_json(Method::Get, self.pipeline.url(&[SETTINGS]), None)
+            .send_json(Method::Get, pipeline.url(&[SETTINGS]), None)
             .await?;
         Ok(result.settings)
     }
@@ -59,7 +61,10 @@ impl KeyVaultSettingsClient {
     /// Updates a setting to `setting.value`. A boolean setting's value must be `true` or
     /// `false` (sent in lower case).
     pub async fn update_setting(&self, setting: &KeyVaultSetting) -> Result<KeyVaultSetting> {
-        self.pipeline.require(&ApiVersion::V7_4, "update_setting")?;
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultSettingsClient.update_setting");
+        pipeline.require(&ApiVersion::V7_4, "update_setting")?;
         validate_name("name", &setting.name)?;
         let value = match &setting.setting_type {
             Some(KeyVaultSettingType::Boolean) => match parse_bool(&setting.value) {
@@ -80,10 +85,10 @@ impl KeyVaultSettingsClient {
             _ => setting.value.clone(),
         };
         let body = to_json(&UpdateSettingRequest { value: &value })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[SETTINGS, &setting.name]),
+                pipeline.url(&[SETTINGS, &setting.name]),
                 Some(body),
             )
             .await

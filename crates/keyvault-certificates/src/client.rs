@@ -199,10 +199,13 @@ impl CertificateClient {
         policy: &CertificatePolicy,
         options: Option<CreateCertificateOptions>,
     ) -> Result<Poller<CreateCertificateResult>> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.begin_create_certificate");
         validate_name("name", name)?;
         let options = options.unwrap_or_default();
         let operation = match &options.poller.continuation_token {
-            Some(token) => CreateCertificate::from_continuation_token(&self.pipeline, token)?,
+            Some(token) => CreateCertificate::from_continuation_token(&pipeline, token)?,
             None => {
                 policy.validate_for_create()?;
                 self.require_policy(Some(policy))?;
@@ -217,21 +220,22 @@ impl CertificateClient {
                     .pipeline
                     .send_json(
                         Method::Post,
-                        self.pipeline.url(&[CERTIFICATES, name, "create"]),
+                        pipeline.url(&[CERTIFICATES, name, "create"]),
                         Some(body),
                     )
                     .await?;
-                CreateCertificate::new(&self.pipeline, name, Some(initial))
+                CreateCertificate::new(&pipeline, name, Some(initial))
             }
         };
-        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options.poller))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(&options.poller))
     }
 
     /// Gets the latest version of a certificate, with its policy.
     pub async fn get_certificate(&self, name: &str) -> Result<KeyVaultCertificate> {
+        let pipeline = self.pipeline.traced("CertificateClient.get_certificate");
         validate_name("name", name)?;
-        self.pipeline
-            .send_json(Method::Get, self.pipeline.url(&[CERTIFICATES, name]), None)
+        pipeline
+            .send_json(Method::Get, pipeline.url(&[CERTIFICATES, name]), None)
             .await
     }
 
@@ -241,6 +245,9 @@ impl CertificateClient {
         name: &str,
         version: &str,
     ) -> Result<KeyVaultCertificate> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.get_certificate_version");
         validate_name("name", name)?;
         validate_version("version", version)?;
         if version.is_empty() {
@@ -249,10 +256,10 @@ impl CertificateClient {
                 "must not be empty (use get_certificate for the latest)",
             ));
         }
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Get,
-                self.pipeline.url(&[CERTIFICATES, name, version]),
+                pipeline.url(&[CERTIFICATES, name, version]),
                 None,
             )
             .await
@@ -270,6 +277,7 @@ impl CertificateClient {
         certificate_bytes: &[u8],
         options: Option<ImportCertificateOptions>,
     ) -> Result<KeyVaultCertificate> {
+        let pipeline = self.pipeline.traced("CertificateClient.import_certificate");
         validate_name("name", name)?;
         let options = options.unwrap_or_default();
         let format = formats::detect("certificate_bytes", certificate_bytes)?;
@@ -313,10 +321,10 @@ impl CertificateClient {
             tags: options.tags.as_ref(),
             preserve_cert_order: options.preserve_cert_order,
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Post,
-                self.pipeline.url(&[CERTIFICATES, name, "import"]),
+                pipeline.url(&[CERTIFICATES, name, "import"]),
                 Some(body),
             )
             .await
@@ -331,6 +339,7 @@ impl CertificateClient {
         x509_certificates: &[Vec<u8>],
         options: Option<MergeCertificateOptions>,
     ) -> Result<KeyVaultCertificate> {
+        let pipeline = self.pipeline.traced("CertificateClient.merge_certificate");
         validate_name("name", name)?;
         let options = options.unwrap_or_default();
         if x509_certificates.is_empty() {
@@ -350,10 +359,10 @@ impl CertificateClient {
             attributes: settable(options.enabled),
             tags: options.tags.as_ref(),
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Post,
-                self.pipeline.url(&[CERTIFICATES, name, "pending", "merge"]),
+                pipeline.url(&[CERTIFICATES, name, "pending", "merge"]),
                 Some(body),
             )
             .await
@@ -361,11 +370,14 @@ impl CertificateClient {
 
     /// Gets a certificate's policy.
     pub async fn get_certificate_policy(&self, name: &str) -> Result<CertificatePolicy> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.get_certificate_policy");
         validate_name("name", name)?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Get,
-                self.pipeline.url(&[CERTIFICATES, name, "policy"]),
+                pipeline.url(&[CERTIFICATES, name, "policy"]),
                 None,
             )
             .await
@@ -378,12 +390,15 @@ impl CertificateClient {
         name: &str,
         policy: &CertificatePolicy,
     ) -> Result<CertificatePolicy> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.update_certificate_policy");
         validate_name("name", name)?;
         self.require_policy(Some(policy))?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[CERTIFICATES, name, "policy"]),
+                pipeline.url(&[CERTIFICATES, name, "policy"]),
                 Some(to_json(policy)?),
             )
             .await
@@ -395,6 +410,9 @@ impl CertificateClient {
         name: &str,
         options: UpdateCertificatePropertiesOptions,
     ) -> Result<KeyVaultCertificate> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.update_certificate_properties");
         validate_name("name", name)?;
         let version = options.version.clone().unwrap_or_default();
         validate_version("version", &version)?;
@@ -403,10 +421,10 @@ impl CertificateClient {
             attributes: settable(options.enabled),
             tags: options.tags.as_ref(),
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[CERTIFICATES, name, &version]),
+                pipeline.url(&[CERTIFICATES, name, &version]),
                 Some(body),
             )
             .await
@@ -414,11 +432,14 @@ impl CertificateClient {
 
     /// Gets the pending create operation of a certificate.
     pub async fn get_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.get_certificate_operation");
         validate_name("name", name)?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Get,
-                self.pipeline.url(&[CERTIFICATES, name, "pending"]),
+                pipeline.url(&[CERTIFICATES, name, "pending"]),
                 None,
             )
             .await
@@ -426,14 +447,17 @@ impl CertificateClient {
 
     /// Asks the service to cancel a certificate's pending create operation.
     pub async fn cancel_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.cancel_certificate_operation");
         validate_name("name", name)?;
         let body = to_json(&CertificateOperationUpdateParameter {
             cancellation_requested: true,
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[CERTIFICATES, name, "pending"]),
+                pipeline.url(&[CERTIFICATES, name, "pending"]),
                 Some(body),
             )
             .await
@@ -442,11 +466,14 @@ impl CertificateClient {
     /// Deletes a certificate's create operation (it stops being pending; no certificate is
     /// made) and returns it.
     pub async fn delete_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.delete_certificate_operation");
         validate_name("name", name)?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Delete,
-                self.pipeline.url(&[CERTIFICATES, name, "pending"]),
+                pipeline.url(&[CERTIFICATES, name, "pending"]),
                 None,
             )
             .await
@@ -460,9 +487,12 @@ impl CertificateClient {
         name: &str,
         options: Option<PollerOptions>,
     ) -> Result<Poller<DeletedCertificate>> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.begin_delete_certificate");
         validate_name("name", name)?;
         begin_delete(
-            &self.pipeline,
+            &pipeline,
             &[CERTIFICATES, name],
             &[DELETED, name],
             &options.unwrap_or_default(),
@@ -473,15 +503,21 @@ impl CertificateClient {
 
     /// Gets a deleted certificate.
     pub async fn get_deleted_certificate(&self, name: &str) -> Result<DeletedCertificate> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.get_deleted_certificate");
         validate_name("name", name)?;
-        self.pipeline
-            .send_json(Method::Get, self.pipeline.url(&[DELETED, name]), None)
+        pipeline
+            .send_json(Method::Get, pipeline.url(&[DELETED, name]), None)
             .await
     }
 
     /// Purges a deleted certificate for good.
     pub async fn purge_deleted_certificate(&self, name: &str) -> Result<()> {
-        lifecycle::purge(&self.pipeline, DELETED, name).await
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.purge_deleted_certificate");
+        lifecycle::purge(&pipeline, DELETED, name).await
     }
 
     /// Recovers a deleted certificate. The poller completes once the certificate can be read
@@ -491,9 +527,12 @@ impl CertificateClient {
         name: &str,
         options: Option<PollerOptions>,
     ) -> Result<Poller<KeyVaultCertificate>> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.begin_recover_deleted_certificate");
         validate_name("name", name)?;
         begin_recover(
-            &self.pipeline,
+            &pipeline,
             &[DELETED, name, "recover"],
             &[CERTIFICATES, name],
             &options.unwrap_or_default(),
@@ -503,21 +542,22 @@ impl CertificateClient {
 
     fn list_certificates<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
+        span: &'static str,
         collection: &str,
         options: Option<ListCertificatesOptions>,
     ) -> Result<Pager<T>> {
+        let pipeline = self.pipeline.traced(span);
         let options = options.unwrap_or_default();
         if let Some(token) = &options.continuation_token {
-            return Pager::from_continuation_token(self.pipeline.clone(), token);
+            return Pager::from_continuation_token(pipeline, token);
         }
-        let mut url = first_page_url(&self.pipeline, &[collection], options.max_page_size)?;
+        let mut url = first_page_url(&pipeline, &[collection], options.max_page_size)?;
         if let Some(include) = options.include_pending {
-            self.pipeline
-                .require(&ApiVersion::V7_0, "include_pending")?;
+            pipeline.require(&ApiVersion::V7_0, "include_pending")?;
             url.query_pairs_mut()
                 .append_pair("includePending", if include { "true" } else { "false" });
         }
-        Ok(Pager::new(self.pipeline.clone(), url))
+        Ok(Pager::new(pipeline, url))
     }
 
     /// Lists deleted certificates.
@@ -525,7 +565,11 @@ impl CertificateClient {
         &self,
         options: Option<ListCertificatesOptions>,
     ) -> Result<Pager<DeletedCertificate>> {
-        self.list_certificates(DELETED, options)
+        self.list_certificates(
+            "CertificateClient.list_deleted_certificates",
+            DELETED,
+            options,
+        )
     }
 
     /// Lists the properties of every certificate (latest versions).
@@ -533,7 +577,11 @@ impl CertificateClient {
         &self,
         options: Option<ListCertificatesOptions>,
     ) -> Result<Pager<CertificateProperties>> {
-        self.list_certificates(CERTIFICATES, options)
+        self.list_certificates(
+            "CertificateClient.list_properties_of_certificates",
+            CERTIFICATES,
+            options,
+        )
     }
 
     /// Lists the properties of every version of a certificate.
@@ -542,21 +590,28 @@ impl CertificateClient {
         name: &str,
         options: Option<ListOptions>,
     ) -> Result<Pager<CertificateProperties>> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.list_properties_of_certificate_versions");
         validate_name("name", name)?;
         options
             .unwrap_or_default()
-            .pager(&self.pipeline, &[CERTIFICATES, name, "versions"])
+            .pager(&pipeline, &[CERTIFICATES, name, "versions"])
     }
 
     /// Backs a certificate up (every version, with key and secret) into a blob only Key Vault
     /// can read.
     pub async fn backup_certificate(&self, name: &str) -> Result<SecretBytes> {
-        lifecycle::backup(&self.pipeline, CERTIFICATES, name).await
+        let pipeline = self.pipeline.traced("CertificateClient.backup_certificate");
+        lifecycle::backup(&pipeline, CERTIFICATES, name).await
     }
 
     /// Restores a backed-up certificate into this vault.
     pub async fn restore_certificate_backup(&self, backup: &[u8]) -> Result<KeyVaultCertificate> {
-        lifecycle::restore(&self.pipeline, CERTIFICATES, backup).await
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.restore_certificate_backup");
+        lifecycle::restore(&pipeline, CERTIFICATES, backup).await
     }
 
     /// Sets the vault's certificate contacts, replacing the previous ones, and returns them.
@@ -564,6 +619,7 @@ impl CertificateClient {
         &self,
         contacts: &[CertificateContact],
     ) -> Result<Vec<CertificateContact>> {
+        let pipeline = self.pipeline.traced("CertificateClient.set_contacts");
         if contacts.is_empty() {
             return Err(Error::invalid_argument(
                 "contacts",
@@ -577,7 +633,7 @@ impl CertificateClient {
             .pipeline
             .send_json(
                 Method::Put,
-                self.pipeline.url(&[CERTIFICATES, CONTACTS]),
+                pipeline.url(&[CERTIFICATES, CONTACTS]),
                 Some(body),
             )
             .await?;
@@ -586,24 +642,22 @@ impl CertificateClient {
 
     /// Gets the vault's certificate contacts.
     pub async fn get_contacts(&self) -> Result<Vec<CertificateContact>> {
+        let pipeline = self.pipeline.traced("CertificateClient.get_contacts");
         let wire: ContactsWire = self
             .pipeline
-            .send_json(
-                Method::Get,
-                self.pipeline.url(&[CERTIFICATES, CONTACTS]),
-                None,
-            )
+            .send_json(Method::Get, pipeline.url(&[CERTIFICATES, CONTACTS]), None)
             .await?;
         Ok(wire.contacts.unwrap_or_default())
     }
 
     /// Deletes the vault's certificate contacts and returns them.
     pub async fn delete_contacts(&self) -> Result<Vec<CertificateContact>> {
+        let pipeline = self.pipeline.traced("CertificateClient.delete_contacts");
         let wire: ContactsWire = self
             .pipeline
             .send_json(
                 Method::Delete,
-                self.pipeline.url(&[CERTIFICATES, CONTACTS]),
+                pipeline.url(&[CERTIFICATES, CONTACTS]),
                 None,
             )
             .await?;
@@ -618,6 +672,7 @@ impl CertificateClient {
         provider: &str,
         options: Option<CreateIssuerOptions>,
     ) -> Result<CertificateIssuer> {
+        let pipeline = self.pipeline.traced("CertificateClient.create_issuer");
         validate_issuer_name(issuer_name)?;
         if provider.trim().is_empty() {
             return Err(Error::invalid_argument("provider", "must not be empty"));
@@ -631,10 +686,10 @@ impl CertificateClient {
             options.organization_id,
             options.admin_contacts,
         ))?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Put,
-                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
                 Some(body),
             )
             .await
@@ -642,11 +697,12 @@ impl CertificateClient {
 
     /// Gets a certificate issuer.
     pub async fn get_issuer(&self, issuer_name: &str) -> Result<CertificateIssuer> {
+        let pipeline = self.pipeline.traced("CertificateClient.get_issuer");
         validate_issuer_name(issuer_name)?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Get,
-                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
                 None,
             )
             .await
@@ -658,6 +714,7 @@ impl CertificateClient {
         issuer_name: &str,
         options: UpdateIssuerOptions,
     ) -> Result<CertificateIssuer> {
+        let pipeline = self.pipeline.traced("CertificateClient.update_issuer");
         validate_issuer_name(issuer_name)?;
         let body = to_json(&issuer_body(
             options.provider,
@@ -667,10 +724,10 @@ impl CertificateClient {
             options.organization_id,
             options.admin_contacts,
         ))?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
                 Some(body),
             )
             .await
@@ -678,11 +735,12 @@ impl CertificateClient {
 
     /// Deletes a certificate issuer and returns it.
     pub async fn delete_issuer(&self, issuer_name: &str) -> Result<CertificateIssuer> {
+        let pipeline = self.pipeline.traced("CertificateClient.delete_issuer");
         validate_issuer_name(issuer_name)?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Delete,
-                self.pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
+                pipeline.url(&[CERTIFICATES, ISSUERS, issuer_name]),
                 None,
             )
             .await
@@ -693,9 +751,12 @@ impl CertificateClient {
         &self,
         options: Option<ListOptions>,
     ) -> Result<Pager<IssuerProperties>> {
+        let pipeline = self
+            .pipeline
+            .traced("CertificateClient.list_properties_of_issuers");
         options
             .unwrap_or_default()
-            .pager(&self.pipeline, &[CERTIFICATES, ISSUERS])
+            .pager(&pipeline, &[CERTIFICATES, ISSUERS])
     }
 }
 

@@ -16,6 +16,7 @@ use azure_core::{
         headers::{HeaderName, CLIENT_REQUEST_ID, CONTENT_TYPE},
         Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request,
     },
+    tracing::{PublicApiInstrumentationInformation, Tracer},
 };
 use serde::{de::DeserializeOwned, Serialize};
 use std::{any::type_name, sync::Arc};
@@ -47,7 +48,13 @@ impl Default for ClientOptions {
 #[derive(Clone, Debug)]
 pub struct KeyVaultPipeline {
     inner: Arc<Inner>,
+    /// The public operation this pipeline sends for (see [`KeyVaultPipeline::traced`]).
+    operation: Option<&'static str>,
 }
+
+/// The `az.namespace` of every span: the resource provider, as OpenTelemetry's Azure
+/// conventions name it.
+const NAMESPACE: &str = "Microsoft.KeyVault";
 
 #[derive(Debug)]
 struct Inner {
@@ -56,10 +63,17 @@ struct Inner {
     api_version: ApiVersion,
     /// `api-version={api_version}`, encoded once rather than for every request.
     api_version_query: String,
+    /// The tracer of the user's `tracer_provider`, when one is configured.
+    tracer: Option<Arc<dyn Tracer>>,
 }
 
 impl Inner {
-    fn new(pipeline: Pipeline, vault_url: Url, api_version: ApiVersion) -> Arc<Inner> {
+    fn new(
+        pipeline: Pipeline,
+        vault_url: Url,
+        api_version: ApiVersion,
+        tracer: Option<Arc<dyn Tracer>>,
+    ) -> Arc<Inner> {
         let api_version_query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair(API_VERSION, api_version.as_str())
             .finish();
@@ -68,8 +82,22 @@ impl Inner {
             vault_url,
             api_version,
             api_version_query,
+            tracer,
         })
     }
+}
+
+/// The tracer for `crate_name`'s spans, from the options' `instrumentation.tracer_provider`.
+fn tracer(
+    options: &azure_core::http::ClientOptions,
+    crate_name: &'static str,
+    crate_version: &'static str,
+) -> Option<Arc<dyn Tracer>> {
+    options
+        .instrumentation
+        .tracer_provider
+        .as_ref()
+        .map(|provider| provider.get_tracer(Some(NAMESPACE), crate_name, Some(crate_version)))
 }
 
 /// Checks a vault URL (`https://host[:port]` with no path, query or fragment) and returns
@@ -116,6 +144,7 @@ impl KeyVaultPipeline {
             credential,
             options.verify_challenge_resource,
         ));
+        let tracer = tracer(&options.client_options, crate_name, crate_version);
         let pipeline = Pipeline::new(
             Some(crate_name),
             Some(crate_version),
@@ -125,7 +154,8 @@ impl KeyVaultPipeline {
             None,
         );
         Ok(KeyVaultPipeline {
-            inner: Inner::new(pipeline, vault_url, options.api_version),
+            inner: Inner::new(pipeline, vault_url, options.api_version, tracer),
+            operation: None,
         })
     }
 
@@ -148,6 +178,7 @@ impl KeyVaultPipeline {
                 scopes.iter().copied(),
             ),
         );
+        let tracer = tracer(&options.client_options, crate_name, crate_version);
         let pipeline = Pipeline::new(
             Some(crate_name),
             Some(crate_version),
@@ -157,7 +188,8 @@ impl KeyVaultPipeline {
             None,
         );
         Ok(KeyVaultPipeline {
-            inner: Inner::new(pipeline, endpoint, options.api_version),
+            inner: Inner::new(pipeline, endpoint, options.api_version, tracer),
+            operation: None,
         })
     }
 
@@ -171,7 +203,20 @@ impl KeyVaultPipeline {
                 self.inner.pipeline.clone(),
                 self.inner.vault_url.clone(),
                 api_version,
+                self.inner.tracer.clone(),
             ),
+            operation: self.operation,
+        }
+    }
+
+    /// This pipeline sending for the public operation `name` (`"SecretClient.get_secret"`):
+    /// when the options carry a `tracer_provider`, each request it sends (a page, a poll)
+    /// is a span of that name with `az.namespace` `Microsoft.KeyVault`, parent of azure_core's
+    /// HTTP spans. Without a tracer provider nothing is added to a request.
+    pub fn traced(&self, name: &'static str) -> KeyVaultPipeline {
+        KeyVaultPipeline {
+            inner: self.inner.clone(),
+            operation: Some(name),
         }
     }
 
@@ -286,10 +331,16 @@ impl KeyVaultPipeline {
             skip_checks: true,
             ..Default::default()
         };
+        let context = match (self.operation, &self.inner.tracer) {
+            (Some(name), Some(tracer)) => Context::new()
+                .with_value(PublicApiInstrumentationInformation::new(name, Vec::new()))
+                .with_value(tracer.clone()),
+            _ => Context::new(),
+        };
         let response = self
             .inner
             .pipeline
-            .send(&Context::new(), &mut request, Some(options))
+            .send(&context, &mut request, Some(options))
             .await?;
         Ok(response)
     }

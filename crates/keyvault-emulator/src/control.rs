@@ -26,6 +26,9 @@ pub struct RecordedRequest {
     pub query: String,
     /// Whether an `Authorization` header was present.
     pub has_authorization: bool,
+    /// The W3C `traceparent` header, when the client propagated a trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
     /// Length of the request body in bytes.
     pub body_len: usize,
     /// The status answered; 0 when the connection was dropped by an injected fault.

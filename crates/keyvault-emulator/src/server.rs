@@ -241,6 +241,11 @@ fn record(state: &State, req: &Req, status: u16) {
         path: req.raw_path.clone(),
         query: req.raw_query.clone(),
         has_authorization: req.headers.contains_key(hyper::header::AUTHORIZATION),
+        traceparent: req
+            .headers
+            .get("traceparent")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         body_len: req.body.len(),
         status,
     });

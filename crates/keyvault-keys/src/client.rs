@@ -199,6 +199,7 @@ impl KeyClient {
         key_type: KeyType,
         options: Option<CreateKeyOptions>,
     ) -> Result<KeyVaultKey> {
+        let pipeline = self.pipeline.traced("KeyClient.create_key");
         validate_name("name", name)?;
         let options = options.unwrap_or_default();
         let kty = if options.hardware_protected {
@@ -208,8 +209,7 @@ impl KeyClient {
         };
         validate_create(&kty, &options)?;
         if options.exportable.is_some() || options.release_policy.is_some() {
-            self.pipeline
-                .require(&ApiVersion::V7_3, "exportable and release_policy")?;
+            pipeline.require(&ApiVersion::V7_3, "exportable and release_policy")?;
         }
         let body = to_json(&KeyCreateParameters {
             kty: &kty,
@@ -226,10 +226,10 @@ impl KeyClient {
             crv: options.curve.as_ref(),
             release_policy: options.release_policy.as_ref(),
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Post,
-                self.pipeline.url(&[KEYS, name, "create"]),
+                pipeline.url(&[KEYS, name, "create"]),
                 Some(body),
             )
             .await
@@ -269,6 +269,7 @@ impl KeyClient {
         key: &JsonWebKey,
         options: Option<ImportKeyOptions>,
     ) -> Result<KeyVaultKey> {
+        let pipeline = self.pipeline.traced("KeyClient.import_key");
         validate_name("name", name)?;
         if key.kty.is_none() {
             return Err(Error::invalid_argument(
@@ -278,8 +279,7 @@ impl KeyClient {
         }
         let options = options.unwrap_or_default();
         if options.exportable.is_some() || options.release_policy.is_some() {
-            self.pipeline
-                .require(&ApiVersion::V7_3, "exportable and release_policy")?;
+            pipeline.require(&ApiVersion::V7_3, "exportable and release_policy")?;
         }
         let body = to_json(&KeyImportParameters {
             hsm: options.hardware_protected,
@@ -293,22 +293,19 @@ impl KeyClient {
             tags: options.tags.as_ref(),
             release_policy: options.release_policy.as_ref(),
         })?;
-        self.pipeline
-            .send_json(Method::Put, self.pipeline.url(&[KEYS, name]), Some(body))
+        pipeline
+            .send_json(Method::Put, pipeline.url(&[KEYS, name]), Some(body))
             .await
     }
 
     /// Gets a key: the latest version, or the one named in the options.
     pub async fn get_key(&self, name: &str, options: Option<GetKeyOptions>) -> Result<KeyVaultKey> {
+        let pipeline = self.pipeline.traced("KeyClient.get_key");
         validate_name("name", name)?;
         let version = options.unwrap_or_default().version.unwrap_or_default();
         validate_version("version", &version)?;
-        self.pipeline
-            .send_json(
-                Method::Get,
-                self.pipeline.url(&[KEYS, name, &version]),
-                None,
-            )
+        pipeline
+            .send_json(Method::Get, pipeline.url(&[KEYS, name, &version]), None)
             .await
     }
 
@@ -319,16 +316,16 @@ impl KeyClient {
         name: &str,
         options: Option<GetKeyOptions>,
     ) -> Result<KeyVaultKey> {
-        self.pipeline
-            .require(&ApiVersion::V7_6, "get_key_attestation")?;
+        let pipeline = self.pipeline.traced("KeyClient.get_key_attestation");
+        pipeline.require(&ApiVersion::V7_6, "get_key_attestation")?;
         validate_name("name", name)?;
         let version = options.unwrap_or_default().version.unwrap_or_default();
         validate_version("version", &version)?;
         // Without a version this is `/keys/{name}/attestation`, as Python sends it.
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Get,
-                self.pipeline.url(&[KEYS, name, &version, "attestation"]),
+                pipeline.url(&[KEYS, name, &version, "attestation"]),
                 None,
             )
             .await
@@ -340,11 +337,12 @@ impl KeyClient {
         name: &str,
         options: UpdateKeyPropertiesOptions,
     ) -> Result<KeyVaultKey> {
+        let pipeline = self.pipeline.traced("KeyClient.update_key_properties");
         validate_name("name", name)?;
         let version = options.version.clone().unwrap_or_default();
         validate_version("version", &version)?;
         if options.release_policy.is_some() {
-            self.pipeline.require(&ApiVersion::V7_3, "release_policy")?;
+            pipeline.require(&ApiVersion::V7_3, "release_policy")?;
         }
         let body = to_json(&KeyUpdateParameters {
             key_ops: options.key_operations.as_deref(),
@@ -357,10 +355,10 @@ impl KeyClient {
             tags: options.tags.as_ref(),
             release_policy: options.release_policy.as_ref(),
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[KEYS, name, &version]),
+                pipeline.url(&[KEYS, name, &version]),
                 Some(body),
             )
             .await
@@ -371,7 +369,8 @@ impl KeyClient {
         &self,
         options: Option<ListOptions>,
     ) -> Result<Pager<KeyProperties>> {
-        options.unwrap_or_default().pager(&self.pipeline, &[KEYS])
+        let pipeline = self.pipeline.traced("KeyClient.list_properties_of_keys");
+        options.unwrap_or_default().pager(&pipeline, &[KEYS])
     }
 
     /// Lists the properties of every version of a key.
@@ -380,10 +379,13 @@ impl KeyClient {
         name: &str,
         options: Option<ListOptions>,
     ) -> Result<Pager<KeyProperties>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyClient.list_properties_of_key_versions");
         validate_name("name", name)?;
         options
             .unwrap_or_default()
-            .pager(&self.pipeline, &[KEYS, name, "versions"])
+            .pager(&pipeline, &[KEYS, name, "versions"])
     }
 
     /// Deletes a key (every version). With soft delete, the poller completes once the deleted
@@ -393,9 +395,10 @@ impl KeyClient {
         name: &str,
         options: Option<PollerOptions>,
     ) -> Result<Poller<DeletedKey>> {
+        let pipeline = self.pipeline.traced("KeyClient.begin_delete_key");
         validate_name("name", name)?;
         begin_delete(
-            &self.pipeline,
+            &pipeline,
             &[KEYS, name],
             &[DELETED, name],
             &options.unwrap_or_default(),
@@ -406,22 +409,23 @@ impl KeyClient {
 
     /// Gets a deleted key.
     pub async fn get_deleted_key(&self, name: &str) -> Result<DeletedKey> {
+        let pipeline = self.pipeline.traced("KeyClient.get_deleted_key");
         validate_name("name", name)?;
-        self.pipeline
-            .send_json(Method::Get, self.pipeline.url(&[DELETED, name]), None)
+        pipeline
+            .send_json(Method::Get, pipeline.url(&[DELETED, name]), None)
             .await
     }
 
     /// Lists deleted keys.
     pub fn list_deleted_keys(&self, options: Option<ListOptions>) -> Result<Pager<DeletedKey>> {
-        options
-            .unwrap_or_default()
-            .pager(&self.pipeline, &[DELETED])
+        let pipeline = self.pipeline.traced("KeyClient.list_deleted_keys");
+        options.unwrap_or_default().pager(&pipeline, &[DELETED])
     }
 
     /// Purges a deleted key for good.
     pub async fn purge_deleted_key(&self, name: &str) -> Result<()> {
-        lifecycle::purge(&self.pipeline, DELETED, name).await
+        let pipeline = self.pipeline.traced("KeyClient.purge_deleted_key");
+        lifecycle::purge(&pipeline, DELETED, name).await
     }
 
     /// Recovers a deleted key. The poller completes once the key can be read again.
@@ -430,9 +434,10 @@ impl KeyClient {
         name: &str,
         options: Option<PollerOptions>,
     ) -> Result<Poller<KeyVaultKey>> {
+        let pipeline = self.pipeline.traced("KeyClient.begin_recover_deleted_key");
         validate_name("name", name)?;
         begin_recover(
-            &self.pipeline,
+            &pipeline,
             &[DELETED, name, "recover"],
             &[KEYS, name],
             &options.unwrap_or_default(),
@@ -442,36 +447,35 @@ impl KeyClient {
 
     /// Backs a key up (every version) into a blob only Key Vault can read.
     pub async fn backup_key(&self, name: &str) -> Result<SecretBytes> {
-        lifecycle::backup(&self.pipeline, KEYS, name).await
+        let pipeline = self.pipeline.traced("KeyClient.backup_key");
+        lifecycle::backup(&pipeline, KEYS, name).await
     }
 
     /// Restores a backed-up key into this vault.
     pub async fn restore_key_backup(&self, backup: &[u8]) -> Result<KeyVaultKey> {
-        lifecycle::restore(&self.pipeline, KEYS, backup).await
+        let pipeline = self.pipeline.traced("KeyClient.restore_key_backup");
+        lifecycle::restore(&pipeline, KEYS, backup).await
     }
 
     /// Creates a new version of a key now, as its rotation policy would (API `7.3` and later).
     pub async fn rotate_key(&self, name: &str) -> Result<KeyVaultKey> {
-        self.pipeline.require(&ApiVersion::V7_3, "rotate_key")?;
+        let pipeline = self.pipeline.traced("KeyClient.rotate_key");
+        pipeline.require(&ApiVersion::V7_3, "rotate_key")?;
         validate_name("name", name)?;
-        self.pipeline
-            .send_json(
-                Method::Post,
-                self.pipeline.url(&[KEYS, name, "rotate"]),
-                None,
-            )
+        pipeline
+            .send_json(Method::Post, pipeline.url(&[KEYS, name, "rotate"]), None)
             .await
     }
 
     /// Gets a key's rotation policy (API `7.3` and later).
     pub async fn get_key_rotation_policy(&self, name: &str) -> Result<KeyRotationPolicy> {
-        self.pipeline
-            .require(&ApiVersion::V7_3, "get_key_rotation_policy")?;
+        let pipeline = self.pipeline.traced("KeyClient.get_key_rotation_policy");
+        pipeline.require(&ApiVersion::V7_3, "get_key_rotation_policy")?;
         validate_name("name", name)?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Get,
-                self.pipeline.url(&[KEYS, name, "rotationpolicy"]),
+                pipeline.url(&[KEYS, name, "rotationpolicy"]),
                 None,
             )
             .await
@@ -484,15 +488,15 @@ impl KeyClient {
         name: &str,
         policy: &KeyRotationPolicy,
     ) -> Result<KeyRotationPolicy> {
-        self.pipeline
-            .require(&ApiVersion::V7_3, "update_key_rotation_policy")?;
+        let pipeline = self.pipeline.traced("KeyClient.update_key_rotation_policy");
+        pipeline.require(&ApiVersion::V7_3, "update_key_rotation_policy")?;
         validate_name("name", name)?;
         policy.validate()?;
         let body = to_json(&PolicyBody::from(policy))?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Put,
-                self.pipeline.url(&[KEYS, name, "rotationpolicy"]),
+                pipeline.url(&[KEYS, name, "rotationpolicy"]),
                 Some(body),
             )
             .await
@@ -506,7 +510,8 @@ impl KeyClient {
         target_attestation_token: &str,
         options: Option<ReleaseKeyOptions>,
     ) -> Result<ReleaseKeyResult> {
-        self.pipeline.require(&ApiVersion::V7_3, "release_key")?;
+        let pipeline = self.pipeline.traced("KeyClient.release_key");
+        pipeline.require(&ApiVersion::V7_3, "release_key")?;
         validate_name("name", name)?;
         require_non_empty(
             "target_attestation_token",
@@ -520,10 +525,10 @@ impl KeyClient {
             nonce: options.nonce.as_deref(),
             enc: options.algorithm.as_ref(),
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Post,
-                self.pipeline.url(&[KEYS, name, &version, "release"]),
+                pipeline.url(&[KEYS, name, &version, "release"]),
                 Some(body),
             )
             .await
@@ -531,8 +536,8 @@ impl KeyClient {
 
     /// Gets `count` random bytes (1 to 128) from the HSM (Managed HSM; API `7.2` and later).
     pub async fn get_random_bytes(&self, count: u32) -> Result<Vec<u8>> {
-        self.pipeline
-            .require(&ApiVersion::V7_2, "get_random_bytes")?;
+        let pipeline = self.pipeline.traced("KeyClient.get_random_bytes");
+        pipeline.require(&ApiVersion::V7_2, "get_random_bytes")?;
         if !(1..=128).contains(&count) {
             return Err(Error::invalid_argument(
                 "count",
@@ -542,7 +547,7 @@ impl KeyClient {
         let body = to_json(&RandomBytesRequest { count })?;
         let bytes: RandomBytes = self
             .pipeline
-            .send_json(Method::Post, self.pipeline.url(&["rng"]), Some(body))
+            .send_json(Method::Post, pipeline.url(&["rng"]), Some(body))
             .await?;
         Ok(bytes.value)
     }

@@ -94,6 +94,7 @@ impl SecretClient {
         value: &str,
         options: Option<SetSecretOptions>,
     ) -> Result<KeyVaultSecret> {
+        let pipeline = self.pipeline.traced("SecretClient.set_secret");
         validate_name("name", name)?;
         let options = options.unwrap_or_default();
         let body = to_json(&SecretSetParameters {
@@ -106,8 +107,8 @@ impl SecretClient {
                 options.expires_on,
             ),
         })?;
-        self.pipeline
-            .send_json(Method::Put, self.pipeline.url(&[SECRETS, name]), Some(body))
+        pipeline
+            .send_json(Method::Put, pipeline.url(&[SECRETS, name]), Some(body))
             .await
     }
 
@@ -117,18 +118,18 @@ impl SecretClient {
         name: &str,
         options: Option<GetSecretOptions>,
     ) -> Result<KeyVaultSecret> {
+        let pipeline = self.pipeline.traced("SecretClient.get_secret");
         validate_name("name", name)?;
         let options = options.unwrap_or_default();
         let version = options.version.unwrap_or_default();
         validate_version("version", &version)?;
-        let mut url = self.pipeline.url(&[SECRETS, name, &version]);
+        let mut url = pipeline.url(&[SECRETS, name, &version]);
         if let Some(out) = &options.out_content_type {
-            self.pipeline
-                .require(&ApiVersion::V2025_07_01, "out_content_type")?;
+            pipeline.require(&ApiVersion::V2025_07_01, "out_content_type")?;
             url.query_pairs_mut()
                 .append_pair("outContentType", out.as_str());
         }
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Updates a secret version's properties; its value never changes.
@@ -137,6 +138,9 @@ impl SecretClient {
         name: &str,
         options: UpdateSecretPropertiesOptions,
     ) -> Result<SecretProperties> {
+        let pipeline = self
+            .pipeline
+            .traced("SecretClient.update_secret_properties");
         validate_name("name", name)?;
         let version = options.version.clone().unwrap_or_default();
         validate_version("version", &version)?;
@@ -149,10 +153,10 @@ impl SecretClient {
             ),
             tags: options.tags.as_ref(),
         })?;
-        self.pipeline
+        pipeline
             .send_json(
                 Method::Patch,
-                self.pipeline.url(&[SECRETS, name, &version]),
+                pipeline.url(&[SECRETS, name, &version]),
                 Some(body),
             )
             .await
@@ -163,9 +167,10 @@ impl SecretClient {
         &self,
         options: Option<ListOptions>,
     ) -> Result<Pager<SecretProperties>> {
-        options
-            .unwrap_or_default()
-            .pager(&self.pipeline, &[SECRETS])
+        let pipeline = self
+            .pipeline
+            .traced("SecretClient.list_properties_of_secrets");
+        options.unwrap_or_default().pager(&pipeline, &[SECRETS])
     }
 
     /// Lists the properties of every version of a secret, without values.
@@ -174,10 +179,13 @@ impl SecretClient {
         name: &str,
         options: Option<ListOptions>,
     ) -> Result<Pager<SecretProperties>> {
+        let pipeline = self
+            .pipeline
+            .traced("SecretClient.list_properties_of_secret_versions");
         validate_name("name", name)?;
         options
             .unwrap_or_default()
-            .pager(&self.pipeline, &[SECRETS, name, "versions"])
+            .pager(&pipeline, &[SECRETS, name, "versions"])
     }
 
     /// Deletes a secret (every version). In a vault with soft delete, the poller completes
@@ -187,9 +195,10 @@ impl SecretClient {
         name: &str,
         options: Option<PollerOptions>,
     ) -> Result<Poller<DeletedSecret>> {
+        let pipeline = self.pipeline.traced("SecretClient.begin_delete_secret");
         validate_name("name", name)?;
         polling::begin_delete(
-            &self.pipeline,
+            &pipeline,
             &[SECRETS, name],
             &[DELETED, name],
             &options.unwrap_or_default(),
@@ -200,9 +209,10 @@ impl SecretClient {
 
     /// Gets a deleted secret.
     pub async fn get_deleted_secret(&self, name: &str) -> Result<DeletedSecret> {
+        let pipeline = self.pipeline.traced("SecretClient.get_deleted_secret");
         validate_name("name", name)?;
-        self.pipeline
-            .send_json(Method::Get, self.pipeline.url(&[DELETED, name]), None)
+        pipeline
+            .send_json(Method::Get, pipeline.url(&[DELETED, name]), None)
             .await
     }
 
@@ -211,14 +221,14 @@ impl SecretClient {
         &self,
         options: Option<ListOptions>,
     ) -> Result<Pager<DeletedSecret>> {
-        options
-            .unwrap_or_default()
-            .pager(&self.pipeline, &[DELETED])
+        let pipeline = self.pipeline.traced("SecretClient.list_deleted_secrets");
+        options.unwrap_or_default().pager(&pipeline, &[DELETED])
     }
 
     /// Purges a deleted secret for good.
     pub async fn purge_deleted_secret(&self, name: &str) -> Result<()> {
-        lifecycle::purge(&self.pipeline, DELETED, name).await
+        let pipeline = self.pipeline.traced("SecretClient.purge_deleted_secret");
+        lifecycle::purge(&pipeline, DELETED, name).await
     }
 
     /// Recovers a deleted secret. The poller completes once the secret can be read again.
@@ -227,9 +237,12 @@ impl SecretClient {
         name: &str,
         options: Option<PollerOptions>,
     ) -> Result<Poller<SecretProperties>> {
+        let pipeline = self
+            .pipeline
+            .traced("SecretClient.begin_recover_deleted_secret");
         validate_name("name", name)?;
         polling::begin_recover(
-            &self.pipeline,
+            &pipeline,
             &[DELETED, name, "recover"],
             &[SECRETS, name],
             &options.unwrap_or_default(),
@@ -239,11 +252,13 @@ impl SecretClient {
 
     /// Backs a secret up (every version) into a blob only Key Vault can read.
     pub async fn backup_secret(&self, name: &str) -> Result<SecretBytes> {
-        lifecycle::backup(&self.pipeline, SECRETS, name).await
+        let pipeline = self.pipeline.traced("SecretClient.backup_secret");
+        lifecycle::backup(&pipeline, SECRETS, name).await
     }
 
     /// Restores a backed-up secret into this vault.
     pub async fn restore_secret_backup(&self, backup: &[u8]) -> Result<SecretProperties> {
-        lifecycle::restore(&self.pipeline, SECRETS, backup).await
+        let pipeline = self.pipeline.traced("SecretClient.restore_secret_backup");
+        lifecycle::restore(&pipeline, SECRETS, backup).await
     }
 }

@@ -174,6 +174,18 @@ impl Op<'_> {
         }
     }
 
+    /// The name of the public operation's tracing span.
+    fn span(&self) -> &'static str {
+        match self {
+            Op::Encrypt(_) => "CryptographyClient.encrypt",
+            Op::Decrypt(_) => "CryptographyClient.decrypt",
+            Op::WrapKey(_) => "CryptographyClient.wrap_key",
+            Op::UnwrapKey(_) => "CryptographyClient.unwrap_key",
+            Op::Sign(_) => "CryptographyClient.sign",
+            Op::Verify(_) => "CryptographyClient.verify",
+        }
+    }
+
     /// The last path segment of the REST operation.
     fn path(&self) -> &'static str {
         match self {
@@ -433,7 +445,7 @@ impl CryptographyClient {
     }
 
     /// Fetches the key once, unless it is known or reading it was forbidden.
-    async fn initialize(&self, state: &mut KeyState) {
+    async fn initialize(&self, state: &mut KeyState, op: Op<'_>) {
         if state.initialized {
             return;
         }
@@ -441,6 +453,7 @@ impl CryptographyClient {
             state.initialized = true;
             return;
         };
+        let pipeline = pipeline.traced(op.span());
         let url = pipeline.url(&["keys", id.name(), id.version().unwrap_or_default()]);
         match pipeline
             .send_json::<KeyVaultKey>(Method::Get, url, None)
@@ -462,7 +475,7 @@ impl CryptographyClient {
     /// (its type, curve, AES size) happen here, before anything is sent.
     async fn route(&self, op: Op<'_>) -> Result<Route> {
         let mut state = self.inner.state.lock().await;
-        self.initialize(&mut state).await;
+        self.initialize(&mut state, op).await;
         if let Some(jwk) = &state.jwk {
             validate::check_key(op, jwk, state.key_size)?;
         }
@@ -508,7 +521,7 @@ impl CryptographyClient {
             return Ok(Route::Local(local.clone(), kid));
         }
         match (&self.inner.pipeline, &state.key_id) {
-            (Some(pipeline), Some(id)) => Ok(Route::Remote(pipeline.clone(), id.clone())),
+            (Some(pipeline), Some(id)) => Ok(Route::Remote(pipeline.traced(op.span()), id.clone())),
             _ => Err(Error::cryptography(
                 op.name(),
                 if cfg!(feature = "local-crypto") {

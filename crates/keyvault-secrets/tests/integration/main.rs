@@ -4,6 +4,7 @@
 //! One binary per crate rather than one per file: each test binary links the emulator and the
 //! whole HTTP stack, so a binary per file multiplied link time and disk use.
 
+mod distributed_tracing;
 mod fault_tolerance;
 mod properties;
 mod secret_client;

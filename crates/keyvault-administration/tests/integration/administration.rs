@@ -15,22 +15,18 @@ use keyvault_emulator::{Emulator, EmulatorOptions};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-// A folder of its own: a file directly under tests/ would be a test binary of its own.
-#[path = "administration/security_domain.rs"]
-mod security_domain;
-
 const CRYPTO_USER: &str = "21dbd100-6940-42c2-9190-5d6cb909625b";
 const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";
 const CONTAINER: &str = "https://account.blob.core.windows.net/backups";
 const SETTING: &str = "AllowKeyManagementOperationsThroughARM";
 
-async fn emulator() -> Emulator {
+pub(crate) async fn emulator() -> Emulator {
     Emulator::start(EmulatorOptions::default())
         .await
         .expect("emulator starts")
 }
 
-fn options(emulator: &Emulator, api_version: ApiVersion) -> AdministrationClientOptions {
+pub(crate) fn options(emulator: &Emulator, api_version: ApiVersion) -> AdministrationClientOptions {
     AdministrationClientOptions {
         api_version,
         client_options: emulator.client_options(),
@@ -83,14 +79,14 @@ fn sas() -> StorageAuthentication {
     StorageAuthentication::sas_token("?sv=2024-01-01&sig=not-checked")
 }
 
-fn fast() -> Option<PollerOptions> {
+pub(crate) fn fast() -> Option<PollerOptions> {
     Some(PollerOptions {
         polling_interval: Some(Duration::from_millis(20)),
         ..Default::default()
     })
 }
 
-fn invalid_argument(err: &Error, name: &str) -> bool {
+pub(crate) fn invalid_argument(err: &Error, name: &str) -> bool {
     matches!(err, Error::InvalidArgument { argument, .. } if *argument == name)
 }
 

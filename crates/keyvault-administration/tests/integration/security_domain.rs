@@ -2,7 +2,7 @@
 //! the status calls, the transfer key, resuming, checks made before sending, and the security
 //! domain kept out of `Debug` output and the `tracing` log.
 
-use super::{emulator, fast, invalid_argument, options};
+use crate::administration::{emulator, fast, invalid_argument, options};
 use keyvault_administration::{
     ApiVersion, CertificateInfo, Error, KeyVaultSecurityDomainClient, PollerOptions, PollerStatus,
     SecurityDomain, SecurityDomainJsonWebKey, SecurityDomainOptions, SecurityDomainStatus,
