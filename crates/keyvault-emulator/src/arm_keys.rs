@@ -162,19 +162,21 @@ impl Vault {
             body: body.map(|b| Bytes::from(b.to_string())).unwrap_or_default(),
         };
         let state = ctx.state;
-        let data_ctx = crate::server::Ctx {
-            base: format!("https://{}", self.host),
-            api: ApiVersion::parse(Some(DATA_PLANE_API))?,
-            now: state.clock.now(),
-            latency: *lock(&state.delete_latency),
-            state,
-            flavour: self.flavour,
-        };
+        let api = ApiVersion::parse(Some(DATA_PLANE_API))?;
         let reply = {
             let mut vaults = lock(&state.vaults);
             let vault = vaults
                 .entry(vault_key(&self.name, self.flavour))
                 .or_default();
+            let data_ctx = crate::server::Ctx {
+                base: format!("https://{}", self.host),
+                api,
+                now: state.clock.now(),
+                latency: *lock(&state.delete_latency),
+                state,
+                flavour: self.flavour,
+                retention: vault.retention,
+            };
             crate::keys::handle(&data_ctx, vault, &req, segments)?
         };
         let value: Value = reply

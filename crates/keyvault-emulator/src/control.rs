@@ -12,6 +12,7 @@ use crate::clock::lock;
 use crate::faults::Fault;
 use crate::server::{Reply, Req};
 use crate::state::State;
+use crate::vault::{vault_key, Flavour, Retention};
 
 /// One vault request as the emulator received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +70,32 @@ impl Control {
     /// [`Control::advance_clock`] ends the wait at once.
     pub fn set_arm_operation_latency(&self, latency: Duration) {
         *lock(&self.state.arm.latency) = latency;
+    }
+
+    /// Sets the soft-delete settings of the vault (or Managed HSM) `name`, as ARM's
+    /// `softDeleteRetentionInDays` and `enablePurgeProtection` do: objects deleted from then on
+    /// are kept `retention_days` (7 to 90), every object reports the `recoveryLevel` and
+    /// `recoverableDays` these give, and with purge protection a purge is 403 `Forbidden`.
+    pub fn set_soft_delete(
+        &self,
+        name: &str,
+        flavour: Flavour,
+        retention_days: u32,
+        purge_protection: bool,
+    ) -> Result<(), String> {
+        if !(7..=90).contains(&retention_days) || flavour == Flavour::Arm {
+            return Err(format!(
+                "retention_days must be 7 to 90 for a vault or Managed HSM, not {retention_days}"
+            ));
+        }
+        lock(&self.state.vaults)
+            .entry(vault_key(name, flavour))
+            .or_default()
+            .retention = Retention {
+            days: i64::from(retention_days),
+            purge_protection,
+        };
+        Ok(())
     }
 
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up

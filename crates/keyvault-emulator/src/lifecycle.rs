@@ -12,9 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::errors::ServiceError;
 use crate::paging::{by_index, PageRequest};
 use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{
-    Deletion, Lookup, Object, ObjectState, Store, RECOVERABLE_DAYS, RECOVERY_LEVEL,
-};
+use crate::store::{Deletion, Lookup, Object, ObjectState, Store};
 use crate::vault::Vault;
 
 /// The names and error texts of a kind of object.
@@ -179,9 +177,12 @@ pub(crate) fn attributes(
     }
     a.insert("created".into(), json!(created));
     a.insert("updated".into(), json!(updated));
-    a.insert("recoveryLevel".into(), json!(RECOVERY_LEVEL));
+    a.insert(
+        "recoveryLevel".into(),
+        json!(ctx.retention.recovery_level()),
+    );
     if ctx.api.has_recoverable_days() {
-        a.insert("recoverableDays".into(), json!(RECOVERABLE_DAYS));
+        a.insert("recoverableDays".into(), json!(ctx.retention.days));
     }
     a
 }
@@ -259,7 +260,7 @@ pub(crate) fn delete<K: Lifecycle>(
         _ => return Err(K::NAMES.not_found(name)),
     }
     K::store(vault)
-        .delete(name, ctx.now, ctx.latency)
+        .delete(name, ctx.now, ctx.latency, ctx.retention.days)
         .ok_or_else(|| K::NAMES.not_found(name))?;
     K::deleted(ctx, vault, name);
     Ok(Reply::json(200, &deleted_bundle::<K>(ctx, vault, name)?))
@@ -299,6 +300,13 @@ fn purge<K: Lifecycle>(
     name: &str,
 ) -> Result<Reply, ServiceError> {
     check_deleted::<K>(ctx, vault, name)?;
+    if ctx.retention.purge_protection {
+        return Err(ServiceError::new(
+            403,
+            "Forbidden",
+            "Operation \"purge\" is not allowed because purge protection is enabled for this vault. Key Vault service will automatically purge it after the retention period has passed.",
+        ));
+    }
     K::store(vault).purge(name);
     K::purged(ctx, vault, name);
     Ok(Reply::empty(204))

@@ -287,6 +287,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) latency: std::time::Duration,
     pub(crate) state: &'a State,
     pub(crate) flavour: crate::vault::Flavour,
+    /// The vault's soft-delete settings.
+    pub(crate) retention: crate::vault::Retention,
 }
 
 fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
@@ -296,6 +298,8 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
         req.query("api-version")
             .or_else(|| crate::admin::implied_api_version(flavour, req)),
     )?;
+    let mut vaults = lock(&state.vaults);
+    let vault = vaults.entry(vault_key(&name, flavour)).or_default();
     let ctx = Ctx {
         base: req.base(),
         api,
@@ -303,9 +307,8 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
         latency: *lock(&state.delete_latency),
         state,
         flavour,
+        retention: vault.retention,
     };
-    let mut vaults = lock(&state.vaults);
-    let vault = vaults.entry(vault_key(&name, flavour)).or_default();
     let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     if let Some(reply) = crate::admin::handle(&ctx, &name, vault, req, &segments) {
         return reply;

@@ -54,12 +54,6 @@ pub(crate) enum Lookup<'a, T> {
     Deleted(&'a mut Object<T>),
 }
 
-/// Number of days a deleted object is kept before the service purges it.
-pub(crate) const RECOVERABLE_DAYS: i64 = 90;
-
-/// The `recoveryLevel` of every object in an emulated vault.
-pub(crate) const RECOVERY_LEVEL: &str = "Recoverable+Purgeable";
-
 /// A store of objects keyed by lower-cased name.
 #[derive(Debug)]
 pub(crate) struct Store<T> {
@@ -135,18 +129,20 @@ impl<T> Store<T> {
         &self.objects[&key]
     }
 
-    /// Soft-deletes an active object; it becomes visible as deleted after `latency`.
+    /// Soft-deletes an active object, kept `retention_days`; it becomes visible as deleted
+    /// after `latency`.
     pub(crate) fn delete(
         &mut self,
         name: &str,
         now: time::OffsetDateTime,
         latency: std::time::Duration,
+        retention_days: i64,
     ) -> Option<&Object<T>> {
         let o = self.objects.get_mut(&name.to_ascii_lowercase())?;
         let deleted_date = now.unix_timestamp();
         o.state = ObjectState::Deleted(Deletion {
             deleted_date,
-            scheduled_purge_date: deleted_date + RECOVERABLE_DAYS * 86_400,
+            scheduled_purge_date: deleted_date + retention_days * 86_400,
             visible_at_ms: millis(now) + latency.as_millis() as i128,
         });
         Some(o)
@@ -225,7 +221,7 @@ mod tests {
         assert!(
             matches!(s.lookup("NAME", t0), Lookup::Active(o) if o.versions == vec![1, 2] && o.name == "Name")
         );
-        s.delete("name", t0, Duration::from_secs(2));
+        s.delete("name", t0, Duration::from_secs(2), 90);
         assert!(matches!(s.lookup("name", t0), Lookup::BeingDeleted));
         assert_eq!(s.listed_after(t0, None, true).count(), 0);
         let t1 = t0 + Duration::from_secs(3);
@@ -237,7 +233,7 @@ mod tests {
         assert!(matches!(s.lookup("name", t1), Lookup::BeingRecovered));
         let t2 = t1 + Duration::from_secs(1);
         assert!(matches!(s.lookup("name", t2), Lookup::Active(_)));
-        s.delete("name", t2, Duration::ZERO);
+        s.delete("name", t2, Duration::ZERO, 90);
         let purge_time = t2 + Duration::from_secs(91 * 86_400);
         assert!(matches!(s.lookup("name", purge_time), Lookup::Missing));
         assert_eq!(s.listed_after(purge_time, None, true).count(), 0);

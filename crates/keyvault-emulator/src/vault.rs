@@ -60,9 +60,42 @@ pub fn route(host: &str) -> (String, Flavour) {
     (DEFAULT_VAULT.to_string(), Flavour::Vault)
 }
 
+/// A vault's soft-delete settings: how many days a deleted object is kept, and whether purge
+/// protection forbids purging it before then. Set through ARM (`softDeleteRetentionInDays`,
+/// `enablePurgeProtection`) or [`crate::Control::set_soft_delete`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Retention {
+    pub(crate) days: i64,
+    pub(crate) purge_protection: bool,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            days: 90,
+            purge_protection: false,
+        }
+    }
+}
+
+impl Retention {
+    /// The `recoveryLevel` these settings give every object, as the service's
+    /// `DeletionRecoveryLevel` describes it: `Customized` below the default 90 days,
+    /// `+Purgeable` unless purge protection is on.
+    pub(crate) fn recovery_level(self) -> &'static str {
+        match (self.days < 90, self.purge_protection) {
+            (false, false) => "Recoverable+Purgeable",
+            (false, true) => "Recoverable",
+            (true, false) => "CustomizedRecoverable+Purgeable",
+            (true, true) => "CustomizedRecoverable",
+        }
+    }
+}
+
 /// The state of one vault.
 #[derive(Debug, Default)]
 pub(crate) struct Vault {
+    pub(crate) retention: Retention,
     pub(crate) secrets: Store<SecretVersion>,
     pub(crate) keys: KeyState,
     pub(crate) certificates: Certificates,

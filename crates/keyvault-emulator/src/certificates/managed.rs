@@ -148,7 +148,10 @@ pub(crate) fn set_enabled(
 pub(crate) fn delete(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) {
     if let Lookup::Active(o) = vault.keys.store.lookup(name, ctx.now) {
         if is_managed(o) {
-            vault.keys.store.delete(name, ctx.now, ctx.latency);
+            vault
+                .keys
+                .store
+                .delete(name, ctx.now, ctx.latency, ctx.retention.days);
         }
     }
 }

@@ -336,7 +336,9 @@ impl Lifecycle for CertificateKind {
         }
         if let Lookup::Active(o) = vault.secrets.lookup(name, ctx.now) {
             if o.latest().is_some_and(|v| v.managed == Some(true)) {
-                vault.secrets.delete(name, ctx.now, ctx.latency);
+                vault
+                    .secrets
+                    .delete(name, ctx.now, ctx.latency, ctx.retention.days);
             }
         }
         managed::delete(ctx, vault, name);

@@ -17,4 +17,5 @@ mod keys_spec_examples;
 mod properties;
 mod secrets;
 mod security_domain;
+mod soft_delete;
 mod spec_examples;

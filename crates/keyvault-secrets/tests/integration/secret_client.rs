@@ -672,3 +672,34 @@ async fn send_request_carries_own_requests_through_the_pipeline() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn purge_protection_and_custom_retention_reach_the_client() {
+    let emulator = emulator().await;
+    emulator
+        .control()
+        .set_soft_delete("protected", keyvault_emulator::Flavour::Vault, 7, true)
+        .unwrap();
+    let client = client(&emulator, "protected");
+    let secret = client.set_secret("kept", "v", None).await.unwrap();
+    assert_eq!(
+        secret.properties.recovery_level,
+        Some(keyvault_secrets::DeletionRecoveryLevel::CustomizedRecoverable)
+    );
+    assert_eq!(secret.properties.recoverable_days, Some(7));
+    let deleted = client
+        .begin_delete_secret("kept", fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let (deleted_on, purge_on) = (
+        deleted.deleted_date.unwrap(),
+        deleted.scheduled_purge_date.unwrap(),
+    );
+    assert_eq!(purge_on - deleted_on, time::Duration::days(7));
+    let err = client.purge_deleted_secret("kept").await.unwrap_err();
+    assert!(err.is_forbidden(), "{err}");
+    assert_eq!(err.code(), Some("Forbidden"));
+    assert!(client.get_deleted_secret("kept").await.is_ok());
+}
