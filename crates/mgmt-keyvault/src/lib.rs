@@ -39,10 +39,9 @@ pub use models::{
     VaultProvisioningState, VirtualNetworkRule,
 };
 pub use private_link_models::{
-    AccessRule, AccessRuleDirection, AccessRuleProperties, AccessRuleSubscription,
-    ActionsRequired, IssueType, MhsmPrivateEndpointConnection, MhsmPrivateLinkResource,
-    NetworkSecurityPerimeter, NetworkSecurityPerimeterConfiguration,
-    NetworkSecurityPerimeterConfigurationProperties,
+    AccessRule, AccessRuleDirection, AccessRuleProperties, AccessRuleSubscription, ActionsRequired,
+    IssueType, MhsmPrivateEndpointConnection, MhsmPrivateLinkResource, NetworkSecurityPerimeter,
+    NetworkSecurityPerimeterConfiguration, NetworkSecurityPerimeterConfigurationProperties,
     NetworkSecurityPerimeterConfigurationProvisioningState, NetworkSecurityProfile,
     PrivateEndpoint, PrivateEndpointConnection, PrivateEndpointConnectionParameters,
     PrivateEndpointConnectionProperties, PrivateEndpointConnectionProvisioningState,

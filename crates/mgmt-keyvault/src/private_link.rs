@@ -120,8 +120,12 @@ impl KeyVaultManagementClient {
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
-        self.begin_final_location(OperationKind::PrivateEndpointConnectionsDelete, url, options)
-            .await
+        self.begin_final_location(
+            OperationKind::PrivateEndpointConnectionsDelete,
+            url,
+            options,
+        )
+        .await
     }
 
     /// The private endpoint connections of a Managed HSM pool
@@ -133,7 +137,10 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<MhsmPrivateEndpointConnection>> {
         Self::check_hsm(resource_group, name)?;
-        self.pager(self.hsm_url_with(resource_group, name, &[CONNECTIONS]), options)
+        self.pager(
+            self.hsm_url_with(resource_group, name, &[CONNECTIONS]),
+            options,
+        )
     }
 
     /// Reads a private endpoint connection of a Managed HSM pool
@@ -229,7 +236,10 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<MhsmGeoReplicatedRegion>> {
         Self::check_hsm(resource_group, name)?;
-        self.pager(self.hsm_url_with(resource_group, name, &["regions"]), options)
+        self.pager(
+            self.hsm_url_with(resource_group, name, &["regions"]),
+            options,
+        )
     }
 
     /// The configurations that network security perimeters apply to a vault
@@ -279,9 +289,6 @@ impl KeyVaultManagementClient {
             vault_name,
             &[PERIMETER_CONFIGURATIONS, configuration_name, "reconcile"],
         );
-        self.pipeline
-            .send(Method::Post, url, None)
-            .await
-            .map(drop)
+        self.pipeline.send(Method::Post, url, None).await.map(drop)
     }
 }

@@ -115,12 +115,18 @@ impl PrivateEndpointConnectionParameters {
 
     /// A PUT that approves the connection.
     pub fn approve(description: &str) -> Self {
-        Self::new(PrivateEndpointServiceConnectionStatus::Approved, description)
+        Self::new(
+            PrivateEndpointServiceConnectionStatus::Approved,
+            description,
+        )
     }
 
     /// A PUT that rejects the connection.
     pub fn reject(description: &str) -> Self {
-        Self::new(PrivateEndpointServiceConnectionStatus::Rejected, description)
+        Self::new(
+            PrivateEndpointServiceConnectionStatus::Rejected,
+            description,
+        )
     }
 }
 

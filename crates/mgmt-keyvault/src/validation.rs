@@ -179,10 +179,24 @@ mod tests {
 
     #[test]
     fn child_names() {
-        for good in ["sample-pec", "pe.6f1c2b3a-0000-0000-0000-000000000000", &"p".repeat(512)] {
+        for good in [
+            "sample-pec",
+            "pe.6f1c2b3a-0000-0000-0000-000000000000",
+            &"p".repeat(512),
+        ] {
             validate_child_name("private_endpoint_connection_name", good).unwrap();
         }
-        for bad in ["", "a/b", "a?b", "a#b", "a\\b", "a\nb", ".", "..", &"p".repeat(513)] {
+        for bad in [
+            "",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a\\b",
+            "a\nb",
+            ".",
+            "..",
+            &"p".repeat(513),
+        ] {
             assert!(
                 validate_child_name("private_endpoint_connection_name", bad).is_err(),
                 "{bad}"
