@@ -161,7 +161,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(listed, [approved.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&approved));
 
     let mut poller = client
         .delete_private_endpoint_connection(RG, VAULT, "pe-1.conn", fast())
@@ -330,13 +330,11 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
     let resume = Some(PollerOptions {
         continuation_token: Some(token.clone()),
         polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
     });
     let err = other
         .delete_private_endpoint_connection(RG, VAULT, "pe-other", resume.clone())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         matches!(
             err,
@@ -350,8 +348,7 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
     let err = other
         .delete_managed_hsm(RG, VAULT, resume.clone())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         matches!(
             err,
