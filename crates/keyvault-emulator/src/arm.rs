@@ -115,6 +115,8 @@ pub(crate) struct ArmState {
     inner: Mutex<Inner>,
     /// Managed HSM pools.
     pub(crate) hsm: crate::arm_hsm::HsmState,
+    /// Private endpoint connections of vaults and pools.
+    pub(crate) links: crate::arm_private_link::LinkState,
     /// How long new asynchronous operations stay in progress, at the least.
     pub(crate) latency: Mutex<Duration>,
 }
@@ -124,6 +126,7 @@ impl ArmState {
         ArmState {
             inner: Mutex::default(),
             hsm: crate::arm_hsm::HsmState::default(),
+            links: crate::arm_private_link::LinkState::default(),
             latency: Mutex::new(latency),
         }
     }
@@ -265,6 +268,9 @@ fn dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
         api_version,
     };
     if let Some(reply) = crate::arm_hsm::dispatch(&ctx, &s, &l) {
+        return reply;
+    }
+    if let Some(reply) = crate::arm_private_link::dispatch(&ctx, &s, &l) {
         return reply;
     }
     if let Some(reply) = crate::arm_secrets::dispatch(&ctx, &s, &l) {

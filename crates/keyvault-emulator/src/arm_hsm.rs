@@ -182,6 +182,42 @@ pub(crate) fn hsm_of(
         .map(|h| (h.id(), h.location.clone()))
 }
 
+/// The regions of the pool `name`, as `MHSMRegions_ListByResource` lists them: its own region
+/// (primary), then those of its `regions` property, each `Succeeded` since the emulator
+/// replicates nothing; `None` when the pool does not exist.
+pub(crate) fn regions_of(
+    state: &crate::state::State,
+    subscription: &str,
+    resource_group: &str,
+    name: &str,
+) -> Option<Vec<Value>> {
+    let inner = lock(&state.arm.hsm.inner);
+    let hsm = inner.hsms.get(&name.to_ascii_lowercase()).filter(|h| {
+        h.subscription.eq_ignore_ascii_case(subscription)
+            && h.resource_group.eq_ignore_ascii_case(resource_group)
+    })?;
+    let mut regions = vec![json!({
+        "name": hsm.location,
+        "isPrimary": true,
+        "provisioningState": "Succeeded",
+    })];
+    let extra = hsm.properties.get("regions").and_then(Value::as_array);
+    for region in extra.into_iter().flatten() {
+        let Some(region_name) = region["name"].as_str() else {
+            continue;
+        };
+        if region_name.eq_ignore_ascii_case(&hsm.location) {
+            continue;
+        }
+        regions.push(json!({
+            "name": region_name,
+            "isPrimary": false,
+            "provisioningState": "Succeeded",
+        }));
+    }
+    Some(regions)
+}
+
 fn inner<'a>(ctx: &'a Ctx<'_>) -> std::sync::MutexGuard<'a, Inner> {
     lock(&ctx.state.arm.hsm.inner)
 }
@@ -194,7 +230,7 @@ fn require(ctx: &Ctx<'_>, method: hyper::Method) -> Result<(), ServiceError> {
     }
 }
 
-fn not_found(resource_group: &str, name: &str) -> ServiceError {
+pub(crate) fn not_found(resource_group: &str, name: &str) -> ServiceError {
     error(
         404,
         "ResourceNotFound",

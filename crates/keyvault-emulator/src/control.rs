@@ -98,6 +98,22 @@ impl Control {
         Ok(())
     }
 
+    /// Adds a private endpoint connection named `name` to the vault or Managed HSM pool whose
+    /// ARM resource id is `resource_id`, from the private endpoint `private_endpoint_id`
+    /// (a made-up `Microsoft.Network/privateEndpoints/{name}` of the same resource group when
+    /// `None`), as Azure's network side does when such an endpoint is created: the connection
+    /// is `Pending` until approved or rejected with a PUT through ARM. Returns the connection
+    /// as ARM shows it, or why it could not be added (no such vault or pool, a bad name). A
+    /// connection of the same name is replaced.
+    pub fn add_private_endpoint_connection(
+        &self,
+        resource_id: &str,
+        name: &str,
+        private_endpoint_id: Option<&str>,
+    ) -> Result<serde_json::Value, String> {
+        crate::arm_private_link::add_connection(&self.state, resource_id, name, private_endpoint_id)
+    }
+
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
     /// in the order injected.
     pub fn inject_faults(&self, fault: Fault, count: u32) {
@@ -141,6 +157,14 @@ struct FaultBody {
     retry_after_seconds: Option<f64>,
     delay_ms: Option<u64>,
     count: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectionBody {
+    resource_id: String,
+    name: String,
+    private_endpoint_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -238,6 +262,17 @@ fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
             let body: Latency = parse(req)?;
             control.set_arm_operation_latency(Duration::from_millis(body.ms));
             Reply::json(200, &json!({ "ms": body.ms }))
+        }
+        (&Method::POST, ["private-endpoint-connections"]) => {
+            let body: ConnectionBody = parse(req)?;
+            let connection = control
+                .add_private_endpoint_connection(
+                    &body.resource_id,
+                    &body.name,
+                    body.private_endpoint_id.as_deref(),
+                )
+                .map_err(bad)?;
+            Reply::json(201, &connection)
         }
         (&Method::POST, ["revoke-tokens"]) => {
             control.revoke_tokens();

@@ -25,6 +25,7 @@ mod api_version;
 mod arm;
 mod arm_hsm;
 mod arm_keys;
+mod arm_private_link;
 mod arm_secrets;
 mod auth;
 mod backup;

@@ -5,7 +5,9 @@ use crate::models::{
     VaultAccessPolicyParameters, VaultCheckNameAvailabilityParameters,
     VaultCreateOrUpdateParameters, VaultPatchParameters,
 };
-use crate::operation::{LocationOperation, OperationKind, ResourceOperation, Tracking};
+use crate::operation::{
+    FinalLocationOperation, LocationOperation, OperationKind, ResourceOperation, Tracking,
+};
 use crate::provider_models::Operation;
 use crate::validation::{
     validate_guid, validate_location, validate_resource_group, validate_vault_name,
@@ -195,7 +197,7 @@ impl KeyVaultManagementClient {
         self.pipeline.url(&segments)
     }
 
-    fn vault_url(&self, resource_group: &str, vault_name: &str, rest: &[&str]) -> Url {
+    pub(crate) fn vault_url(&self, resource_group: &str, vault_name: &str, rest: &[&str]) -> Url {
         let mut segments = vec![
             "resourceGroups",
             resource_group,
@@ -303,6 +305,36 @@ impl KeyVaultManagementClient {
                 };
                 let response = self.pipeline.send(method, request, None).await?;
                 LocationOperation::from_response(&self.pipeline, kind, resource, &response)?
+            }
+        };
+        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
+    }
+
+    /// Starts a DELETE of `resource` whose result is what its `Location` answers at the end,
+    /// or, given `options.continuation_token`, resumes it.
+    pub(crate) async fn begin_final_location<T>(
+        &self,
+        kind: OperationKind,
+        resource: Url,
+        options: Option<PollerOptions>,
+    ) -> Result<Poller<Option<T>>>
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+    {
+        let options = options.unwrap_or_default();
+        let operation = match &options.continuation_token {
+            Some(token) => FinalLocationOperation::resume(Tracking::resume(
+                &self.pipeline,
+                kind,
+                resource,
+                token,
+            )?),
+            None => {
+                let response = self
+                    .pipeline
+                    .send(Method::Delete, resource.clone(), None)
+                    .await?;
+                FinalLocationOperation::from_response(&self.pipeline, kind, resource, &response)?
             }
         };
         Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))

@@ -18,14 +18,21 @@ const HSMS: &str = "managedHSMs";
 
 impl KeyVaultManagementClient {
     fn hsm_url(&self, resource_group: &str, name: &str) -> Url {
-        self.subscription_url(&[
+        self.hsm_url_with(resource_group, name, &[])
+    }
+
+    /// The URL of `rest` under the pool.
+    pub(crate) fn hsm_url_with(&self, resource_group: &str, name: &str, rest: &[&str]) -> Url {
+        let mut segments = vec![
             "resourceGroups",
             resource_group,
             "providers",
             PROVIDER,
             HSMS,
             name,
-        ])
+        ];
+        segments.extend_from_slice(rest);
+        self.subscription_url(&segments)
     }
 
     fn deleted_hsm_url(&self, location: &str, name: &str) -> Url {
@@ -39,7 +46,7 @@ impl KeyVaultManagementClient {
         ])
     }
 
-    fn check_hsm(resource_group: &str, name: &str) -> Result<()> {
+    pub(crate) fn check_hsm(resource_group: &str, name: &str) -> Result<()> {
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("name", name)
     }

@@ -7,6 +7,8 @@ mod key_models;
 mod keys;
 mod models;
 mod operation;
+mod private_link;
+mod private_link_models;
 mod provider_models;
 mod secret_models;
 mod secrets;
@@ -35,6 +37,17 @@ pub use models::{
     VaultAccessPolicyParameters, VaultAccessPolicyProperties, VaultCheckNameAvailabilityParameters,
     VaultCreateOrUpdateParameters, VaultPatchParameters, VaultPatchProperties, VaultProperties,
     VaultProvisioningState, VirtualNetworkRule,
+};
+pub use private_link_models::{
+    AccessRule, AccessRuleDirection, AccessRuleProperties, AccessRuleSubscription, ActionsRequired,
+    IssueType, MhsmPrivateEndpointConnection, MhsmPrivateLinkResource, NetworkSecurityPerimeter,
+    NetworkSecurityPerimeterConfiguration, NetworkSecurityPerimeterConfigurationProperties,
+    NetworkSecurityPerimeterConfigurationProvisioningState, NetworkSecurityProfile,
+    PrivateEndpoint, PrivateEndpointConnection, PrivateEndpointConnectionParameters,
+    PrivateEndpointConnectionProperties, PrivateEndpointConnectionProvisioningState,
+    PrivateEndpointServiceConnectionStatus, PrivateLinkResource, PrivateLinkResourceProperties,
+    PrivateLinkServiceConnectionState, ProvisioningIssue, ProvisioningIssueProperties,
+    ResourceAssociation, ResourceAssociationAccessMode, Severity,
 };
 pub use provider_models::{
     DimensionProperties, LogSpecification, MetricSpecification, Operation, OperationDisplay,

@@ -40,6 +40,8 @@ pub(crate) enum OperationKind {
     ManagedHsmsUpdate,
     ManagedHsmsDelete,
     ManagedHsmsPurgeDeleted,
+    PrivateEndpointConnectionsDelete,
+    MhsmPrivateEndpointConnectionsDelete,
 }
 
 impl OperationKind {
@@ -52,6 +54,10 @@ impl OperationKind {
             OperationKind::ManagedHsmsUpdate => "ManagedHsms_Update",
             OperationKind::ManagedHsmsDelete => "ManagedHsms_Delete",
             OperationKind::ManagedHsmsPurgeDeleted => "ManagedHsms_PurgeDeleted",
+            OperationKind::PrivateEndpointConnectionsDelete => "PrivateEndpointConnections_Delete",
+            OperationKind::MhsmPrivateEndpointConnectionsDelete => {
+                "MHSMPrivateEndpointConnections_Delete"
+            }
         }
     }
 }
@@ -350,6 +356,97 @@ impl Operation<()> for LocationOperation {
             }),
             _ => Ok(Step::Done(())),
         }
+    }
+
+    fn continuation_token(&self) -> String {
+        self.tracking.token()
+    }
+}
+
+/// An operation whose result is what its `Location` answers at the end (the spec's
+/// `final-state-via: location` with a `final-state-schema`), such as the delete of a private
+/// endpoint connection: done at once on 200 (with the resource) or 204 (without), else polled
+/// at its `Location` (202 while running). The result is `None` when the final answer has no
+/// body, as a 204 for a connection that did not exist.
+pub(crate) struct FinalLocationOperation<T> {
+    tracking: Tracking,
+    done: Option<Option<T>>,
+}
+
+/// The resource a final answer carries; `None` for an empty body.
+fn optional_body<T: DeserializeOwned>(response: &RawResponse) -> Result<Option<T>> {
+    let body = response.body().as_ref();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    deserialize(body).map(Some)
+}
+
+impl<T: DeserializeOwned> FinalLocationOperation<T> {
+    /// The operation the response to the initial request on `resource_url` started.
+    pub(crate) fn from_response(
+        pipeline: &KeyVaultPipeline,
+        kind: OperationKind,
+        resource_url: Url,
+        response: &RawResponse,
+    ) -> Result<Self> {
+        if response.status() != StatusCode::Accepted {
+            return Ok(FinalLocationOperation {
+                tracking: Tracking {
+                    kind,
+                    resource: resource_url,
+                    status: None,
+                    location: None,
+                },
+                done: Some(optional_body(response)?),
+            });
+        }
+        let tracking = Tracking::from_response(pipeline, kind, resource_url, response)?;
+        if tracking.location.is_none() && tracking.status.is_none() {
+            return Err(Error::Deserialize {
+                model: "FinalLocationOperation",
+                message: "a 202 response has neither a Location nor an Azure-AsyncOperation header"
+                    .into(),
+            });
+        }
+        Ok(FinalLocationOperation {
+            tracking,
+            done: None,
+        })
+    }
+
+    /// The operation a continuation token names (checked by [`Tracking::resume`]).
+    pub(crate) fn resume(tracking: Tracking) -> Self {
+        FinalLocationOperation {
+            tracking,
+            done: None,
+        }
+    }
+}
+
+#[async_trait]
+impl<T: DeserializeOwned + Send + Sync> Operation<Option<T>> for FinalLocationOperation<T> {
+    async fn poll(&mut self, pipeline: &KeyVaultPipeline) -> Result<Step<Option<T>>> {
+        if let Some(done) = self.done.take() {
+            return Ok(Step::Done(done));
+        }
+        if let Some(status_url) = &self.tracking.status {
+            if let Some(pending) = Tracking::poll_status(pipeline, status_url).await? {
+                return Ok(pending);
+            }
+        }
+        // A token of an operation that was complete at once carries no link: nothing is left
+        // to read.
+        let Some(location) = &self.tracking.location else {
+            return Ok(Step::Done(None));
+        };
+        let response = pipeline.send(Method::Get, location.clone(), None).await?;
+        if response.status() == StatusCode::Accepted {
+            return Ok(Step::Pending {
+                retry_after: retry_after(&response),
+            });
+        }
+        Ok(Step::Done(optional_body(&response)?))
     }
 
     fn continuation_token(&self) -> String {

@@ -85,6 +85,35 @@ pub fn validate_location(argument: &'static str, location: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks the name of a child resource that the service names, such as a private endpoint
+/// connection (`{endpoint}.{guid}`) or a network security perimeter configuration: 1 to 512
+/// characters, none of them `/`, `\`, `?`, `#` or a control character, which would change the URL
+/// the name is put in.
+pub fn validate_child_name(argument: &'static str, name: &str) -> Result<()> {
+    if name.is_empty() || name.chars().count() > 512 {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must be 1 to 512 characters: {name:?}"),
+        ));
+    }
+    if name
+        .chars()
+        .any(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_control())
+    {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must not contain '/', '\\', '?', '#' or control characters: {name:?}"),
+        ));
+    }
+    if name == "." || name == ".." {
+        return Err(Error::invalid_argument(
+            argument,
+            format!("must not be a dot segment: {name:?}"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +172,33 @@ mod tests {
         for bad in ["", "rg.", "a/b", "a b", &"r".repeat(91)] {
             assert!(
                 validate_resource_group("resource_group_name", bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn child_names() {
+        for good in [
+            "sample-pec",
+            "pe.6f1c2b3a-0000-0000-0000-000000000000",
+            &"p".repeat(512),
+        ] {
+            validate_child_name("private_endpoint_connection_name", good).unwrap();
+        }
+        for bad in [
+            "",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a\\b",
+            "a\nb",
+            ".",
+            "..",
+            &"p".repeat(513),
+        ] {
+            assert!(
+                validate_child_name("private_endpoint_connection_name", bad).is_err(),
                 "{bad}"
             );
         }

@@ -447,3 +447,230 @@ fn the_operations_example_parses_field_by_field() {
         .unwrap();
     assert!(empty.log_specifications.is_empty() && empty.metric_specifications.is_empty());
 }
+
+/// Every example of the private link operations: connections of vaults and pools, private link
+/// resources and pool regions.
+#[test]
+fn every_private_link_example_parses_and_request_bodies_round_trip() {
+    use crate::hsm_models::MhsmGeoReplicatedRegion;
+    use crate::private_link_models::{
+        MhsmPrivateEndpointConnection, MhsmPrivateLinkResource, PrivateEndpointConnection,
+        PrivateEndpointConnectionParameters, PrivateLinkResource,
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(examples_dir()).expect("the RM examples folder") {
+        let path = entry.expect("a directory entry").path();
+        let example: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let operation = example["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let ours = [
+            "PrivateEndpointConnections_",
+            "MHSMPrivateEndpointConnections_",
+            "PrivateLinkResources_",
+            "MHSMPrivateLinkResources_",
+            "MHSMRegions_",
+        ];
+        if !ours.iter().any(|p| operation.starts_with(p)) {
+            continue;
+        }
+        if operation.ends_with("PrivateEndpointConnections_Put") {
+            round_trips::<PrivateEndpointConnectionParameters>(
+                &example["parameters"]["properties"],
+            );
+        }
+        for (status, response) in example["responses"].as_object().unwrap() {
+            let Some(body) = response.get("body") else {
+                continue;
+            };
+            match operation.as_str() {
+                "PrivateEndpointConnections_Get"
+                | "PrivateEndpointConnections_Put"
+                | "PrivateEndpointConnections_Delete" => parses::<PrivateEndpointConnection>(body),
+                "PrivateEndpointConnections_ListByResource" => {
+                    parses::<PageOf<PrivateEndpointConnection>>(body)
+                }
+                "MHSMPrivateEndpointConnections_Get"
+                | "MHSMPrivateEndpointConnections_Put"
+                | "MHSMPrivateEndpointConnections_Delete" => {
+                    parses::<MhsmPrivateEndpointConnection>(body)
+                }
+                "MHSMPrivateEndpointConnections_ListByResource" => {
+                    parses::<PageOf<MhsmPrivateEndpointConnection>>(body)
+                }
+                "PrivateLinkResources_ListByVault" => parses::<PageOf<PrivateLinkResource>>(body),
+                "MHSMPrivateLinkResources_ListByMHSMResource" => {
+                    parses::<PageOf<MhsmPrivateLinkResource>>(body)
+                }
+                "MHSMRegions_ListByResource" => parses::<PageOf<MhsmGeoReplicatedRegion>>(body),
+                other => panic!("{other} {status} has a body but no model"),
+            }
+        }
+        seen.insert(operation);
+    }
+    for operation in [
+        "PrivateEndpointConnections_ListByResource",
+        "PrivateEndpointConnections_Get",
+        "PrivateEndpointConnections_Put",
+        "PrivateEndpointConnections_Delete",
+        "MHSMPrivateEndpointConnections_ListByResource",
+        "MHSMPrivateEndpointConnections_Get",
+        "MHSMPrivateEndpointConnections_Put",
+        "MHSMPrivateEndpointConnections_Delete",
+        "PrivateLinkResources_ListByVault",
+        "MHSMPrivateLinkResources_ListByMHSMResource",
+        "MHSMRegions_ListByResource",
+    ] {
+        assert!(seen.contains(operation), "no example of {operation}");
+    }
+}
+
+#[test]
+fn the_private_endpoint_connection_examples_are_read_field_by_field() {
+    use crate::{
+        ActionsRequired, PrivateEndpointConnection, PrivateEndpointConnectionProvisioningState,
+        PrivateEndpointServiceConnectionStatus,
+    };
+    let body = &example("getPrivateEndpointConnection.json")["responses"]["200"]["body"];
+    let connection: PrivateEndpointConnection = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(connection.name, "sample-pec");
+    assert_eq!(
+        connection.resource_type,
+        "Microsoft.KeyVault/vaults/privateEndpointConnections"
+    );
+    assert_eq!(connection.etag.as_deref(), Some(""));
+    let properties = &connection.properties;
+    assert!(properties
+        .private_endpoint
+        .as_ref()
+        .and_then(|p| p.id.as_deref())
+        .unwrap()
+        .ends_with("/privateEndpoints/sample-pe"));
+    let state = properties
+        .private_link_service_connection_state
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        state.status,
+        Some(PrivateEndpointServiceConnectionStatus::Approved)
+    );
+    assert_eq!(state.actions_required, Some(ActionsRequired::None));
+    assert_eq!(
+        properties.provisioning_state,
+        Some(PrivateEndpointConnectionProvisioningState::Succeeded)
+    );
+    // The delete's final state carries no connection state, only `Disconnected`.
+    let body = &example("deletePrivateEndpointConnection.json")["responses"]["200"]["body"];
+    let gone: PrivateEndpointConnection = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(
+        gone.properties.provisioning_state,
+        Some(PrivateEndpointConnectionProvisioningState::Disconnected)
+    );
+    assert_eq!(gone.etag, None);
+
+    let body = &example("ManagedHsm_listPrivateLinkResources.json")["responses"]["200"]["body"];
+    let page: PageOf<crate::MhsmPrivateLinkResource> =
+        serde_json::from_value(body.clone()).unwrap();
+    let resource = &page.value[0];
+    assert_eq!(resource.name, "managedhsm");
+    assert_eq!(resource.properties.required_members, ["default"]);
+    assert_eq!(
+        resource.properties.required_zone_names,
+        ["privatelink.managedhsm.azure.net"]
+    );
+
+    let body = &example("ManagedHsm_ListRegionsByResource.json")["responses"]["200"]["body"];
+    let page: PageOf<crate::MhsmGeoReplicatedRegion> =
+        serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(page.value.len(), 2);
+    assert_eq!(page.value[0].name.as_deref(), Some("sample-region1"));
+    assert_eq!(page.value[0].is_primary, Some(true));
+    assert_eq!(page.next_link, None);
+}
+
+#[test]
+fn an_unknown_connection_status_is_kept() {
+    let state: crate::PrivateLinkServiceConnectionState = serde_json::from_value(
+        serde_json::json!({"status": "Paused", "actionsRequired": "Recreate"}),
+    )
+    .unwrap();
+    assert_eq!(
+        state.status,
+        Some(crate::PrivateEndpointServiceConnectionStatus::Other(
+            "Paused".into()
+        ))
+    );
+    assert_eq!(
+        serde_json::to_value(&state).unwrap(),
+        serde_json::json!({"status": "Paused", "actionsRequired": "Recreate"})
+    );
+}
+
+/// The spec has no example of the perimeter configurations; their schema is ARM's common
+/// `networksecurityperimeter.json` (v5), whose shape this body follows.
+#[test]
+fn a_network_security_perimeter_configuration_parses() {
+    let body = serde_json::json!({
+        "id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/v/networkSecurityPerimeterConfigurations/cfg.assoc",
+        "name": "cfg.assoc",
+        "type": "Microsoft.KeyVault/vaults/networkSecurityPerimeterConfigurations",
+        "properties": {
+            "provisioningState": "Succeeded",
+            "provisioningIssues": [{
+                "name": "issue",
+                "properties": {
+                    "issueType": "MissingPerimeterConfiguration",
+                    "severity": "Warning",
+                    "description": "d",
+                    "suggestedResourceIds": ["/x"],
+                    "suggestedAccessRules": [{"name": "r", "properties": {"direction": "Inbound", "addressPrefixes": ["10.0.0.0/8"]}}]
+                }
+            }],
+            "networkSecurityPerimeter": {"id": "/nsp", "perimeterGuid": "g", "location": "westus"},
+            "resourceAssociation": {"name": "assoc", "accessMode": "Learning"},
+            "profile": {
+                "name": "default",
+                "accessRulesVersion": 3,
+                "accessRules": [{"name": "in", "properties": {
+                    "direction": "Inbound",
+                    "subscriptions": [{"id": "/subscriptions/s"}],
+                    "fullyQualifiedDomainNames": ["contoso.com"],
+                    "emailAddresses": [], "phoneNumbers": [],
+                    "networkSecurityPerimeters": [{"id": "/other"}]
+                }}],
+                "diagnosticSettingsVersion": 1,
+                "enabledLogCategories": ["NspPublicInboundPerimeterRulesAllowed"]
+            }
+        }
+    });
+    let configuration: crate::NetworkSecurityPerimeterConfiguration =
+        serde_json::from_value(body).unwrap();
+    let properties = &configuration.properties;
+    assert_eq!(
+        properties
+            .resource_association
+            .as_ref()
+            .unwrap()
+            .access_mode,
+        Some(crate::ResourceAssociationAccessMode::Learning)
+    );
+    let issue = properties.provisioning_issues[0]
+        .properties
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        issue.issue_type,
+        Some(crate::IssueType::MissingPerimeterConfiguration)
+    );
+    assert_eq!(issue.severity, Some(crate::Severity::Warning));
+    let profile = properties.profile.as_ref().unwrap();
+    assert_eq!(profile.access_rules_version, Some(3));
+    let rule = profile.access_rules[0].properties.as_ref().unwrap();
+    assert_eq!(rule.direction, Some(crate::AccessRuleDirection::Inbound));
+    assert_eq!(
+        rule.subscriptions[0].id.as_deref(),
+        Some("/subscriptions/s")
+    );
+}

@@ -4,8 +4,9 @@ vaults, Managed HSM pools, the secrets and keys sub-resources, and the provider'
 
 conftest.py resolves `management.azure.com`, `*.vault.azure.net` and `*.managedhsm.azure.net` to
 the loopback address, so a vault created here is also reached with the data-plane SDKs at its
-`vaultUri` (and a pool at its `hsmUri`). Not tested, because the emulator does not implement them:
-private endpoint connections, private link resources and Managed HSM regions.
+`vaultUri` (and a pool at its `hsmUri`). Private endpoint connections are made by Azure's network
+side, which the emulator lacks: the tests add them through its control endpoint, then drive them
+with the official `private_endpoint_connections` and `mhsm_private_endpoint_connections` groups.
 """
 
 import datetime
@@ -940,3 +941,133 @@ def test_async_management_client(aio, arm_url, subscription_id, tenant_id, rg, v
             assert (await client.managed_hsms.check_mhsm_name_availability({"name": pool_name})).name_available
 
     asyncio.run(scenario())
+
+
+# --- Private link: connections, private link resources, Managed HSM regions -------------------
+
+
+def _connect(control, resource_id, name):
+    """A `Pending` connection, as the network side adds one when a private endpoint is created."""
+    return control.post("/private-endpoint-connections", {"resourceId": resource_id, "name": name}).json()
+
+
+def _approval(status, description, etag=None):
+    return m.PrivateEndpointConnection(
+        etag=etag,
+        properties=m.PrivateEndpointConnectionProperties(
+            private_link_service_connection_state=m.PrivateLinkServiceConnectionState(
+                status=status, description=description
+            )
+        ),
+    )
+
+
+def test_vault_private_endpoint_connections(mgmt_client, tenant_id, rg, vault_name, control):
+    vault = _create_vault(mgmt_client, tenant_id, rg, vault_name)
+    _connect(control, vault.id, "pe-one")
+    _connect(control, vault.id, "pe-two")
+    ops = mgmt_client.private_endpoint_connections
+
+    pending = ops.get(rg, vault_name, "pe-one")
+    assert pending.name == "pe-one"
+    assert pending.type == "Microsoft.KeyVault/vaults/privateEndpointConnections"
+    assert pending.private_link_service_connection_state.status == "Pending"
+    assert pending.private_endpoint.id.endswith("/Microsoft.Network/privateEndpoints/pe-one")
+
+    approved = ops.put(rg, vault_name, "pe-one", _approval("Approved", "Approved by Joe.", etag=pending.etag))
+    assert approved.private_link_service_connection_state.status == "Approved"
+    assert approved.private_link_service_connection_state.description == "Approved by Joe."
+    assert approved.private_link_service_connection_state.actions_required == "None"
+    assert approved.provisioning_state == "Succeeded"
+    assert approved.etag != pending.etag
+    with pytest.raises(HttpResponseError) as stale:
+        ops.put(rg, vault_name, "pe-one", _approval("Rejected", "late", etag=pending.etag))
+    assert stale.value.status_code == 412
+
+    rejected = ops.put(rg, vault_name, "pe-two", _approval("Rejected", "Not ours."))
+    assert rejected.private_link_service_connection_state.status == "Rejected"
+    assert sorted(c.name for c in ops.list_by_resource(rg, vault_name)) == ["pe-one", "pe-two"]
+
+    with pytest.raises(ResourceNotFoundError) as missing:
+        ops.put(rg, vault_name, "never-made", _approval("Approved", "x"))
+    assert _code(missing) == "PrivateEndpointConnectionNotFound"
+
+    poller = ops.begin_delete(rg, vault_name, "pe-one", **FAST)
+    gone = poller.result()
+    assert gone.name == "pe-one"
+    assert gone.provisioning_state == "Disconnected"
+    with pytest.raises(ResourceNotFoundError) as after:
+        ops.get(rg, vault_name, "pe-one")
+    assert _code(after) == "PrivateEndpointConnectionNotFound"
+    assert [c.name for c in ops.list_by_resource(rg, vault_name)] == ["pe-two"]
+    # The spec's 204 for a connection that does not exist: done at once, without a result.
+    assert ops.begin_delete(rg, vault_name, "pe-one", **FAST).result() is None
+
+
+def test_vault_private_endpoint_connection_delete_resumes(mgmt_client, tenant_id, rg, vault_name, control):
+    vault = _create_vault(mgmt_client, tenant_id, rg, vault_name)
+    _connect(control, vault.id, "pe-resume")
+    # Held in progress for 2 s of the emulator clock: the answers say `Retry-After: 2`, which the
+    # pollers honour over polling_interval.
+    control.post("/arm-operation-latency", {"ms": 2000})
+    ops = mgmt_client.private_endpoint_connections
+    poller = ops.begin_delete(rg, vault_name, "pe-resume", **FAST)
+    assert not poller.done()
+    token = poller.continuation_token()
+    resumed = ops.begin_delete(rg, vault_name, "pe-resume", continuation_token=token, **FAST)
+    assert ops.get(rg, vault_name, "pe-resume").provisioning_state == "Deleting"
+    control.post("/clock/advance", {"seconds": 3})
+    for p in (poller, resumed):
+        assert p.result(timeout=30).provisioning_state == "Disconnected"
+    with pytest.raises(ResourceNotFoundError):
+        ops.get(rg, vault_name, "pe-resume")
+
+
+def test_vault_private_link_resources(mgmt_client, tenant_id, rg, vault_name):
+    _create_vault(mgmt_client, tenant_id, rg, vault_name)
+    resources = mgmt_client.private_link_resources.list_by_vault(rg, vault_name).value
+    assert [r.name for r in resources] == ["vault"]
+    assert resources[0].type == "Microsoft.KeyVault/vaults/privateLinkResources"
+    assert resources[0].group_id == "vault"
+    assert resources[0].required_members == ["default"]
+    assert resources[0].required_zone_names == ["privatelink.vaultcore.azure.net"]
+    with pytest.raises(ResourceNotFoundError):
+        mgmt_client.private_link_resources.list_by_vault(rg, vault_name + "x")
+
+
+def test_managed_hsm_private_endpoint_connections_link_resources_and_regions(
+    mgmt_client, tenant_id, rg, vault_name, control
+):
+    hsm = _create_hsm(mgmt_client, tenant_id, rg, vault_name, regions=[m.MHSMGeoReplicatedRegion(name="eastus")])
+    _connect(control, hsm.id, "hsm-pe")
+    ops = mgmt_client.mhsm_private_endpoint_connections
+    listed = list(ops.list_by_resource(rg, vault_name))
+    assert [c.name for c in listed] == ["hsm-pe"]
+    assert listed[0].type == "Microsoft.KeyVault/managedHSMs/privateEndpointConnections"
+    approval = m.MHSMPrivateEndpointConnection(
+        properties=m.MHSMPrivateEndpointConnectionProperties(
+            private_link_service_connection_state=m.MHSMPrivateLinkServiceConnectionState(
+                status="Approved", description="ok"
+            )
+        )
+    )
+    approved = ops.put(rg, vault_name, "hsm-pe", approval)
+    assert approved.private_link_service_connection_state.status == "Approved"
+    assert ops.get(rg, vault_name, "hsm-pe").private_link_service_connection_state.status == "Approved"
+    gone = ops.begin_delete(rg, vault_name, "hsm-pe", **FAST).result()
+    assert gone.provisioning_state == "Disconnected"
+    with pytest.raises(ResourceNotFoundError):
+        ops.get(rg, vault_name, "hsm-pe")
+
+    resources = mgmt_client.mhsm_private_link_resources.list_by_mhsm_resource(rg, vault_name).value
+    assert [r.name for r in resources] == ["managedhsm"]
+    assert resources[0].location == LOCATION
+    assert resources[0].required_zone_names == ["privatelink.managedhsm.azure.net"]
+
+    regions = list(mgmt_client.mhsm_regions.list_by_resource(rg, vault_name))
+    assert [(r.name, r.is_primary, r.provisioning_state) for r in regions] == [
+        (LOCATION, True, "Succeeded"),
+        ("eastus", False, "Succeeded"),
+    ]
+    with pytest.raises(ResourceNotFoundError):
+        list(mgmt_client.mhsm_regions.list_by_resource(rg, vault_name + "x"))

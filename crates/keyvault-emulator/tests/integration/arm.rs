@@ -580,3 +580,210 @@ async fn vault_create_location_answers_with_the_vault() {
     assert!(done.text.is_empty(), "{}", done.text);
     h.emu.shutdown().await;
 }
+
+/// Private endpoint connections on the wire: added through `POST /_emulator/private-endpoint-
+/// connections` as the network side would, approved with a PUT, deleted with 202 + a `Location`
+/// on the connection's own URL (the spec example's shape) that answers 202 then 200 with the
+/// `Disconnected` connection; the shapes are those of the spec examples.
+#[tokio::test]
+async fn private_endpoint_connections_on_the_wire() {
+    let h = Harness::new().await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let vault_path = "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/link-vault";
+    let vault = arm_url(&h, vault_path);
+    let created = h
+        .call_with(Method::PUT, &vault, Some(vault_body(&h)), Some(&token))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let vault_id = created.body["id"].as_str().unwrap().to_string();
+
+    let control = format!(
+        "{}/_emulator/private-endpoint-connections",
+        h.emu.endpoint()
+    );
+    let add = |body: serde_json::Value| {
+        let http = h.http.clone();
+        let url = control.clone();
+        async move { crate::common::into_resp(http.post(url).json(&body).send().await.unwrap()).await }
+    };
+    let added = add(json!({"resourceId": vault_id, "name": "sample-pec"})).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    assert_eq!(
+        added.body["properties"]["privateLinkServiceConnectionState"]["status"],
+        "Pending"
+    );
+    let unknown = add(json!({"resourceId": format!("{vault_id}x"), "name": "p"})).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text);
+
+    let pec = arm_url(
+        &h,
+        &format!("{vault_path}/privateEndpointConnections/sample-pec"),
+    );
+    let example = rm_example("putPrivateEndpointConnection.json");
+    let put_body = json!({
+        "properties": {"privateLinkServiceConnectionState": {
+            "status": "Approved", "description": "My name is Joe and I'm approving this."
+        }}
+    });
+    let approved = h
+        .call_with(Method::PUT, &pec, Some(put_body.clone()), Some(&token))
+        .await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(sorted_keys(&approved.body), sorted_keys(&example));
+    assert_eq!(
+        approved.body["properties"]["privateLinkServiceConnectionState"],
+        example["properties"]["privateLinkServiceConnectionState"]
+    );
+    assert_eq!(approved.body["type"], example["type"]);
+    assert_eq!(
+        approved.body["id"],
+        format!("{vault_id}/privateEndpointConnections/sample-pec")
+    );
+    let stale = json!({"etag": "\"stale\"", "properties": put_body["properties"]});
+    let r = h
+        .call_with(Method::PUT, &pec, Some(stale), Some(&token))
+        .await;
+    assert_eq!((r.status, r.error_code()), (412, "PreconditionFailed"));
+    let r = h
+        .call_with(
+            Method::PUT,
+            &pec,
+            Some(json!({"properties": {}})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!((r.status, r.error_code()), (400, "BadRequest"));
+
+    let deleted = h.call_with(Method::DELETE, &pec, None, Some(&token)).await;
+    assert_eq!(deleted.status, 202, "{}", deleted.text);
+    assert!(deleted.header("retry-after").is_some());
+    let location = deleted.header("location").unwrap().to_string();
+    assert!(
+        location.contains("/privateEndpointConnections/sample-pec?")
+            && location.contains("operationid="),
+        "{location}"
+    );
+    let first = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(first.status, 202, "in progress once");
+    assert!(first.header("location").is_some());
+    let done = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let final_example = rm_example("deletePrivateEndpointConnection.json");
+    assert_eq!(sorted_keys(&done.body), sorted_keys(&final_example));
+    assert_eq!(done.body["properties"], final_example["properties"]);
+    let again = h
+        .call_with(Method::GET, &location, None, Some(&token))
+        .await;
+    assert_eq!(again.status, 200, "the Location keeps its answer");
+
+    let gone = h.call_with(Method::GET, &pec, None, Some(&token)).await;
+    assert_eq!(
+        (gone.status, gone.error_code()),
+        (404, "PrivateEndpointConnectionNotFound")
+    );
+    let r = h.call_with(Method::DELETE, &pec, None, Some(&token)).await;
+    assert_eq!(r.status, 204, "the spec's 'Resource does not exist'");
+
+    let links = h
+        .call_with(
+            Method::GET,
+            &arm_url(&h, &format!("{vault_path}/privateLinkResources")),
+            None,
+            Some(&token),
+        )
+        .await;
+    assert_eq!(links.status, 200);
+    let example = rm_example("listPrivateLinkResources.json");
+    assert_eq!(
+        links.body["value"][0]["properties"],
+        example["value"][0]["properties"]
+    );
+    assert_eq!(links.body["value"][0]["name"], "vault");
+
+    let nsp = arm_url(
+        &h,
+        &format!("{vault_path}/networkSecurityPerimeterConfigurations"),
+    );
+    let r = h.call_with(Method::GET, &nsp, None, Some(&token)).await;
+    assert_eq!((r.status, r.body.clone()), (200, json!({"value": []})));
+    let one = arm_url(
+        &h,
+        &format!("{vault_path}/networkSecurityPerimeterConfigurations/x/reconcile"),
+    );
+    let r = h.call_with(Method::POST, &one, None, Some(&token)).await;
+    assert_eq!(r.status, 404);
+    let r = h.call_with(Method::GET, &one, None, Some(&token)).await;
+    assert_eq!(r.status, 405);
+    h.emu.shutdown().await;
+}
+
+/// A pool's regions are its own (primary) and those of its `regions` property, in the spec
+/// example's shape; its private link resource is the `managedhsm` group.
+#[tokio::test]
+async fn managed_hsm_regions_and_private_link_resources() {
+    let h = Harness::new().await;
+    let token = h.token_for("https://management.azure.com/.default").await;
+    let pool = arm_url(
+        &h,
+        "/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/region-hsm",
+    );
+    let body = json!({
+        "location": "westus",
+        "sku": {"family": "B", "name": "Standard_B1"},
+        "properties": {
+            "tenantId": h.emu.tenant_id(), "initialAdminObjectIds": ["admin"],
+            "regions": [{"name": "eastus"}, {"name": "westus"}]
+        }
+    });
+    let r = h
+        .call_with(Method::PUT, &pool, Some(body), Some(&token))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let sub = |path: &str| pool.replace("?api-version", &format!("/{path}?api-version"));
+    let regions = h
+        .call_with(Method::GET, &sub("regions"), None, Some(&token))
+        .await;
+    assert_eq!(regions.status, 200, "{}", regions.text);
+    let example = rm_example("ManagedHsm_ListRegionsByResource.json");
+    assert_eq!(
+        sorted_keys(&regions.body["value"][0]),
+        sorted_keys(&example["value"][0])
+    );
+    assert_eq!(
+        regions.body["value"],
+        json!([
+            {"name": "westus", "isPrimary": true, "provisioningState": "Succeeded"},
+            {"name": "eastus", "isPrimary": false, "provisioningState": "Succeeded"},
+        ])
+    );
+    let links = h
+        .call_with(
+            Method::GET,
+            &sub("privateLinkResources"),
+            None,
+            Some(&token),
+        )
+        .await;
+    assert_eq!(links.status, 200, "{}", links.text);
+    assert_eq!(links.body["value"][0]["name"], "managedhsm");
+    assert_eq!(links.body["value"][0]["location"], "westus");
+    assert_eq!(
+        links.body["value"][0]["properties"]["requiredZoneNames"],
+        json!(["privatelink.managedhsm.azure.net"])
+    );
+    // Perimeter configurations hang off vaults only.
+    let r = h
+        .call_with(
+            Method::GET,
+            &sub("networkSecurityPerimeterConfigurations"),
+            None,
+            Some(&token),
+        )
+        .await;
+    assert_eq!((r.status, r.error_code()), (404, "InvalidResourceType"));
+    h.emu.shutdown().await;
+}

@@ -1,5 +1,5 @@
 //! The ARM client's integration tests, one binary: vaults, Managed HSM pools, their keys and
-//! secrets, and resumed long-running operations against the emulator's ARM provider.
+//! secrets, private link, and resumed long-running operations against the emulator's ARM provider.
 //!
 //! One binary per crate rather than one per file: each test binary links the emulator and the
 //! whole HTTP stack, so a binary per file multiplied link time and disk use.
@@ -7,6 +7,7 @@
 mod common;
 mod keys;
 mod managed_hsms;
+mod private_link;
 mod resume;
 mod secrets;
 mod vaults;
