@@ -41,6 +41,7 @@ mod lifecycle;
 mod paging;
 mod secrets;
 mod server;
+pub mod spans;
 mod state;
 mod store;
 mod tls;

@@ -221,12 +221,14 @@ impl KeyVaultManagementClient {
         ])
     }
 
+    /// A pager over `url` for the public operation `span`.
     pub(crate) fn pager<T: DeserializeOwned + Send + 'static>(
         &self,
+        span: &'static str,
         url: Url,
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<T>> {
-        Self::pager_on(&self.pipeline, url, options)
+        Self::pager_on(&self.pipeline.traced(span), url, options)
     }
 
     fn pager_on<T: DeserializeOwned + Send + 'static>(
@@ -252,6 +254,7 @@ impl KeyVaultManagementClient {
     /// `options.continuation_token`, resumes it without sending anything but polls.
     pub(crate) async fn begin_resource<T, B>(
         &self,
+        span: &'static str,
         kind: OperationKind,
         method: Method,
         url: Url,
@@ -263,34 +266,36 @@ impl KeyVaultManagementClient {
         B: Serialize + ?Sized,
     {
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
             Some(token) => {
-                ResourceOperation::resume(Tracking::resume(&self.pipeline, kind, url, token)?)
+                ResourceOperation::resume(Tracking::resume(&pipeline, kind, url, token)?)
             }
             None => {
-                let response = self
-                    .pipeline
+                let response = pipeline
                     .send(method, url.clone(), Some(to_json(body)?))
                     .await?;
-                ResourceOperation::from_response(&self.pipeline, kind, url, &response)?
+                ResourceOperation::from_response(&pipeline, kind, url, &response)?
             }
         };
-        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(&options))
     }
 
     /// Starts an operation without a result on the resource at `resource` (a DELETE of it, or a
     /// POST to its `action`), or, given `options.continuation_token`, resumes it.
     pub(crate) async fn begin_location(
         &self,
+        span: &'static str,
         kind: OperationKind,
         resource: Url,
         action: Option<&str>,
         options: Option<PollerOptions>,
     ) -> Result<Poller<()>> {
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
             Some(token) => {
-                LocationOperation::resume(Tracking::resume(&self.pipeline, kind, resource, token)?)
+                LocationOperation::resume(Tracking::resume(&pipeline, kind, resource, token)?)
             }
             None => {
                 let mut request = resource.clone();
@@ -303,17 +308,18 @@ impl KeyVaultManagementClient {
                     }
                     None => Method::Delete,
                 };
-                let response = self.pipeline.send(method, request, None).await?;
-                LocationOperation::from_response(&self.pipeline, kind, resource, &response)?
+                let response = pipeline.send(method, request, None).await?;
+                LocationOperation::from_response(&pipeline, kind, resource, &response)?
             }
         };
-        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(&options))
     }
 
     /// Starts a DELETE of `resource` whose result is what its `Location` answers at the end,
     /// or, given `options.continuation_token`, resumes it.
     pub(crate) async fn begin_final_location<T>(
         &self,
+        span: &'static str,
         kind: OperationKind,
         resource: Url,
         options: Option<PollerOptions>,
@@ -322,22 +328,19 @@ impl KeyVaultManagementClient {
         T: DeserializeOwned + Send + Sync + 'static,
     {
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
-            Some(token) => FinalLocationOperation::resume(Tracking::resume(
-                &self.pipeline,
-                kind,
-                resource,
-                token,
-            )?),
+            Some(token) => {
+                FinalLocationOperation::resume(Tracking::resume(&pipeline, kind, resource, token)?)
+            }
             None => {
-                let response = self
-                    .pipeline
+                let response = pipeline
                     .send(Method::Delete, resource.clone(), None)
                     .await?;
-                FinalLocationOperation::from_response(&self.pipeline, kind, resource, &response)?
+                FinalLocationOperation::from_response(&pipeline, kind, resource, &response)?
             }
         };
-        Ok(Poller::new(self.pipeline.clone(), operation).with_options(&options))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(&options))
     }
 
     /// Creates a vault or replaces its properties (PUT). A long-running operation: the poller
@@ -360,6 +363,7 @@ impl KeyVaultManagementClient {
         }
         let url = self.vault_url(resource_group, vault_name, &[]);
         self.begin_resource(
+            "KeyVaultManagementClient.create_or_update_vault",
             OperationKind::VaultsCreateOrUpdate,
             Method::Put,
             url,
@@ -371,10 +375,11 @@ impl KeyVaultManagementClient {
 
     /// Reads a vault.
     pub async fn get_vault(&self, resource_group: &str, vault_name: &str) -> Result<Vault> {
+        let pipeline = self.pipeline.traced("KeyVaultManagementClient.get_vault");
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Changes the tags and properties that `parameters` sets (PATCH).
@@ -384,6 +389,9 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         parameters: VaultPatchParameters,
     ) -> Result<Vault> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.update_vault");
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         if let Some(properties) = &parameters.properties {
@@ -395,7 +403,7 @@ impl KeyVaultManagementClient {
             }
         }
         let url = self.vault_url(resource_group, vault_name, &[]);
-        self.pipeline
+        pipeline
             .send_json(Method::Patch, url, Some(to_json(&parameters)?))
             .await
     }
@@ -403,13 +411,13 @@ impl KeyVaultManagementClient {
     /// Deletes a vault. With soft delete (always on for new vaults) it becomes a deleted
     /// vault, readable with [`KeyVaultManagementClient::get_deleted_vault`] until purged.
     pub async fn delete_vault(&self, resource_group: &str, vault_name: &str) -> Result<()> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.delete_vault");
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[]);
-        self.pipeline
-            .send(Method::Delete, url, None)
-            .await
-            .map(drop)
+        pipeline.send(Method::Delete, url, None).await.map(drop)
     }
 
     /// Adds, replaces or removes access policies of a vault.
@@ -420,6 +428,9 @@ impl KeyVaultManagementClient {
         kind: AccessPolicyUpdateKind,
         parameters: VaultAccessPolicyParameters,
     ) -> Result<VaultAccessPolicyParameters> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.update_access_policy");
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         if let AccessPolicyUpdateKind::Other(other) = &kind {
@@ -434,7 +445,7 @@ impl KeyVaultManagementClient {
             vault_name,
             &["accessPolicies", kind.as_str()],
         );
-        self.pipeline
+        pipeline
             .send_json(Method::Put, url, Some(to_json(&parameters)?))
             .await
     }
@@ -453,7 +464,11 @@ impl KeyVaultManagementClient {
             PROVIDER,
             "vaults",
         ]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_vaults_by_resource_group",
+            url,
+            options,
+        )
     }
 
     /// The vaults of the subscription.
@@ -462,7 +477,11 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<Vault>> {
         let url = self.subscription_url(&["providers", PROVIDER, "vaults"]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_vaults_by_subscription",
+            url,
+            options,
+        )
     }
 
     /// The vaults of the subscription as ARM's generic resource list shows them (`Vaults_List`):
@@ -477,7 +496,13 @@ impl KeyVaultManagementClient {
             self.resources
                 .url(&["subscriptions", self.subscription_id.as_str(), "resources"]);
         url.query_pairs_mut().append_pair("$filter", VAULTS_FILTER);
-        Self::pager_on(&self.resources, url, options)
+        Self::pager_on(
+            &self
+                .resources
+                .traced("KeyVaultManagementClient.list_vaults"),
+            url,
+            options,
+        )
     }
 
     /// The operations of the `Microsoft.KeyVault` provider (`Operations_List`): the actions a
@@ -487,12 +512,15 @@ impl KeyVaultManagementClient {
         &self,
         options: Option<ListOperationsOptions>,
     ) -> Result<Pager<Operation>> {
-        let url = self.pipeline.url(&["providers", PROVIDER, "operations"]);
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.list_operations");
+        let url = pipeline.url(&["providers", PROVIDER, "operations"]);
         let options = ListVaultsOptions {
             top: None,
             continuation_token: options.unwrap_or_default().continuation_token,
         };
-        Self::pager_on(&self.pipeline, url, Some(options))
+        Self::pager_on(&pipeline, url, Some(options))
     }
 
     /// The soft-deleted vaults of the subscription.
@@ -501,7 +529,7 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<DeletedVault>> {
         let url = self.subscription_url(&["providers", PROVIDER, "deletedVaults"]);
-        self.pager(url, options)
+        self.pager("KeyVaultManagementClient.list_deleted_vaults", url, options)
     }
 
     /// Reads a soft-deleted vault.
@@ -510,10 +538,13 @@ impl KeyVaultManagementClient {
         location: &str,
         vault_name: &str,
     ) -> Result<DeletedVault> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_deleted_vault");
         validate_location("location", location)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.deleted_vault_url(location, vault_name);
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Purges a soft-deleted vault for good. A long-running operation.
@@ -529,6 +560,7 @@ impl KeyVaultManagementClient {
         validate_vault_name("vault_name", vault_name)?;
         let url = self.deleted_vault_url(location, vault_name);
         self.begin_location(
+            "KeyVaultManagementClient.purge_deleted_vault",
             OperationKind::VaultsPurgeDeleted,
             url,
             Some("purge"),
@@ -543,6 +575,9 @@ impl KeyVaultManagementClient {
         &self,
         vault_name: &str,
     ) -> Result<CheckNameAvailabilityResult> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.check_vault_name_availability");
         if vault_name.is_empty() {
             return Err(Error::invalid_argument("vault_name", "must not be empty"));
         }
@@ -551,7 +586,7 @@ impl KeyVaultManagementClient {
             resource_type: VAULT_TYPE.to_string(),
         };
         let url = self.subscription_url(&["providers", PROVIDER, "checkNameAvailability"]);
-        self.pipeline
+        pipeline
             .send_json(Method::Post, url, Some(to_json(&body)?))
             .await
     }

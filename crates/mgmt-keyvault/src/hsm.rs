@@ -80,6 +80,7 @@ impl KeyVaultManagementClient {
             ));
         }
         self.begin_resource(
+            "KeyVaultManagementClient.create_or_update_managed_hsm",
             OperationKind::ManagedHsmsCreateOrUpdate,
             Method::Put,
             self.hsm_url(resource_group, name),
@@ -91,8 +92,11 @@ impl KeyVaultManagementClient {
 
     /// Reads a Managed HSM pool.
     pub async fn get_managed_hsm(&self, resource_group: &str, name: &str) -> Result<ManagedHsm> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_managed_hsm");
         Self::check_hsm(resource_group, name)?;
-        self.pipeline
+        pipeline
             .send_json(Method::Get, self.hsm_url(resource_group, name), None)
             .await
     }
@@ -116,6 +120,7 @@ impl KeyVaultManagementClient {
             validate_guid("tenant_id", tenant)?;
         }
         self.begin_resource(
+            "KeyVaultManagementClient.update_managed_hsm",
             OperationKind::ManagedHsmsUpdate,
             Method::Patch,
             self.hsm_url(resource_group, name),
@@ -136,6 +141,7 @@ impl KeyVaultManagementClient {
     ) -> Result<Poller<()>> {
         Self::check_hsm(resource_group, name)?;
         self.begin_location(
+            "KeyVaultManagementClient.delete_managed_hsm",
             OperationKind::ManagedHsmsDelete,
             self.hsm_url(resource_group, name),
             None,
@@ -158,7 +164,11 @@ impl KeyVaultManagementClient {
             PROVIDER,
             HSMS,
         ]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_managed_hsms_by_resource_group",
+            url,
+            options,
+        )
     }
 
     /// The Managed HSM pools of the subscription.
@@ -167,7 +177,11 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<ManagedHsm>> {
         let url = self.subscription_url(&["providers", PROVIDER, HSMS]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_managed_hsms_by_subscription",
+            url,
+            options,
+        )
     }
 
     /// The soft-deleted Managed HSM pools of the subscription.
@@ -176,7 +190,11 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<DeletedManagedHsm>> {
         let url = self.subscription_url(&["providers", PROVIDER, "deletedManagedHSMs"]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_deleted_managed_hsms",
+            url,
+            options,
+        )
     }
 
     /// Reads a soft-deleted Managed HSM pool.
@@ -185,9 +203,12 @@ impl KeyVaultManagementClient {
         location: &str,
         name: &str,
     ) -> Result<DeletedManagedHsm> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_deleted_managed_hsm");
         validate_location("location", location)?;
         validate_vault_name("name", name)?;
-        self.pipeline
+        pipeline
             .send_json(Method::Get, self.deleted_hsm_url(location, name), None)
             .await
     }
@@ -204,6 +225,7 @@ impl KeyVaultManagementClient {
         validate_location("location", location)?;
         validate_vault_name("name", name)?;
         self.begin_location(
+            "KeyVaultManagementClient.purge_deleted_managed_hsm",
             OperationKind::ManagedHsmsPurgeDeleted,
             self.deleted_hsm_url(location, name),
             Some("purge"),
@@ -217,6 +239,9 @@ impl KeyVaultManagementClient {
         &self,
         name: &str,
     ) -> Result<CheckNameAvailabilityResult> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.check_managed_hsm_name_availability");
         if name.is_empty() {
             return Err(Error::invalid_argument("name", "must not be empty"));
         }
@@ -224,7 +249,7 @@ impl KeyVaultManagementClient {
             name: name.to_string(),
         };
         let url = self.subscription_url(&["providers", PROVIDER, "checkMhsmNameAvailability"]);
-        self.pipeline
+        pipeline
             .send_json(Method::Post, url, Some(to_json(&body)?))
             .await
     }

@@ -50,6 +50,9 @@ impl KeyVaultManagementClient {
         key_name: &str,
         parameters: KeyCreateParameters,
     ) -> Result<Key> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.create_key_if_not_exist");
         Self::check_key(resource_group, vault_name, Some(key_name))?;
         if parameters.properties.kty.is_none() {
             return Err(Error::invalid_argument(
@@ -58,7 +61,7 @@ impl KeyVaultManagementClient {
             ));
         }
         let url = self.keys_url(resource_group, vault_name, &[key_name]);
-        self.pipeline
+        pipeline
             .send_json(Method::Put, url, Some(to_json(&parameters)?))
             .await
     }
@@ -70,9 +73,10 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         key_name: &str,
     ) -> Result<Key> {
+        let pipeline = self.pipeline.traced("KeyVaultManagementClient.get_key");
         Self::check_key(resource_group, vault_name, Some(key_name))?;
         let url = self.keys_url(resource_group, vault_name, &[key_name]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Reads one version of a key.
@@ -83,6 +87,9 @@ impl KeyVaultManagementClient {
         key_name: &str,
         key_version: &str,
     ) -> Result<Key> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_key_version");
         Self::check_key(resource_group, vault_name, Some(key_name))?;
         validate_version("key_version", key_version)?;
         if key_version.is_empty() {
@@ -93,7 +100,7 @@ impl KeyVaultManagementClient {
             vault_name,
             &[key_name, "versions", key_version],
         );
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// The keys of a vault (their current versions).
@@ -104,7 +111,11 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<Key>> {
         Self::check_key(resource_group, vault_name, None)?;
-        self.pager(self.keys_url(resource_group, vault_name, &[]), options)
+        self.pager(
+            "KeyVaultManagementClient.list_keys",
+            self.keys_url(resource_group, vault_name, &[]),
+            options,
+        )
     }
 
     /// The versions of a key.
@@ -117,7 +128,7 @@ impl KeyVaultManagementClient {
     ) -> Result<Pager<Key>> {
         Self::check_key(resource_group, vault_name, Some(key_name))?;
         let url = self.keys_url(resource_group, vault_name, &[key_name, "versions"]);
-        self.pager(url, options)
+        self.pager("KeyVaultManagementClient.list_key_versions", url, options)
     }
 
     /// Creates a key in a Managed HSM pool unless one of that name exists (then it is returned
@@ -129,6 +140,9 @@ impl KeyVaultManagementClient {
         key_name: &str,
         parameters: KeyCreateParameters,
     ) -> Result<Key> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.create_managed_hsm_key_if_not_exist");
         Self::check_key(resource_group, name, Some(key_name))?;
         if parameters.properties.kty.is_none() {
             return Err(Error::invalid_argument(
@@ -137,7 +151,7 @@ impl KeyVaultManagementClient {
             ));
         }
         let url = self.keys_url_of(HSMS, resource_group, name, &[key_name]);
-        self.pipeline
+        pipeline
             .send_json(Method::Put, url, Some(to_json(&parameters)?))
             .await
     }
@@ -149,9 +163,12 @@ impl KeyVaultManagementClient {
         name: &str,
         key_name: &str,
     ) -> Result<Key> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_managed_hsm_key");
         Self::check_key(resource_group, name, Some(key_name))?;
         let url = self.keys_url_of(HSMS, resource_group, name, &[key_name]);
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Reads one version of a key of a Managed HSM pool.
@@ -162,6 +179,9 @@ impl KeyVaultManagementClient {
         key_name: &str,
         key_version: &str,
     ) -> Result<Key> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_managed_hsm_key_version");
         Self::check_key(resource_group, name, Some(key_name))?;
         validate_version("key_version", key_version)?;
         if key_version.is_empty() {
@@ -173,7 +193,7 @@ impl KeyVaultManagementClient {
             name,
             &[key_name, "versions", key_version],
         );
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// The keys of a Managed HSM pool.
@@ -184,7 +204,11 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<Key>> {
         Self::check_key(resource_group, name, None)?;
-        self.pager(self.keys_url_of(HSMS, resource_group, name, &[]), options)
+        self.pager(
+            "KeyVaultManagementClient.list_managed_hsm_keys",
+            self.keys_url_of(HSMS, resource_group, name, &[]),
+            options,
+        )
     }
 
     /// The versions of a key of a Managed HSM pool.
@@ -197,6 +221,10 @@ impl KeyVaultManagementClient {
     ) -> Result<Pager<Key>> {
         Self::check_key(resource_group, name, Some(key_name))?;
         let url = self.keys_url_of(HSMS, resource_group, name, &[key_name, "versions"]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_managed_hsm_key_versions",
+            url,
+            options,
+        )
     }
 }

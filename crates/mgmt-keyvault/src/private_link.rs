@@ -61,7 +61,11 @@ impl KeyVaultManagementClient {
     ) -> Result<Pager<PrivateEndpointConnection>> {
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[CONNECTIONS]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_private_endpoint_connections",
+            url,
+            options,
+        )
     }
 
     /// Reads a private endpoint connection of a vault (`PrivateEndpointConnections_Get`).
@@ -75,10 +79,13 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         private_endpoint_connection_name: &str,
     ) -> Result<Option<PrivateEndpointConnection>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_private_endpoint_connection");
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
-        let response = self.pipeline.send(Method::Get, url, None).await?;
+        let response = pipeline.send(Method::Get, url, None).await?;
         if response.status() == StatusCode::NoContent {
             return Ok(None);
         }
@@ -95,11 +102,14 @@ impl KeyVaultManagementClient {
         private_endpoint_connection_name: &str,
         parameters: PrivateEndpointConnectionParameters,
     ) -> Result<PrivateEndpointConnection> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.put_private_endpoint_connection");
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         check_parameters(&parameters)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
-        self.pipeline
+        pipeline
             .send_json(Method::Put, url, Some(to_json(&parameters)?))
             .await
     }
@@ -121,6 +131,7 @@ impl KeyVaultManagementClient {
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
         self.begin_final_location(
+            "KeyVaultManagementClient.delete_private_endpoint_connection",
             OperationKind::PrivateEndpointConnectionsDelete,
             url,
             options,
@@ -138,6 +149,7 @@ impl KeyVaultManagementClient {
     ) -> Result<Pager<MhsmPrivateEndpointConnection>> {
         Self::check_hsm(resource_group, name)?;
         self.pager(
+            "KeyVaultManagementClient.list_managed_hsm_private_endpoint_connections",
             self.hsm_url_with(resource_group, name, &[CONNECTIONS]),
             options,
         )
@@ -151,10 +163,13 @@ impl KeyVaultManagementClient {
         name: &str,
         private_endpoint_connection_name: &str,
     ) -> Result<MhsmPrivateEndpointConnection> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_managed_hsm_private_endpoint_connection");
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Approves or rejects a private endpoint connection of a Managed HSM pool
@@ -166,11 +181,14 @@ impl KeyVaultManagementClient {
         private_endpoint_connection_name: &str,
         parameters: PrivateEndpointConnectionParameters,
     ) -> Result<MhsmPrivateEndpointConnection> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.put_managed_hsm_private_endpoint_connection");
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         check_parameters(&parameters)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
-        self.pipeline
+        pipeline
             .send_json(Method::Put, url, Some(to_json(&parameters)?))
             .await
     }
@@ -192,6 +210,7 @@ impl KeyVaultManagementClient {
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
         self.begin_final_location(
+            "KeyVaultManagementClient.delete_managed_hsm_private_endpoint_connection",
             OperationKind::MhsmPrivateEndpointConnectionsDelete,
             url,
             options,
@@ -206,10 +225,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         vault_name: &str,
     ) -> Result<Vec<PrivateLinkResource>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.list_private_link_resources");
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &["privateLinkResources"]);
         let list: ListResult<PrivateLinkResource> =
-            self.pipeline.send_json(Method::Get, url, None).await?;
+            pipeline.send_json(Method::Get, url, None).await?;
         Ok(list.value)
     }
 
@@ -220,10 +242,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         name: &str,
     ) -> Result<Vec<MhsmPrivateLinkResource>> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.list_managed_hsm_private_link_resources");
         Self::check_hsm(resource_group, name)?;
         let url = self.hsm_url_with(resource_group, name, &["privateLinkResources"]);
         let list: ListResult<MhsmPrivateLinkResource> =
-            self.pipeline.send_json(Method::Get, url, None).await?;
+            pipeline.send_json(Method::Get, url, None).await?;
         Ok(list.value)
     }
 
@@ -237,6 +262,7 @@ impl KeyVaultManagementClient {
     ) -> Result<Pager<MhsmGeoReplicatedRegion>> {
         Self::check_hsm(resource_group, name)?;
         self.pager(
+            "KeyVaultManagementClient.list_managed_hsm_regions",
             self.hsm_url_with(resource_group, name, &["regions"]),
             options,
         )
@@ -252,7 +278,11 @@ impl KeyVaultManagementClient {
     ) -> Result<Pager<NetworkSecurityPerimeterConfiguration>> {
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[PERIMETER_CONFIGURATIONS]);
-        self.pager(url, options)
+        self.pager(
+            "KeyVaultManagementClient.list_network_security_perimeter_configurations",
+            url,
+            options,
+        )
     }
 
     /// Reads a network security perimeter configuration of a vault
@@ -263,6 +293,9 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         configuration_name: &str,
     ) -> Result<NetworkSecurityPerimeterConfiguration> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.get_network_security_perimeter_configuration");
         check_vault(resource_group, vault_name)?;
         validate_child_name("configuration_name", configuration_name)?;
         let url = self.vault_url(
@@ -270,7 +303,7 @@ impl KeyVaultManagementClient {
             vault_name,
             &[PERIMETER_CONFIGURATIONS, configuration_name],
         );
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// Asks the service to apply a network security perimeter configuration to a vault again
@@ -282,6 +315,9 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         configuration_name: &str,
     ) -> Result<()> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.reconcile_network_security_perimeter_configuration");
         check_vault(resource_group, vault_name)?;
         validate_child_name("configuration_name", configuration_name)?;
         let url = self.vault_url(
@@ -289,6 +325,6 @@ impl KeyVaultManagementClient {
             vault_name,
             &[PERIMETER_CONFIGURATIONS, configuration_name, "reconcile"],
         );
-        self.pipeline.send(Method::Post, url, None).await.map(drop)
+        pipeline.send(Method::Post, url, None).await.map(drop)
     }
 }

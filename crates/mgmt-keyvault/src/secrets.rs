@@ -40,6 +40,9 @@ impl KeyVaultManagementClient {
         secret_name: &str,
         parameters: SecretParameters,
     ) -> Result<Secret> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.create_or_update_secret");
         Self::check_secret(resource_group, vault_name, Some(secret_name))?;
         if parameters.properties.value.is_none() {
             return Err(keyvault_core::Error::invalid_argument(
@@ -48,7 +51,7 @@ impl KeyVaultManagementClient {
             ));
         }
         let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
-        self.pipeline
+        pipeline
             .send_json(Method::Put, url, Some(to_json(&parameters)?))
             .await
     }
@@ -61,9 +64,12 @@ impl KeyVaultManagementClient {
         secret_name: &str,
         parameters: SecretParameters,
     ) -> Result<Secret> {
+        let pipeline = self
+            .pipeline
+            .traced("KeyVaultManagementClient.update_secret");
         Self::check_secret(resource_group, vault_name, Some(secret_name))?;
         let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
-        self.pipeline
+        pipeline
             .send_json(Method::Patch, url, Some(to_json(&parameters)?))
             .await
     }
@@ -75,9 +81,10 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         secret_name: &str,
     ) -> Result<Secret> {
+        let pipeline = self.pipeline.traced("KeyVaultManagementClient.get_secret");
         Self::check_secret(resource_group, vault_name, Some(secret_name))?;
         let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
-        self.pipeline.send_json(Method::Get, url, None).await
+        pipeline.send_json(Method::Get, url, None).await
     }
 
     /// The secrets of a vault (without values).
@@ -88,6 +95,10 @@ impl KeyVaultManagementClient {
         options: Option<ListVaultsOptions>,
     ) -> Result<Pager<Secret>> {
         Self::check_secret(resource_group, vault_name, None)?;
-        self.pager(self.secrets_url(resource_group, vault_name, None), options)
+        self.pager(
+            "KeyVaultManagementClient.list_secrets",
+            self.secrets_url(resource_group, vault_name, None),
+            options,
+        )
     }
 }

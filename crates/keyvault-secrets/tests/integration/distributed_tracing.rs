@@ -4,222 +4,16 @@
 //! azure_core HTTP span under it. Checked with a tracer that records what it is given, against
 //! the emulator over HTTPS with a real credential.
 
-use azure_core::{
-    http::{InstrumentationOptions, Request},
-    tracing::{
-        AsAny, Attribute, AttributeValue, Span, SpanGuard, SpanKind, SpanStatus, Tracer,
-        TracerProvider,
-    },
-};
+use azure_core::http::InstrumentationOptions;
 use futures::TryStreamExt;
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::{spans::SpanRecorder, Emulator, EmulatorOptions};
 use keyvault_secrets::{ListOptions, PollerOptions, SecretClient, SecretClientOptions};
-use std::{
-    borrow::Cow,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
-    },
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
-/// What the tracer was given for one span.
-#[derive(Debug, Clone)]
-struct Recorded {
-    id: u64,
-    parent: Option<u64>,
-    name: String,
-    kind: &'static str,
-    attributes: Vec<(String, String)>,
-    error: bool,
-    ended: bool,
-}
-
-impl Recorded {
-    fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-#[derive(Debug, Default)]
-struct Recorder {
-    spans: Mutex<Vec<Recorded>>,
-    next: AtomicU64,
-    namespaces: Mutex<Vec<Option<&'static str>>>,
-}
-
-impl Recorder {
-    fn spans(&self) -> Vec<Recorded> {
-        self.spans.lock().unwrap().clone()
-    }
-
-    fn update(&self, id: u64, f: impl FnOnce(&mut Recorded)) {
-        let mut spans = self.spans.lock().unwrap();
-        if let Some(span) = spans.iter_mut().find(|s| s.id == id) {
-            f(span);
-        }
-    }
-}
-
-fn text(value: &AttributeValue) -> String {
-    match value {
-        AttributeValue::String(s) => s.clone(),
-        AttributeValue::I64(i) => i.to_string(),
-        AttributeValue::Bool(b) => b.to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-#[derive(Debug)]
-struct RecordingProvider(Arc<Recorder>);
-
-impl TracerProvider for RecordingProvider {
-    fn get_tracer(
-        &self,
-        namespace: Option<&'static str>,
-        _crate_name: &'static str,
-        _crate_version: Option<&'static str>,
-    ) -> Arc<dyn Tracer> {
-        self.0.namespaces.lock().unwrap().push(namespace);
-        Arc::new(RecordingTracer {
-            recorder: self.0.clone(),
-            namespace,
-        })
-    }
-}
-
-#[derive(Debug)]
-struct RecordingTracer {
-    recorder: Arc<Recorder>,
-    namespace: Option<&'static str>,
-}
-
-impl RecordingTracer {
-    fn start(
-        &self,
-        name: Cow<'static, str>,
-        kind: SpanKind,
-        attributes: Vec<Attribute>,
-        parent: Option<u64>,
-    ) -> Arc<dyn Span> {
-        let id = self.recorder.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let kind = match kind {
-            SpanKind::Internal => "internal",
-            SpanKind::Client => "client",
-            _ => "other",
-        };
-        self.recorder.spans.lock().unwrap().push(Recorded {
-            id,
-            parent,
-            name: name.into_owned(),
-            kind,
-            attributes: attributes
-                .iter()
-                .map(|a| (a.key.to_string(), text(&a.value)))
-                .collect(),
-            error: false,
-            ended: false,
-        });
-        Arc::new(RecordingSpan {
-            id,
-            recorder: self.recorder.clone(),
-        })
-    }
-}
-
-impl Tracer for RecordingTracer {
-    fn start_span(
-        &self,
-        name: Cow<'static, str>,
-        kind: SpanKind,
-        attributes: Vec<Attribute>,
-    ) -> Arc<dyn Span> {
-        self.start(name, kind, attributes, None)
-    }
-
-    fn start_span_with_parent(
-        &self,
-        name: Cow<'static, str>,
-        kind: SpanKind,
-        attributes: Vec<Attribute>,
-        parent: Arc<dyn Span>,
-    ) -> Arc<dyn Span> {
-        let parent = parent
-            .as_any()
-            .downcast_ref::<RecordingSpan>()
-            .map(|p| p.id);
-        self.start(name, kind, attributes, parent)
-    }
-
-    fn namespace(&self) -> Option<&'static str> {
-        self.namespace
-    }
-}
-
-struct RecordingSpan {
-    id: u64,
-    recorder: Arc<Recorder>,
-}
-
-impl AsAny for RecordingSpan {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
-struct NoGuard;
-
-impl SpanGuard for NoGuard {
-    fn end(self) {}
-}
-
-impl Span for RecordingSpan {
-    fn is_recording(&self) -> bool {
-        true
-    }
-
-    fn span_id(&self) -> [u8; 8] {
-        self.id.to_be_bytes()
-    }
-
-    fn end(&self) {
-        self.recorder.update(self.id, |s| s.ended = true);
-    }
-
-    fn set_status(&self, status: SpanStatus) {
-        let error = matches!(status, SpanStatus::Error { .. });
-        self.recorder.update(self.id, |s| s.error |= error);
-    }
-
-    fn set_attribute(&self, key: &'static str, value: AttributeValue) {
-        self.recorder.update(self.id, |s| {
-            s.attributes.push((key.to_string(), text(&value)))
-        });
-    }
-
-    fn record_error(&self, _error: &dyn std::error::Error) {
-        self.recorder.update(self.id, |s| s.error = true);
-    }
-
-    fn set_current(&self, _context: &azure_core::http::Context<'_>) -> Box<dyn SpanGuard> {
-        Box::new(NoGuard)
-    }
-
-    fn propagate_headers(&self, request: &mut Request) {
-        request.insert_header(
-            "traceparent",
-            format!("00-{:032x}-{:016x}-01", 1u128, self.id),
-        );
-    }
-}
-
-fn client(emulator: &Emulator, recorder: &Arc<Recorder>) -> SecretClient {
+fn client(emulator: &Emulator, recorder: &Arc<SpanRecorder>) -> SecretClient {
     let mut client_options = emulator.client_options();
     client_options.instrumentation = InstrumentationOptions {
-        tracer_provider: Some(Arc::new(RecordingProvider(recorder.clone()))),
+        tracer_provider: Some(recorder.tracer_provider()),
     };
     SecretClient::new(
         &emulator.vault_url("traced"),
@@ -235,7 +29,7 @@ fn client(emulator: &Emulator, recorder: &Arc<Recorder>) -> SecretClient {
 #[tokio::test]
 async fn each_operation_is_a_span_over_its_http_spans() {
     let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
-    let recorder = Arc::new(Recorder::default());
+    let recorder = SpanRecorder::new();
     let client = client(&emulator, &recorder);
 
     client.set_secret("a", "hunter2", None).await.unwrap();
@@ -335,20 +129,13 @@ async fn each_operation_is_a_span_over_its_http_spans() {
         .into_iter()
         .map(|r| r.traceparent.expect("every request carries a traceparent"))
         .collect();
-    let mut expected: Vec<_> = http
-        .iter()
-        .map(|s| format!("00-{:032x}-{:016x}-01", 1u128, s.id))
-        .collect();
+    let mut expected: Vec<_> = http.iter().map(|s| s.traceparent()).collect();
     sent.sort();
     expected.sort();
     assert_eq!(sent, expected);
 
     // The tracer was asked for with the namespace, and no span holds a secret value.
-    assert!(recorder
-        .namespaces
-        .lock()
-        .unwrap()
-        .contains(&Some("Microsoft.KeyVault")));
+    assert!(recorder.namespaces().contains(&Some("Microsoft.KeyVault")));
     let dump = format!("{spans:?}");
     assert!(!dump.contains("hunter2") && !dump.contains("swordfish"));
 }

@@ -5,6 +5,7 @@
 //! whole HTTP stack, so a binary per file multiplied link time and disk use.
 
 mod common;
+mod distributed_tracing;
 mod keys;
 mod managed_hsms;
 mod private_link;
