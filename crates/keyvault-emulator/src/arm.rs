@@ -17,7 +17,7 @@ use crate::clock::lock;
 use crate::errors::ServiceError;
 use crate::server::{Reply, Req};
 use crate::state::State;
-use crate::vault::{host_name, vault_key, Flavour};
+use crate::vault::{host_name, vault_key, Flavour, Retention};
 
 /// The ARM host name.
 pub(crate) const ARM_HOST: &str = "management.azure.com";
@@ -427,6 +427,7 @@ impl Ctx<'_> {
                     ));
                 }
                 updated.system_data["lastModifiedAt"] = json!(rfc3339(self.now()));
+                Retention::apply_arm(self.state, &key, Flavour::Vault, &updated.properties);
                 *vault = updated;
                 Ok(Reply::json(200, &vault.json()))
             }
@@ -559,6 +560,7 @@ impl Ctx<'_> {
                 ));
             }
             properties.insert("provisioningState".into(), json!("Succeeded"));
+            Retention::apply_arm(self.state, &key, Flavour::Vault, &properties);
             vault.location = location;
             vault.tags = body.get("tags").cloned().unwrap_or_else(|| json!({}));
             vault.properties = properties;
@@ -582,6 +584,7 @@ impl Ctx<'_> {
         };
         let reply_body = vault.json();
         let progress = vault.progress;
+        Retention::apply_arm(self.state, &key, Flavour::Vault, &vault.properties);
         inner.vaults.insert(key.clone(), vault);
         let id = uuid::Uuid::new_v4().to_string();
         inner.operations.insert(

@@ -79,6 +79,28 @@ impl Default for Retention {
 }
 
 impl Retention {
+    /// Makes the settings of ARM resource `properties` (`softDeleteRetentionInDays`,
+    /// `enablePurgeProtection`) those of the data-plane vault or pool `name`.
+    pub(crate) fn apply_arm(
+        state: &crate::state::State,
+        name: &str,
+        flavour: Flavour,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        let retention = Retention {
+            days: properties
+                .get("softDeleteRetentionInDays")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(90),
+            purge_protection: properties.get("enablePurgeProtection")
+                == Some(&serde_json::Value::Bool(true)),
+        };
+        crate::clock::lock(&state.vaults)
+            .entry(vault_key(&name.to_ascii_lowercase(), flavour))
+            .or_default()
+            .retention = retention;
+    }
+
     /// The `recoveryLevel` these settings give every object, as the service's
     /// `DeletionRecoveryLevel` describes it: `Customized` below the default 90 days,
     /// `+Purgeable` unless purge protection is on.

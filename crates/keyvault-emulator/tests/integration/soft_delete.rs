@@ -134,3 +134,63 @@ async fn managed_hsm_settings_are_its_own() {
         "Recoverable+Purgeable"
     );
 }
+
+#[tokio::test]
+async fn arm_properties_set_the_data_plane_settings() {
+    let h = Harness::new().await;
+    let arm = h.token_for("https://management.azure.com/.default").await;
+    let url = |path: &str| {
+        format!(
+            "https://management.azure.com:{}/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.KeyVault/{path}?api-version=2026-02-01",
+            h.emu.port()
+        )
+    };
+    let vault = json!({
+        "location": "westus",
+        "properties": {
+            "tenantId": h.emu.tenant_id(), "sku": {"family": "A", "name": "standard"},
+            "softDeleteRetentionInDays": 30
+        }
+    });
+    let put = h
+        .call_with(
+            Method::PUT,
+            &url("vaults/ArmVault"),
+            Some(vault),
+            Some(&arm),
+        )
+        .await;
+    assert!(put.status == 200 || put.status == 201, "{}", put.text);
+    let secret = h.put_secret("armvault", "s", json!({"value": "v"})).await;
+    assert_eq!(
+        secret.body["attributes"]["recoveryLevel"],
+        "CustomizedRecoverable+Purgeable"
+    );
+    assert_eq!(secret.body["attributes"]["recoverableDays"], 30);
+
+    // Turning purge protection on (for good) reaches the data plane at once.
+    let patch = h
+        .call_with(
+            Method::PATCH,
+            &url("vaults/ArmVault"),
+            Some(json!({"properties": {"enablePurgeProtection": true}})),
+            Some(&arm),
+        )
+        .await;
+    assert_eq!(patch.status, 200, "{}", patch.text);
+    let secret = h.get("armvault", "/secrets/s").await;
+    assert_eq!(
+        secret.body["attributes"]["recoveryLevel"],
+        "CustomizedRecoverable"
+    );
+    h.call(Method::DELETE, &h.url("armvault", "/secrets/s"), None)
+        .await;
+    let purge = h
+        .call(
+            Method::DELETE,
+            &h.url("armvault", "/deletedsecrets/s"),
+            None,
+        )
+        .await;
+    assert_eq!(purge.status, 403, "{}", purge.text);
+}
