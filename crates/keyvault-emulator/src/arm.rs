@@ -17,7 +17,7 @@ use crate::clock::lock;
 use crate::errors::ServiceError;
 use crate::server::{Reply, Req};
 use crate::state::State;
-use crate::vault::{host_name, vault_key, Flavour, Retention};
+use crate::vault::{host_name, vault_key, Flavour, Vault};
 
 /// The ARM host name.
 pub(crate) const ARM_HOST: &str = "management.azure.com";
@@ -427,7 +427,13 @@ impl Ctx<'_> {
                     ));
                 }
                 updated.system_data["lastModifiedAt"] = json!(rfc3339(self.now()));
-                Retention::apply_arm(self.state, &key, Flavour::Vault, &updated.properties);
+                Vault::apply_arm(
+                    self.state,
+                    &key,
+                    Flavour::Vault,
+                    &updated.location,
+                    &updated.properties,
+                );
                 *vault = updated;
                 Ok(Reply::json(200, &vault.json()))
             }
@@ -560,7 +566,7 @@ impl Ctx<'_> {
                 ));
             }
             properties.insert("provisioningState".into(), json!("Succeeded"));
-            Retention::apply_arm(self.state, &key, Flavour::Vault, &properties);
+            Vault::apply_arm(self.state, &key, Flavour::Vault, &location, &properties);
             vault.location = location;
             vault.tags = body.get("tags").cloned().unwrap_or_else(|| json!({}));
             vault.properties = properties;
@@ -584,7 +590,13 @@ impl Ctx<'_> {
         };
         let reply_body = vault.json();
         let progress = vault.progress;
-        Retention::apply_arm(self.state, &key, Flavour::Vault, &vault.properties);
+        Vault::apply_arm(
+            self.state,
+            &key,
+            Flavour::Vault,
+            &vault.location,
+            &vault.properties,
+        );
         inner.vaults.insert(key.clone(), vault);
         let id = uuid::Uuid::new_v4().to_string();
         inner.operations.insert(
@@ -1011,6 +1023,13 @@ impl Ctx<'_> {
             .properties
             .insert("accessPolicies".into(), Value::Array(policies));
         vault.system_data["lastModifiedAt"] = json!(rfc3339(self.now()));
+        Vault::apply_arm(
+            self.state,
+            &vault.name,
+            Flavour::Vault,
+            &vault.location,
+            &vault.properties,
+        );
         let id = format!("{}/accessPolicies/{kind}", vault.id());
         let location = vault.location.clone();
         Ok(Reply::json(

@@ -14,7 +14,7 @@ use crate::arm::{
 use crate::clock::lock;
 use crate::errors::ServiceError;
 use crate::server::Reply;
-use crate::vault::{vault_key, Flavour, Retention};
+use crate::vault::{vault_key, Flavour, Vault};
 
 const HSM_TYPE: &str = "Microsoft.KeyVault/managedHSMs";
 
@@ -371,7 +371,13 @@ fn pool(
                 .properties
                 .insert("statusMessage".into(), json!("ManagedHsm is updating."));
             updated.progress = ctx.progress(1);
-            Retention::apply_arm(ctx.state, &key, Flavour::ManagedHsm, &updated.properties);
+            Vault::apply_arm(
+                ctx.state,
+                &key,
+                Flavour::ManagedHsm,
+                "",
+                &updated.properties,
+            );
             *hsm = updated;
             let body = hsm.json();
             let location = hsm.location.clone();
@@ -527,7 +533,7 @@ fn put(
                 properties.insert(k.into(), v.clone());
             }
         }
-        Retention::apply_arm(ctx.state, &key, Flavour::ManagedHsm, &properties);
+        Vault::apply_arm(ctx.state, &key, Flavour::ManagedHsm, "", &properties);
         hsm.location = location;
         hsm.sku = sku;
         hsm.tags = tags;
@@ -560,7 +566,7 @@ fn put(
         progress: ctx.progress(2),
     };
     let body = hsm.json();
-    Retention::apply_arm(ctx.state, &key, Flavour::ManagedHsm, &hsm.properties);
+    Vault::apply_arm(ctx.state, &key, Flavour::ManagedHsm, "", &hsm.properties);
     guard.hsms.insert(key.clone(), hsm);
     drop(guard);
     let mut reply = start_operation(ctx, subscription, &location, Completion::Provision(key));

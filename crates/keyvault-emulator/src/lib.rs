@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod access;
 mod admin;
 mod api_version;
 mod arm;
@@ -269,6 +270,12 @@ impl Emulator {
     /// The tenant id of the token endpoint.
     pub fn tenant_id(&self) -> &str {
         &self.state.tenant_id
+    }
+
+    /// The object id of the principal every token the emulator issues names (`oid`): the one
+    /// a vault's access policies must name to let it in.
+    pub fn object_id(&self) -> &str {
+        &self.state.object_id
     }
 
     /// The client id the token endpoint accepts.

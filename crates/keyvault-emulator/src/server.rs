@@ -310,6 +310,11 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
         retention: vault.retention,
     };
     let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    if let Some(access) = &vault.access {
+        if let Some(needed) = crate::access::required(&req.method, &segments) {
+            access.check(state, &name, needed)?;
+        }
+    }
     if let Some(reply) = crate::admin::handle(&ctx, &name, vault, req, &segments) {
         return reply;
     }

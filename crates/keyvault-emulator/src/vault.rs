@@ -1,5 +1,6 @@
 //! Vault routing: the `Host` of a request chooses the vault and its flavour.
 
+use crate::access::AccessPolicies;
 use crate::certificates::Certificates;
 use crate::keys::KeyState;
 use crate::secrets::SecretVersion;
@@ -79,28 +80,6 @@ impl Default for Retention {
 }
 
 impl Retention {
-    /// Makes the settings of ARM resource `properties` (`softDeleteRetentionInDays`,
-    /// `enablePurgeProtection`) those of the data-plane vault or pool `name`.
-    pub(crate) fn apply_arm(
-        state: &crate::state::State,
-        name: &str,
-        flavour: Flavour,
-        properties: &serde_json::Map<String, serde_json::Value>,
-    ) {
-        let retention = Retention {
-            days: properties
-                .get("softDeleteRetentionInDays")
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or(90),
-            purge_protection: properties.get("enablePurgeProtection")
-                == Some(&serde_json::Value::Bool(true)),
-        };
-        crate::clock::lock(&state.vaults)
-            .entry(vault_key(&name.to_ascii_lowercase(), flavour))
-            .or_default()
-            .retention = retention;
-    }
-
     /// The `recoveryLevel` these settings give every object, as the service's
     /// `DeletionRecoveryLevel` describes it: `Customized` below the default 90 days,
     /// `+Purgeable` unless purge protection is on.
@@ -118,9 +97,40 @@ impl Retention {
 #[derive(Debug, Default)]
 pub(crate) struct Vault {
     pub(crate) retention: Retention,
+    /// The access policies that govern the data plane; `None`: any valid token may do anything.
+    pub(crate) access: Option<AccessPolicies>,
     pub(crate) secrets: Store<SecretVersion>,
     pub(crate) keys: KeyState,
     pub(crate) certificates: Certificates,
+}
+
+impl Vault {
+    /// Makes the settings of ARM resource `properties` those of the data-plane vault or pool
+    /// `name`: its soft delete (`softDeleteRetentionInDays`, `enablePurgeProtection`) and, for
+    /// a vault, its access policies (none under `enableRbacAuthorization`).
+    pub(crate) fn apply_arm(
+        state: &crate::state::State,
+        name: &str,
+        flavour: Flavour,
+        location: &str,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        let mut vaults = crate::clock::lock(&state.vaults);
+        let vault = vaults
+            .entry(vault_key(&name.to_ascii_lowercase(), flavour))
+            .or_default();
+        vault.retention = Retention {
+            days: properties
+                .get("softDeleteRetentionInDays")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(90),
+            purge_protection: properties.get("enablePurgeProtection")
+                == Some(&serde_json::Value::Bool(true)),
+        };
+        if flavour == Flavour::Vault {
+            vault.access = AccessPolicies::from_arm(location, properties);
+        }
+    }
 }
 
 /// The key of a vault in the emulator's map: Managed HSMs and vaults of the same name are distinct.

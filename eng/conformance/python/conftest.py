@@ -8,6 +8,7 @@ and the vaults and pools it creates at `https://{name}.vault.azure.net:{port}` a
 the getaddrinfo hook below.
 """
 
+import base64
 import json
 import os
 import socket
@@ -42,6 +43,14 @@ def credential(emulator_url):
         authority=emulator_url,
         disable_instance_discovery=True,
     )
+
+
+@pytest.fixture(scope="session")
+def caller_object_id(credential):
+    """The object id (`oid`) the emulator's tokens carry: what an access policy must name."""
+    payload = credential.get_token("https://vault.azure.net/.default").token.split(".")[1]
+    payload += "=" * (-len(payload) % 4)
+    return json.loads(base64.urlsafe_b64decode(payload))["oid"]
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,10 @@ def _policy(tenant_id, object_id=OBJECT_ID, keys=None, **permissions):
     )
 
 
+def _full_access(tenant_id, object_id):
+    return _policy(tenant_id, object_id, keys=["all"], secrets=["all"], certificates=["all"])
+
+
 def _vault_params(tenant_id, tags=None, **properties):
     properties.setdefault("sku", _sku())
     return m.VaultCreateOrUpdateParameters(
@@ -335,11 +339,17 @@ def test_check_name_availability(mgmt_client, tenant_id, rg, vault_name):
 
 
 def test_delete_get_deleted_list_deleted_recover_and_purge(
-    mgmt_client, tenant_id, rg, vault_name, credential, control
+    mgmt_client, tenant_id, rg, vault_name, credential, control, caller_object_id
 ):
     control.clear_requests()
     vault = _create_vault(
-        mgmt_client, tenant_id, rg, vault_name, tags={"keep": "me"}, soft_delete_retention_in_days=10
+        mgmt_client,
+        tenant_id,
+        rg,
+        vault_name,
+        tags={"keep": "me"},
+        soft_delete_retention_in_days=10,
+        access_policies=[_full_access(tenant_id, caller_object_id)],
     )
     secrets = SecretClient(vault.properties.vault_uri, credential, verify_challenge_resource=False)
     secrets.set_secret("survivor", "still-here")
@@ -397,7 +407,7 @@ def test_delete_get_deleted_list_deleted_recover_and_purge(
         {"name": vault_name, "type": "Microsoft.KeyVault/vaults"}
     ).name_available is True
     # Purging dropped the data plane: a new vault of that name starts empty.
-    _create_vault(mgmt_client, tenant_id, rg, vault_name)
+    _create_vault(mgmt_client, tenant_id, rg, vault_name, access_policies=[_full_access(tenant_id, caller_object_id)])
     with pytest.raises(ResourceNotFoundError):
         secrets.get_secret("survivor")
 
@@ -411,6 +421,31 @@ def test_purge_is_refused_under_purge_protection(mgmt_client, tenant_id, rg, vau
     assert refused.value.status_code == 409 and _code(refused) == "Conflict"
     with pytest.raises(ResourceNotFoundError):
         mgmt_client.vaults.begin_purge_deleted("mg-never-" + uuid.uuid4().hex[:8], LOCATION, **FAST)
+
+
+def test_access_policies_govern_the_data_plane(mgmt_client, tenant_id, rg, vault_name, credential, caller_object_id):
+    vault = _create_vault(mgmt_client, tenant_id, rg, vault_name, access_policies=[_policy(tenant_id, keys=["get"])])
+    data = SecretClient(vault.properties.vault_uri, credential, verify_challenge_resource=False)
+    with pytest.raises(HttpResponseError) as denied:
+        data.set_secret("s", "v")
+    assert denied.value.status_code == 403
+    assert denied.value.error.code == "Forbidden"
+    assert "does not have secrets set permission" in denied.value.message
+    mgmt_client.vaults.update_access_policy(
+        rg,
+        vault_name,
+        "add",
+        m.VaultAccessPolicyParameters(
+            properties=m.VaultAccessPolicyProperties(
+                access_policies=[_policy(tenant_id, caller_object_id, secrets=["get", "set"])]
+            )
+        ),
+    )
+    data.set_secret("s", "v")
+    assert data.get_secret("s").value == "v"
+    with pytest.raises(HttpResponseError) as denied:
+        data.begin_delete_secret("s")
+    assert denied.value.status_code == 403
 
 
 def test_update_access_policy_add_replace_remove(mgmt_client, tenant_id, rg, vault_name):
@@ -506,8 +541,10 @@ def test_operations_list(mgmt_client):
 # --- Secrets -----------------------------------------------------------------------------------
 
 
-def test_secrets_create_update_get_and_list(mgmt_client, tenant_id, rg, vault_name, credential):
-    vault = _create_vault(mgmt_client, tenant_id, rg, vault_name)
+def test_secrets_create_update_get_and_list(mgmt_client, tenant_id, rg, vault_name, credential, caller_object_id):
+    vault = _create_vault(
+        mgmt_client, tenant_id, rg, vault_name, access_policies=[_full_access(tenant_id, caller_object_id)]
+    )
     expires = int(datetime.datetime(2099, 1, 1, tzinfo=UTC).timestamp())
     created = mgmt_client.secrets.create_or_update(
         rg,
@@ -600,8 +637,12 @@ def test_secrets_create_update_get_and_list(mgmt_client, tenant_id, rg, vault_na
 # --- Keys --------------------------------------------------------------------------------------
 
 
-def test_vault_keys_create_if_not_exist_get_versions_and_lists(mgmt_client, tenant_id, rg, vault_name, credential):
-    vault = _create_vault(mgmt_client, tenant_id, rg, vault_name)
+def test_vault_keys_create_if_not_exist_get_versions_and_lists(
+    mgmt_client, tenant_id, rg, vault_name, credential, caller_object_id
+):
+    vault = _create_vault(
+        mgmt_client, tenant_id, rg, vault_name, access_policies=[_full_access(tenant_id, caller_object_id)]
+    )
     expires = int(datetime.datetime(2099, 1, 1, tzinfo=UTC).timestamp())
     rsa = mgmt_client.keys.create_if_not_exist(
         rg,

@@ -5,6 +5,7 @@
 //! One binary per crate rather than one per file: each test binary links the emulator and the
 //! whole HTTP stack, so a binary per file multiplied link time and disk use.
 
+mod access_policies;
 mod admin;
 mod arm;
 mod auth;

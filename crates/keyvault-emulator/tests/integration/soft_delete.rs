@@ -149,7 +149,7 @@ async fn arm_properties_set_the_data_plane_settings() {
         "location": "westus",
         "properties": {
             "tenantId": h.emu.tenant_id(), "sku": {"family": "A", "name": "standard"},
-            "softDeleteRetentionInDays": 30
+            "softDeleteRetentionInDays": 30, "enableRbacAuthorization": true
         }
     });
     let put = h

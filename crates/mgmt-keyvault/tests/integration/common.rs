@@ -4,9 +4,10 @@
 
 use keyvault_emulator::Emulator;
 use mgmt_keyvault::{
-    KeyVaultManagementClient, ManagedHsmCreateOrUpdateParameters, ManagedHsmProperties,
-    ManagedHsmSku, ManagementClientOptions, PollerOptions, Sku, VaultCreateOrUpdateParameters,
-    VaultProperties,
+    AccessPolicyEntry, CertificatePermissions, KeyPermissions, KeyVaultManagementClient,
+    ManagedHsmCreateOrUpdateParameters, ManagedHsmProperties, ManagedHsmSku,
+    ManagementClientOptions, Permissions, PollerOptions, SecretPermissions, Sku,
+    VaultCreateOrUpdateParameters, VaultProperties,
 };
 use std::{collections::HashMap, time::Duration};
 
@@ -42,12 +43,25 @@ pub fn fast() -> Option<PollerOptions> {
     })
 }
 
-/// A standard vault in `westus`, without tags or access policies.
+/// A standard vault in `westus`, without tags, whose one access policy lets the emulator's
+/// principal do everything on its data plane (as the portal grants a vault's creator).
 pub fn standard_vault(emulator: &Emulator) -> VaultCreateOrUpdateParameters {
+    let mut properties = VaultProperties::new(emulator.tenant_id(), Sku::standard());
+    properties.access_policies = Some(vec![AccessPolicyEntry {
+        tenant_id: emulator.tenant_id().to_string(),
+        object_id: emulator.object_id().to_string(),
+        application_id: None,
+        permissions: Permissions {
+            keys: Some(vec![KeyPermissions::All]),
+            secrets: Some(vec![SecretPermissions::All]),
+            certificates: Some(vec![CertificatePermissions::All]),
+            ..Default::default()
+        },
+    }]);
     VaultCreateOrUpdateParameters {
         location: "westus".into(),
         tags: None,
-        properties: VaultProperties::new(emulator.tenant_id(), Sku::standard()),
+        properties,
     }
 }
 

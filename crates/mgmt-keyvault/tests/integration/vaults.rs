@@ -579,9 +579,10 @@ async fn arm_needs_an_arm_token() {
 }
 
 #[tokio::test]
-async fn a_vault_created_through_arm_serves_the_data_plane() {
+async fn a_vault_created_through_arm_serves_the_data_plane_its_access_policies_allow() {
     let emulator = emulator().await;
     let client = client(&emulator);
+    // The vault's one policy names another principal: the caller may do nothing.
     let vault = client
         .create_or_update_vault(RG, "data-plane", parameters(&emulator), fast())
         .await
@@ -596,11 +597,51 @@ async fn a_vault_created_through_arm_serves_the_data_plane() {
     };
     let secrets =
         keyvault_secrets::SecretClient::new(&uri, emulator.credential(), Some(options)).unwrap();
+    let denied = secrets.set_secret("s", "v", None).await.unwrap_err();
+    assert!(denied.is_forbidden(), "{denied}");
+    assert_eq!(denied.code(), Some("Forbidden"));
+    assert!(
+        denied
+            .to_string()
+            .contains("does not have secrets set permission"),
+        "{denied}"
+    );
+
+    // A policy for the caller's object id lets in what it grants, and nothing else.
+    let mut grant = policy(&emulator, emulator.object_id(), vec![]);
+    grant.permissions.secrets = Some(vec![SecretPermissions::Get, SecretPermissions::Set]);
+    client
+        .update_access_policy(
+            RG,
+            "data-plane",
+            AccessPolicyUpdateKind::Add,
+            VaultAccessPolicyParameters::new(vec![grant]),
+        )
+        .await
+        .unwrap();
     secrets.set_secret("s", "v", None).await.unwrap();
     assert_eq!(
         secrets.get_secret("s", None).await.unwrap().value.expose(),
         "v"
     );
+    let denied = secrets.begin_delete_secret("s", None).await.unwrap_err();
+    assert!(denied.is_forbidden(), "{denied}");
+
+    // Under RBAC the policies no longer apply (role assignments are not emulated).
+    let mut rbac = parameters(&emulator);
+    rbac.properties.enable_rbac_authorization = Some(true);
+    client
+        .create_or_update_vault(RG, "data-plane", rbac, fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    secrets
+        .begin_delete_secret("s", fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
     emulator.shutdown().await;
 }
 
