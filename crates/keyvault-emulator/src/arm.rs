@@ -180,7 +180,20 @@ impl ArmVault {
         }
     }
 
-    fn json(&self) -> Value {
+    /// The resource as ARM shows it, with the private endpoint connections made to it.
+    fn json(&self, state: &State) -> Value {
+        let mut properties = self.properties.clone();
+        let connections = crate::arm_private_link::items(
+            state,
+            crate::arm_private_link::Parent::Vault,
+            &self.id(),
+        );
+        if !connections.is_empty() {
+            properties.insert(
+                "privateEndpointConnections".into(),
+                Value::Array(connections),
+            );
+        }
         json!({
             "id": self.id(),
             "name": self.name,
@@ -188,7 +201,7 @@ impl ArmVault {
             "location": self.location,
             "tags": self.tags,
             "systemData": self.system_data,
-            "properties": Value::Object(self.properties.clone()),
+            "properties": Value::Object(properties),
         })
     }
 }
@@ -402,7 +415,7 @@ impl Ctx<'_> {
                     return Err(self.not_found(resource_group, name));
                 };
                 vault.observe(self.now());
-                Ok(Reply::json(200, &vault.json()))
+                Ok(Reply::json(200, &vault.json(self.state)))
             }
             "PATCH" => {
                 let Some(vault) = found else {
@@ -435,7 +448,7 @@ impl Ctx<'_> {
                     &updated.properties,
                 );
                 *vault = updated;
-                Ok(Reply::json(200, &vault.json()))
+                Ok(Reply::json(200, &vault.json(self.state)))
             }
             "DELETE" => {
                 let Some(vault) = found.map(|v| v.clone()) else {
@@ -519,7 +532,7 @@ impl Ctx<'_> {
             vault.resource_group = resource_group.to_string();
             vault.system_data["lastModifiedAt"] = json!(rfc3339(now));
             inner.vaults.insert(key, vault.clone());
-            return Ok(Reply::json(200, &vault.json()));
+            return Ok(Reply::json(200, &vault.json(self.state)));
         }
         if properties.get("tenantId").and_then(Value::as_str).is_none() {
             return Err(bad_request(
@@ -572,7 +585,7 @@ impl Ctx<'_> {
             vault.properties = properties;
             vault.system_data["lastModifiedAt"] = json!(stamp);
             vault.system_data["lastModifiedBy"] = json!(who);
-            return Ok(Reply::json(200, &vault.json()));
+            return Ok(Reply::json(200, &vault.json(self.state)));
         }
         properties.insert("provisioningState".into(), json!("RegisteringDns"));
         let vault = ArmVault {
@@ -588,7 +601,7 @@ impl Ctx<'_> {
             }),
             progress: self.progress(2),
         };
-        let reply_body = vault.json();
+        let reply_body = vault.json(self.state);
         let progress = vault.progress;
         Vault::apply_arm(
             self.state,
@@ -634,7 +647,7 @@ impl Ctx<'_> {
             .filter(|v| scope.is_none_or(|(_, rg)| v.resource_group.eq_ignore_ascii_case(rg)))
             .map(|v| {
                 v.observe(now);
-                v.json()
+                v.json(self.state)
             })
             .collect();
         self.page(items)
@@ -656,7 +669,7 @@ impl Ctx<'_> {
             .vaults
             .values()
             .filter(|v| v.subscription.eq_ignore_ascii_case(subscription))
-            .map(ArmVault::json)
+            .map(|v| v.json(self.state))
             .collect();
         items.extend(crate::arm_hsm::pools_of(self.state, subscription));
         let items = items
@@ -887,7 +900,7 @@ impl Ctx<'_> {
             // state: the completed creation's `Location` answers with the vault.
             if let OperationKind::Create(key) = &op.kind {
                 if let Some(vault) = self.inner().vaults.get(key) {
-                    return Ok(Reply::json(200, &vault.json()));
+                    return Ok(Reply::json(200, &vault.json(self.state)));
                 }
             }
             return Ok(Reply::empty(200));

@@ -14,6 +14,7 @@ use crate::arm::{
 use crate::clock::lock;
 use crate::errors::ServiceError;
 use crate::server::Reply;
+use crate::state::State;
 use crate::vault::{vault_key, Flavour, Vault};
 
 const HSM_TYPE: &str = "Microsoft.KeyVault/managedHSMs";
@@ -85,7 +86,20 @@ impl Hsm {
         }
     }
 
-    fn json(&self) -> Value {
+    /// The resource as ARM shows it, with the private endpoint connections made to it.
+    fn json(&self, state: &State) -> Value {
+        let mut properties = self.properties.clone();
+        let connections = crate::arm_private_link::items(
+            state,
+            crate::arm_private_link::Parent::ManagedHsm,
+            &self.id(),
+        );
+        if !connections.is_empty() {
+            properties.insert(
+                "privateEndpointConnections".into(),
+                Value::Array(connections),
+            );
+        }
         json!({
             "id": self.id(),
             "name": self.name,
@@ -94,7 +108,7 @@ impl Hsm {
             "sku": self.sku,
             "tags": self.tags,
             "systemData": self.system_data,
-            "properties": Value::Object(self.properties.clone()),
+            "properties": Value::Object(properties),
         })
     }
 }
@@ -160,7 +174,7 @@ pub(crate) fn pools_of(state: &crate::state::State, subscription: &str) -> Vec<V
         .hsms
         .values()
         .filter(|h| h.subscription.eq_ignore_ascii_case(subscription))
-        .map(Hsm::json)
+        .map(|h| h.json(state))
         .collect()
 }
 
@@ -336,7 +350,7 @@ fn pool(
         "GET" => {
             let hsm = found.ok_or_else(|| not_found(resource_group, name))?;
             hsm.observe(ctx.now());
-            Ok(Reply::json(200, &hsm.json()))
+            Ok(Reply::json(200, &hsm.json(ctx.state)))
         }
         "PATCH" => {
             let hsm = found.ok_or_else(|| not_found(resource_group, name))?;
@@ -379,7 +393,7 @@ fn pool(
                 &updated.properties,
             );
             *hsm = updated;
-            let body = hsm.json();
+            let body = hsm.json(ctx.state);
             let location = hsm.location.clone();
             drop(guard);
             let mut reply =
@@ -478,7 +492,7 @@ fn put(
             hsm.resource_group = resource_group.to_string();
             hsm.system_data["lastModifiedAt"] = json!(rfc3339(now));
             guard.hsms.insert(key, hsm.clone());
-            return Ok(Reply::json(200, &hsm.json()));
+            return Ok(Reply::json(200, &hsm.json(ctx.state)));
         }
         if guard.deleted.contains_key(&key) {
             return Err(error(409, "ConflictError", format!("A managed HSM with the same name already exists in deleted state. You need to either recover or purge it. Name: '{name}'.")));
@@ -539,7 +553,7 @@ fn put(
         hsm.tags = tags;
         hsm.properties = properties;
         hsm.system_data["lastModifiedAt"] = json!(stamp);
-        return Ok(Reply::json(200, &hsm.json()));
+        return Ok(Reply::json(200, &hsm.json(ctx.state)));
     }
     let port = ctx
         .req
@@ -565,7 +579,7 @@ fn put(
         uri: format!("https://{key}.managedhsm.azure.net{port}/"),
         progress: ctx.progress(2),
     };
-    let body = hsm.json();
+    let body = hsm.json(ctx.state);
     Vault::apply_arm(ctx.state, &key, Flavour::ManagedHsm, "", &hsm.properties);
     guard.hsms.insert(key.clone(), hsm);
     drop(guard);
@@ -589,7 +603,7 @@ fn list(
         .filter(|h| resource_group.is_none_or(|rg| h.resource_group.eq_ignore_ascii_case(rg)))
         .map(|h| {
             h.observe(now);
-            h.json()
+            h.json(ctx.state)
         })
         .collect();
     ctx.page(items)
@@ -677,7 +691,7 @@ fn operation_result(
             Some(hsm) => {
                 hsm.progress = Progress::finished();
                 hsm.observe(now);
-                Reply::json(200, &hsm.json())
+                Reply::json(200, &hsm.json(ctx.state))
             }
             None => Reply::empty(200),
         });

@@ -27,7 +27,7 @@ use crate::state::State;
 
 /// The kind of resource a connection belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Parent {
+pub(crate) enum Parent {
     Vault,
     ManagedHsm,
 }
@@ -102,6 +102,23 @@ impl Connection {
             }
         })
     }
+}
+
+/// The connections of the vault or pool `parent_id` as its own body lists them
+/// (`properties.privateEndpointConnections`: id, etag and properties of each).
+pub(crate) fn items(state: &State, parent: Parent, parent_id: &str) -> Vec<Value> {
+    lock(&state.arm.links.inner)
+        .connections
+        .get(&parent_id.to_ascii_lowercase())
+        .map(|all| {
+            all.values()
+                .map(|c| {
+                    let full = c.json(parent, parent_id);
+                    json!({"id": full["id"], "etag": full["etag"], "properties": full["properties"]})
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Adds a connection from the private endpoint `private_endpoint_id` to the vault or pool of

@@ -124,9 +124,9 @@ pub struct ManagedHsmProperties {
     /// Replication regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<MhsmGeoReplicatedRegion>>,
-    /// Private endpoint connections (read only), as the service sent them.
+    /// Private endpoint connections (read only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_endpoint_connections: Option<Vec<serde_json::Value>>,
+    pub private_endpoint_connections: Option<Vec<crate::PrivateEndpointConnectionItem>>,
     /// `Enabled` or `Disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_network_access: Option<String>,

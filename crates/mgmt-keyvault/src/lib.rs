@@ -43,11 +43,12 @@ pub use private_link_models::{
     IssueType, MhsmPrivateEndpointConnection, MhsmPrivateLinkResource, NetworkSecurityPerimeter,
     NetworkSecurityPerimeterConfiguration, NetworkSecurityPerimeterConfigurationProperties,
     NetworkSecurityPerimeterConfigurationProvisioningState, NetworkSecurityProfile,
-    PrivateEndpoint, PrivateEndpointConnection, PrivateEndpointConnectionParameters,
-    PrivateEndpointConnectionProperties, PrivateEndpointConnectionProvisioningState,
-    PrivateEndpointServiceConnectionStatus, PrivateLinkResource, PrivateLinkResourceProperties,
-    PrivateLinkServiceConnectionState, ProvisioningIssue, ProvisioningIssueProperties,
-    ResourceAssociation, ResourceAssociationAccessMode, Severity,
+    PrivateEndpoint, PrivateEndpointConnection, PrivateEndpointConnectionItem,
+    PrivateEndpointConnectionParameters, PrivateEndpointConnectionProperties,
+    PrivateEndpointConnectionProvisioningState, PrivateEndpointServiceConnectionStatus,
+    PrivateLinkResource, PrivateLinkResourceProperties, PrivateLinkServiceConnectionState,
+    ProvisioningIssue, ProvisioningIssueProperties, ResourceAssociation,
+    ResourceAssociationAccessMode, Severity,
 };
 pub use provider_models::{
     DimensionProperties, LogSpecification, MetricSpecification, Operation, OperationDisplay,

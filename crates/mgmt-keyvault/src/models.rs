@@ -374,9 +374,9 @@ pub struct VaultProperties {
     /// The provisioning state (set by the service).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<VaultProvisioningState>,
-    /// The private endpoint connections (read only), as the service sent them.
+    /// The private endpoint connections (read only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_endpoint_connections: Option<Vec<serde_json::Value>>,
+    pub private_endpoint_connections: Option<Vec<crate::PrivateEndpointConnectionItem>>,
     /// `Enabled` or `Disabled`: whether the vault accepts traffic from public networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_network_access: Option<String>,

@@ -159,6 +159,22 @@ pub struct PrivateEndpointConnection {
     pub properties: PrivateEndpointConnectionProperties,
 }
 
+/// A private endpoint connection as a vault's or a pool's own body lists it
+/// (`properties.private_endpoint_connections`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PrivateEndpointConnectionItem {
+    /// The connection's ARM resource id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The version of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// Its endpoint, approval state and provisioning state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<PrivateEndpointConnectionProperties>,
+}
+
 /// A private endpoint connection of a Managed HSM pool.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -126,6 +126,19 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
         Some(endpoint.as_str())
     );
 
+    // The vault's own body lists it too.
+    let listed = client
+        .get_vault(RG, VAULT)
+        .await
+        .unwrap()
+        .properties
+        .private_endpoint_connections
+        .expect("the vault lists its connections");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id.as_deref(), Some(pending.id.as_str()));
+    assert_eq!(listed[0].etag, pending.etag);
+    assert_eq!(listed[0].properties.as_ref(), Some(&pending.properties));
+
     let mut approve = PrivateEndpointConnectionParameters::approve("Approved by the owner.");
     approve.etag = pending.etag.clone();
     let approved = client
@@ -393,6 +406,19 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
 async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
     let (emulator, client) = with_hsm().await;
     connect(&emulator, &hsm_id(), "hsm-pe");
+    let in_pool = client
+        .get_managed_hsm(RG, HSM)
+        .await
+        .unwrap()
+        .properties
+        .private_endpoint_connections
+        .expect("the pool lists its connections");
+    assert_eq!(in_pool.len(), 1);
+    assert!(in_pool[0]
+        .id
+        .as_deref()
+        .unwrap()
+        .ends_with("/privateEndpointConnections/hsm-pe"));
     let listed: Vec<_> = client
         .list_managed_hsm_private_endpoint_connections(RG, HSM, None)
         .unwrap()
