@@ -6,6 +6,7 @@
 //! Only the Managed HSM flavour answers these paths; a vault answers them 404 `NotFound`, as
 //! it answers any path it does not serve.
 
+pub(crate) mod authorize;
 mod backup;
 mod ekm;
 mod rbac;
@@ -91,25 +92,34 @@ pub(crate) struct HsmAdmin {
 
 impl HsmAdmin {
     /// A new HSM: the built-in roles, its creator (the emulator's service principal) as
-    /// Managed HSM Administrator at `/`, and the default settings.
+    /// Managed HSM Administrator, Crypto Officer and Crypto User at `/`, and the default
+    /// settings. A real pool's creator is only its Administrator and assigns the crypto roles
+    /// itself; the emulator grants them at once so that a new pool's keys can be used, and a
+    /// test deletes those assignments to see what RBAC refuses.
     fn new(administrator: &str) -> Self {
         let definitions = rbac::built_in_definitions()
             .into_iter()
             .map(|d| (d.name.to_ascii_lowercase(), d))
             .collect();
-        let admin = RoleAssignment {
-            name: uuid::Uuid::new_v4().to_string(),
-            scope: "/".into(),
-            role_definition_id: rbac::definition_id(rbac::ADMINISTRATOR),
-            principal_id: administrator.to_string(),
-        };
+        let assignments = [rbac::ADMINISTRATOR, rbac::CRYPTO_OFFICER, rbac::CRYPTO_USER]
+            .into_iter()
+            .map(|role| {
+                let assignment = RoleAssignment {
+                    name: uuid::Uuid::new_v4().to_string(),
+                    scope: "/".into(),
+                    role_definition_id: rbac::definition_id(role),
+                    principal_id: administrator.to_string(),
+                };
+                (assignment.name.clone(), assignment)
+            })
+            .collect();
         let settings = default_settings()
             .into_iter()
             .map(|s| (s.name.to_ascii_lowercase(), s))
             .collect();
         Self {
             definitions,
-            assignments: BTreeMap::from([(admin.name.clone(), admin)]),
+            assignments,
             settings,
             jobs: HashMap::new(),
             ekm: ekm::EkmState::default(),

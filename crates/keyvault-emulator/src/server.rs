@@ -315,6 +315,9 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
             access.check(state, &name, needed)?;
         }
     }
+    if flavour == crate::vault::Flavour::ManagedHsm {
+        crate::admin::authorize::check(state, &name, &req.method, &segments)?;
+    }
     if let Some(reply) = crate::admin::handle(&ctx, &name, vault, req, &segments) {
         return reply;
     }

@@ -12,8 +12,12 @@ use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
 
 /// The name of the Managed HSM Administrator role.
 pub(crate) const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";
+/// Managed HSM Crypto Officer.
+pub(crate) const CRYPTO_OFFICER: &str = "515eb02d-2335-4d2d-92f2-b1cbdf9c3778";
+/// Managed HSM Crypto User.
+pub(crate) const CRYPTO_USER: &str = "21dbd100-6940-42c2-9190-5d6cb909625b";
 
-const PREFIX: &str = "Microsoft.KeyVault/managedHsm/";
+pub(crate) const PREFIX: &str = "Microsoft.KeyVault/managedHsm/";
 
 /// The built-in roles: names, display names and data actions as the service lists them.
 const BUILT_IN: &[(&str, &str, &[&str])] = &[
@@ -59,7 +63,7 @@ const BUILT_IN: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
-        "21dbd100-6940-42c2-9190-5d6cb909625b",
+        CRYPTO_USER,
         "Managed HSM Crypto User",
         &[
             "roleDefinitions/read/action",
@@ -82,7 +86,7 @@ const BUILT_IN: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
-        "515eb02d-2335-4d2d-92f2-b1cbdf9c3778",
+        CRYPTO_OFFICER,
         "Managed HSM Crypto Officer",
         &[
             "roleAssignments/delete/action",
@@ -282,7 +286,7 @@ fn parse_scope(segments: &[&str]) -> Result<String, ServiceError> {
 }
 
 /// Whether `outer` is `inner` or one of its ancestors (`/` contains every scope).
-fn contains(outer: &str, inner: &str) -> bool {
+pub(crate) fn contains(outer: &str, inner: &str) -> bool {
     let outer = outer.trim_end_matches('/').to_ascii_lowercase();
     let inner = inner.trim_end_matches('/').to_ascii_lowercase();
     outer.is_empty() || inner == outer || inner.starts_with(&format!("{outer}/"))

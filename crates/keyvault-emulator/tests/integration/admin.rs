@@ -129,12 +129,23 @@ async fn built_in_roles_are_seeded_and_paged() {
         )
         .await;
     let assignments = r.body["value"].as_array().unwrap();
-    assert_eq!(assignments.len(), 1);
-    assert!(assignments[0]["properties"]["roleDefinitionId"]
-        .as_str()
-        .unwrap()
-        .ends_with(ADMINISTRATOR));
-    assert_eq!(assignments[0]["properties"]["scope"], "/");
+    let mut roles: Vec<&str> = assignments
+        .iter()
+        .map(|a| {
+            assert_eq!(a["properties"]["scope"], "/");
+            let id = a["properties"]["roleDefinitionId"].as_str().unwrap();
+            id.rsplit('/').next().unwrap()
+        })
+        .collect();
+    roles.sort();
+    // Administrator, as a real pool's creator, plus the crypto roles the emulator grants.
+    let mut expected = [
+        ADMINISTRATOR,
+        CRYPTO_USER,
+        "515eb02d-2335-4d2d-92f2-b1cbdf9c3778",
+    ];
+    expected.sort();
+    assert_eq!(roles, expected);
 }
 
 #[tokio::test]
@@ -178,7 +189,8 @@ async fn role_assignments_crud_and_errors() {
         )
         .await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body["value"].as_array().unwrap().len(), 2);
+    // The creator's three (Administrator, Crypto Officer, Crypto User) and the new one.
+    assert_eq!(r.body["value"].as_array().unwrap().len(), 4);
     let r = t
         .call(
             Method::GET,
@@ -558,4 +570,122 @@ async fn control_endpoints_set_job_latency_and_show_the_backup_dir() {
     )
     .await;
     assert_eq!(r.status, 400);
+}
+
+/// Deletes every role assignment of the emulator's principal but its Administrator one.
+async fn keep_only_administrator(t: &Hsm, hsm: &str) {
+    let r = t
+        .call(
+            Method::GET,
+            hsm,
+            "/providers/Microsoft.Authorization/roleAssignments",
+            None,
+        )
+        .await;
+    for a in r.body["value"].as_array().unwrap() {
+        if !a["properties"]["roleDefinitionId"]
+            .as_str()
+            .unwrap()
+            .ends_with(ADMINISTRATOR)
+        {
+            let name = a["name"].as_str().unwrap();
+            let path = format!("/providers/Microsoft.Authorization/roleAssignments/{name}");
+            assert_eq!(t.call(Method::DELETE, hsm, &path, None).await.status, 200);
+        }
+    }
+}
+
+async fn assign(t: &Hsm, hsm: &str, scope: &str, role: &str) {
+    let name = uuid::Uuid::new_v4().to_string();
+    let prefix = if scope == "/" { "" } else { scope };
+    let r = t
+        .call(
+            Method::PUT,
+            hsm,
+            &format!("{prefix}/providers/Microsoft.Authorization/roleAssignments/{name}"),
+            Some(json!({"properties": {
+                "roleDefinitionId": format!("Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/{role}"),
+                "principalId": t.h.emu.object_id(),
+            }})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+async fn create_key(t: &Hsm, hsm: &str, name: &str) -> Resp {
+    t.call(
+        Method::POST,
+        hsm,
+        &format!("/keys/{name}/create"),
+        Some(json!({"kty": "EC-HSM", "crv": "P-256"})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn role_assignments_govern_what_the_caller_may_do() {
+    let t = Hsm::new().await;
+    assert_eq!(create_key(&t, "rbac", "before").await.status, 200);
+
+    // The Administrator alone may manage roles but not use keys.
+    keep_only_administrator(&t, "rbac").await;
+    let denied = create_key(&t, "rbac", "k1").await;
+    assert_eq!(denied.status, 403, "{}", denied.text);
+    assert_eq!(denied.error_code(), "Forbidden");
+    assert_eq!(
+        denied.body["error"]["innererror"]["code"],
+        "ForbiddenByRbac"
+    );
+    let message = denied.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Action: 'Microsoft.KeyVault/managedHsm/keys/create'"),
+        "{message}"
+    );
+    assert!(message.contains("Resource: '/keys/k1'"), "{message}");
+    assert_eq!(
+        t.call(Method::GET, "rbac", "/keys/before", None)
+            .await
+            .status,
+        403
+    );
+    // Settings have no data action: open to any valid token.
+    assert_eq!(
+        t.call(Method::GET, "rbac", "/settings", None).await.status,
+        200
+    );
+
+    // Crypto User on one key's scope: that key only.
+    assign(&t, "rbac", "/keys/k1", CRYPTO_USER).await;
+    assert_eq!(create_key(&t, "rbac", "k1").await.status, 200);
+    assert_eq!(create_key(&t, "rbac", "k2").await.status, 403);
+
+    // A custom role's notDataActions take away what its dataActions give.
+    let role = uuid::Uuid::new_v4().to_string();
+    let r = t
+        .call(
+            Method::PUT,
+            "rbac",
+            &format!("/providers/Microsoft.Authorization/roleDefinitions/{role}"),
+            Some(json!({"properties": {
+                "roleName": "Reader but not creator",
+                "permissions": [{
+                    "dataActions": [
+                        "Microsoft.KeyVault/managedHsm/keys/read/action",
+                        "Microsoft.KeyVault/managedHsm/keys/create"
+                    ],
+                    "notDataActions": ["Microsoft.KeyVault/managedHsm/keys/create"]
+                }],
+                "assignableScopes": ["/"]
+            }})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assign(&t, "rbac", "/keys", &role).await;
+    assert_eq!(
+        t.call(Method::GET, "rbac", "/keys/before", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(create_key(&t, "rbac", "k3").await.status, 403);
 }
