@@ -157,6 +157,10 @@ impl Policy {
         if subject_empty {
             self.x509_props.subject = Some(String::new());
         }
+        // The service keeps no empty `sans` object: it answers without the key.
+        if sans_empty {
+            self.x509_props.sans = None;
+        }
         if self.issuer.name.as_deref().is_none_or(str::is_empty) {
             self.issuer.name = Some("Unknown".into());
         }
@@ -271,7 +275,7 @@ impl Policy {
             sx.ekus = x.ekus;
         }
         if x.sans.is_some() {
-            sx.sans = x.sans;
+            sx.sans = x.sans.filter(|sans| !sans.is_empty());
         }
         if x.key_usage.is_some() {
             sx.key_usage = x.key_usage;

@@ -845,3 +845,41 @@ async fn bad_input() {
     let r = h.create_cert("kv", "taken", self_policy("CN=t")).await;
     assert_eq!(r.status, 409, "{}", r.text);
 }
+
+#[tokio::test]
+async fn an_empty_sans_object_is_not_kept() {
+    let h = Harness::new().await;
+    let policy = json!({
+        "issuer": {"name": "Self"},
+        "x509_props": {"subject": "CN=no-sans", "sans": {}},
+        "key_props": {"kty": "EC", "crv": "P-256"}
+    });
+    let cert = h.issue("sans", "c", policy).await;
+    assert!(
+        cert["policy"]["x509_props"].get("sans").is_none(),
+        "{}",
+        cert["policy"]["x509_props"]
+    );
+    // An update with an empty object clears the names.
+    let with_names = json!({"x509_props": {"sans": {"dns_names": ["a.example"]}}});
+    let r = h
+        .cert(
+            "sans",
+            Method::PATCH,
+            "/certificates/c/policy",
+            Some(with_names),
+        )
+        .await;
+    assert_eq!(r.body["x509_props"]["sans"]["dns_names"][0], "a.example");
+    let cleared = json!({"x509_props": {"sans": {}}});
+    let r = h
+        .cert(
+            "sans",
+            Method::PATCH,
+            "/certificates/c/policy",
+            Some(cleared),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["x509_props"].get("sans").is_none(), "{}", r.body);
+}
