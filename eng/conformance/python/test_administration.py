@@ -259,3 +259,28 @@ def test_async_administration_clients(aio, admin_hsm_url):
                 await keys.purge_deleted_key(name)
 
     asyncio.run(scenario())
+
+
+def test_role_assignments_govern_key_operations(emulator_url, credential, caller_object_id):
+    # An HSM of its own: the test takes its principal's crypto roles away.
+    port = urllib.parse.urlsplit(emulator_url).port
+    url = f"https://rbac-conformance.managedhsm.azure.net:{port}"
+    rbac = KeyVaultAccessControlClient(url, credential, verify_challenge_resource=False)
+    keys = KeyClient(vault_url=url, credential=credential, verify_challenge_resource=False)
+    keys.create_ec_key("allowed", curve="P-256", hardware_protected=True)
+    for assignment in rbac.list_role_assignments(KeyVaultRoleScope.GLOBAL):
+        if assignment.properties.principal_id == caller_object_id and not assignment.properties.role_definition_id.endswith(
+            ADMINISTRATOR
+        ):
+            rbac.delete_role_assignment(KeyVaultRoleScope.GLOBAL, assignment.name)
+    with pytest.raises(HttpResponseError) as denied:
+        keys.create_ec_key("refused", curve="P-256", hardware_protected=True)
+    assert denied.value.status_code == 403
+    assert denied.value.error.code == "Forbidden"
+    assert "Microsoft.KeyVault/managedHsm/keys/create" in denied.value.message
+    # Crypto User on one key's scope lets that key in, and only it.
+    user = next(d for d in rbac.list_role_definitions(KeyVaultRoleScope.GLOBAL) if d.role_name == "Managed HSM Crypto User")
+    rbac.create_role_assignment("/keys/scoped", user.id, caller_object_id)
+    keys.create_ec_key("scoped", curve="P-256", hardware_protected=True)
+    with pytest.raises(HttpResponseError):
+        keys.get_key("allowed")
