@@ -218,7 +218,9 @@ fn failed(state: &str, error: Option<InnerError>) -> Error {
 }
 
 /// Creates or updates a resource: polls the `Azure-AsyncOperation` status resource when the
-/// service gave one, else the resource's `provisioningState`, then reads the resource.
+/// service gave one and then reads the resource; else its `Location` (202 while running, then
+/// the resource, the spec's `final-state-via: location`); else the resource's
+/// `provisioningState`.
 pub(crate) struct ResourceOperation<T> {
     tracking: Tracking,
     done: Option<T>,
@@ -269,6 +271,22 @@ impl<T: DeserializeOwned + Send + Sync> Operation<T> for ResourceOperation<T> {
             if let Some(pending) = Tracking::poll_status(pipeline, status_url).await? {
                 return Ok(pending);
             }
+            let resource = pipeline
+                .send(Method::Get, resource_url.clone(), None)
+                .await?;
+            return Ok(Step::Done(deserialize(resource.body().as_ref())?));
+        }
+        if let Some(location) = &self.tracking.location {
+            let response = pipeline.send(Method::Get, location.clone(), None).await?;
+            if response.status() == StatusCode::Accepted {
+                return Ok(Step::Pending {
+                    retry_after: retry_after(&response),
+                });
+            }
+            if let Some(resource) = optional_body(&response)? {
+                return Ok(Step::Done(resource));
+            }
+            // A final answer without a body: the resource itself is the result.
             let resource = pipeline
                 .send(Method::Get, resource_url.clone(), None)
                 .await?;

@@ -69,6 +69,7 @@ async fn create_provisions_then_get_update_list() {
         }),
         ..Default::default()
     };
+    emulator.control().clear_requests();
     let updated = client
         .update_managed_hsm(RG, "hsm-one", patch, fast())
         .await
@@ -76,6 +77,27 @@ async fn create_provisions_then_get_update_list() {
         .await
         .unwrap();
     assert_eq!(updated.tags["Slice"], "A");
+    // The update answered 202 with a `Location` only: the poller followed it (202, then the
+    // pool), as the spec's final-state-via: location says, and never read the pool itself.
+    let polls: Vec<(String, u16)> = emulator
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| (r.path, r.status))
+        .collect();
+    assert!(
+        !polls.is_empty()
+            && polls
+                .iter()
+                .all(|(path, _)| path.contains("/managedHsmOperationResults/")),
+        "{polls:?}"
+    );
+    assert_eq!(polls.last().unwrap().1, 200);
+    assert_eq!(
+        updated.properties.provisioning_state,
+        Some(ProvisioningState::Succeeded)
+    );
     assert_eq!(updated.properties.enable_purge_protection, Some(true));
     assert_eq!(
         client.get_managed_hsm(RG, "hsm-one").await.unwrap(),
