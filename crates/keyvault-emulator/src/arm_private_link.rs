@@ -104,21 +104,22 @@ impl Connection {
     }
 }
 
-/// The connections of the vault or pool `parent_id` as its own body lists them
-/// (`properties.privateEndpointConnections`: id, etag and properties of each).
-pub(crate) fn items(state: &State, parent: Parent, parent_id: &str) -> Vec<Value> {
+/// The connections of the vault or pool `parent_id`, each as ARM answers it alone.
+fn connections_json(state: &State, parent: Parent, parent_id: &str) -> Vec<Value> {
     lock(&state.arm.links.inner)
         .connections
         .get(&parent_id.to_ascii_lowercase())
-        .map(|all| {
-            all.values()
-                .map(|c| {
-                    let full = c.json(parent, parent_id);
-                    json!({"id": full["id"], "etag": full["etag"], "properties": full["properties"]})
-                })
-                .collect()
-        })
+        .map(|all| all.values().map(|c| c.json(parent, parent_id)).collect())
         .unwrap_or_default()
+}
+
+/// The connections of the vault or pool `parent_id` as its own body lists them
+/// (`properties.privateEndpointConnections`: id, etag and properties of each).
+pub(crate) fn items(state: &State, parent: Parent, parent_id: &str) -> Vec<Value> {
+    connections_json(state, parent, parent_id)
+        .into_iter()
+        .map(|full| json!({"id": full["id"], "etag": full["etag"], "properties": full["properties"]}))
+        .collect()
 }
 
 /// Adds a connection from the private endpoint `private_endpoint_id` to the vault or pool of
@@ -270,12 +271,7 @@ fn connection_not_found(name: &str) -> ServiceError {
 
 fn list(ctx: &Ctx<'_>, parent: Parent, parent_id: &str) -> Result<Reply, ServiceError> {
     require_get(ctx)?;
-    let items = inner(ctx)
-        .connections
-        .get(&parent_id.to_ascii_lowercase())
-        .map(|all| all.values().map(|c| c.json(parent, parent_id)).collect())
-        .unwrap_or_default();
-    ctx.page(items)
+    ctx.page(connections_json(ctx.state, parent, parent_id))
 }
 
 fn connection(

@@ -83,9 +83,14 @@ impl Control {
         retention_days: u32,
         purge_protection: bool,
     ) -> Result<(), String> {
-        if !(7..=90).contains(&retention_days) || flavour == Flavour::Arm {
+        if flavour == Flavour::Arm {
+            return Err(
+                "soft-delete settings belong to a vault or a Managed HSM, not to ARM".into(),
+            );
+        }
+        if !(7..=90).contains(&retention_days) {
             return Err(format!(
-                "retention_days must be 7 to 90 for a vault or Managed HSM, not {retention_days}"
+                "retention_days must be 7 to 90, not {retention_days}"
             ));
         }
         lock(&self.state.vaults)

@@ -194,3 +194,41 @@ async fn arm_properties_set_the_data_plane_settings() {
         .await;
     assert_eq!(purge.status, 403, "{}", purge.text);
 }
+
+#[tokio::test]
+async fn a_pool_created_through_arm_has_its_settings() {
+    let h = Harness::new().await;
+    let arm = h.token_for("https://management.azure.com/.default").await;
+    let url = format!(
+        "https://management.azure.com:{}/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/armpool?api-version=2026-02-01",
+        h.emu.port()
+    );
+    let pool = json!({
+        "location": "westus",
+        "sku": {"family": "B", "name": "Standard_B1"},
+        "properties": {
+            "tenantId": h.emu.tenant_id(), "initialAdminObjectIds": [h.emu.object_id()],
+            "softDeleteRetentionInDays": 14, "enablePurgeProtection": true
+        }
+    });
+    let put = h.call_with(Method::PUT, &url, Some(pool), Some(&arm)).await;
+    assert!(put.status < 300, "{}", put.text);
+    let token = h.token_for("https://managedhsm.azure.net/.default").await;
+    let key = h
+        .call_with(
+            Method::POST,
+            &format!(
+                "{}/keys/k/create?api-version=7.6",
+                h.emu.managed_hsm_url("armpool")
+            ),
+            Some(json!({"kty": "EC-HSM", "crv": "P-256"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(key.status, 200, "{}", key.text);
+    assert_eq!(
+        key.body["attributes"]["recoveryLevel"],
+        "CustomizedRecoverable"
+    );
+    assert_eq!(key.body["attributes"]["recoverableDays"], 14);
+}
