@@ -8,6 +8,7 @@ use crate::{
     validation::validate_blob_url,
 };
 use azure_core::http::Method;
+use keyvault_core::ExposeSecret;
 use keyvault_core::{
     async_operation::{self, AzureAsyncOperation},
     pipeline::to_json,
@@ -64,7 +65,7 @@ impl KeyVaultBackupClient {
     ) -> Result<SasTokenParameter<'a>> {
         match auth {
             StorageAuthentication::SasToken(token) => {
-                let token = token.expose().trim_start_matches('?');
+                let token = token.expose_secret().trim_start_matches('?');
                 if token.trim().is_empty() {
                     return Err(Error::invalid_argument(
                         "sas_token",

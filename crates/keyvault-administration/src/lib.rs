@@ -32,8 +32,8 @@ pub use keyvault_core::async_operation::{AsyncOperationStatus, OperationStatus};
 /// `send_request`) and credential traits, at the version the clients take.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, Error, ListOptions, Page, Pager, Poller, PollerOptions, PollerStatus, Result,
-    SecretString,
+    ApiVersion, Error, ExposeSecret, ListOptions, Page, Pager, Poller, PollerOptions, PollerStatus,
+    Result, SecretString,
 };
 
 #[cfg(test)]

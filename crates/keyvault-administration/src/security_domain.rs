@@ -10,6 +10,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use azure_core::http::{Method, StatusCode};
+use keyvault_core::ExposeSecret;
 use keyvault_core::{
     async_operation::AzureAsyncOperation,
     pipeline::{deserialize, to_json},
@@ -56,7 +57,7 @@ pub struct SecurityDomainOptions {
 ///     .begin_download(&CertificateInfo::new(keys, 2), None)
 ///     .await?
 ///     .await?;
-/// // Store security_domain.value.expose() safely: it restores the HSM.
+/// // Store security_domain.value.expose_secret() safely: it restores the HSM.
 /// # let _ = security_domain;
 /// # Ok(()) }
 /// ```
@@ -169,7 +170,7 @@ impl KeyVaultSecurityDomainClient {
             return Ok(Poller::new(pipeline.clone(), Activation::upload(url))
                 .with_options(&options.poller));
         }
-        if security_domain.value.expose().trim().is_empty() {
+        if security_domain.value.expose_secret().trim().is_empty() {
             return Err(Error::invalid_argument(
                 "security_domain",
                 "must not be empty",

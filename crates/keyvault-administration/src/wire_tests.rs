@@ -12,6 +12,7 @@ use crate::models::{
     UpdateSettingRequest,
 };
 use crate::scope::KeyVaultRoleScope;
+use keyvault_core::ExposeSecret;
 use keyvault_core::{
     async_operation::{AsyncOperationStatus, OperationStatus},
     pipeline::{deserialize, to_json},
@@ -464,7 +465,7 @@ fn every_security_domain_schema_round_trips() {
 
     let domain = body("SecurityDomainObject");
     let parsed: SecurityDomain = serde_json::from_value(domain.clone()).unwrap();
-    assert_eq!(parsed.value.expose(), "text");
+    assert_eq!(parsed.value.expose_secret(), "text");
     assert_eq!(serde_json::to_value(&parsed).unwrap(), domain);
 
     let status: SecurityDomainOperationStatus =

@@ -14,6 +14,7 @@ use crate::{
     policy::{CertificateContentType, CertificatePolicy},
 };
 use azure_core::http::Method;
+use keyvault_core::ExposeSecret;
 use keyvault_core::{
     lifecycle,
     paging::first_page_url,
@@ -314,7 +315,7 @@ impl CertificateClient {
             }
         };
         let body = to_json(&CertificateImportParameters {
-            value: value.expose(),
+            value: value.expose_secret(),
             pwd: options.password.as_ref(),
             policy: policy.as_ref(),
             attributes: settable(options.enabled),

@@ -605,6 +605,7 @@ pub(crate) struct CertificateOperationUpdateParameter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyvault_core::ExposeSecret;
 
     #[test]
     fn issuer_debug_never_shows_the_password() {
@@ -614,7 +615,7 @@ mod tests {
         .unwrap();
         assert_eq!(issuer.name(), "i1");
         assert_eq!(issuer.properties.vault_url, "https://v.vault.azure.net");
-        assert_eq!(issuer.password.as_ref().unwrap().expose(), "hunter2");
+        assert_eq!(issuer.password.as_ref().unwrap().expose_secret(), "hunter2");
         assert_eq!(issuer.organization_id.as_deref(), Some("org"));
         assert_eq!(issuer.admin_contacts[0].email.as_deref(), Some("j@x"));
         assert!(!format!("{issuer:?}").contains("hunter2"));

@@ -21,6 +21,7 @@ use azure_core::{
     },
     time::{Duration, OffsetDateTime},
 };
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 /// How long before expiry a cached token is replaced.
@@ -71,7 +72,7 @@ impl ChallengeAuthPolicy {
         if !fresh {
             if let Some(cached) = self.token.read().await.as_ref() {
                 if cached.serves(challenge) {
-                    return Ok(cached.authorization.expose().to_owned());
+                    return Ok(cached.authorization.expose_secret().to_owned());
                 }
             }
         }
@@ -80,7 +81,7 @@ impl ChallengeAuthPolicy {
             // Another request may have refreshed it while this one waited.
             if let Some(cached) = slot.as_ref() {
                 if cached.serves(challenge) {
-                    return Ok(cached.authorization.expose().to_owned());
+                    return Ok(cached.authorization.expose_secret().to_owned());
                 }
             }
         }
@@ -93,7 +94,7 @@ impl ChallengeAuthPolicy {
             authorization: SecretString::new(format!("Bearer {}", token.token.secret())),
             expires_on: token.expires_on,
         });
-        Ok(cached.authorization.expose().to_owned())
+        Ok(cached.authorization.expose_secret().to_owned())
     }
 
     async fn authorize(

@@ -27,7 +27,10 @@ pub use identifier::{IdentifierParts, KeyVaultIdentifier};
 pub use paging::{ListOptions, Page, PageStream, Pager};
 pub use pipeline::{ClientOptions, KeyVaultPipeline};
 pub use polling::{Poller, PollerOptions, PollerStatus};
-pub use secret::{SecretBytes, SecretString};
+pub use secret::{ExposeSecret, SecretBytes, SecretString};
+
+/// Re-exported for the secret types' conversions ([`SecretString`] into `secrecy::SecretString`).
+pub use secrecy;
 
 /// Re-exported so that users need not depend on `azure_core` for credentials and options.
 pub use azure_core;

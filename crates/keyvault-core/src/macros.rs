@@ -112,6 +112,110 @@ macro_rules! string_enum {
     };
 }
 
+/// Declares the options types of client operations, in the one shape every operation of every
+/// crate takes (`options: Option<XOptions<'_>>`, last argument): the operation's optional
+/// parameters as public fields, and `method_options`, azure_core's per-call
+/// [`ClientMethodOptions`](azure_core::http::ClientMethodOptions) whose `context` every request
+/// of the call carries. Each type is `Clone + Debug + Default`, so callers write
+/// `Some(XOptions { field: ..., ..Default::default() })`.
+///
+/// A `list` type also has `max_page_size` and `continuation_token` (see
+/// [`ListOptions`](crate::ListOptions)); a `poller` type has `polling_interval` and
+/// `continuation_token` (see [`PollerOptions`](crate::PollerOptions)).
+///
+/// ```
+/// keyvault_core::method_options! {
+///     /// Options of `get_thing`.
+///     pub struct GetThingOptions {
+///         /// The version; the latest when `None`.
+///         pub version: Option<String>,
+///     }
+///     /// Options of `list_things`.
+///     list pub struct ListThingsOptions {}
+///     /// Options of `begin_delete_thing`.
+///     poller pub struct BeginDeleteThingOptions {}
+/// }
+/// let options = GetThingOptions { version: Some("1".into()), ..Default::default() };
+/// assert!(options.method_options.context.value::<u8>().is_none());
+/// let list = ListThingsOptions { max_page_size: Some(5), ..Default::default() };
+/// assert_eq!(list.list_options().max_page_size, Some(5));
+/// ```
+#[macro_export]
+macro_rules! method_options {
+    () => {};
+    (
+        $(#[$meta:meta])*
+        list pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty),* $(,)? }
+        $($rest:tt)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default)]
+        pub struct $name<'a> {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Items per page (`maxresults`, 1 to 25); the service's default when `None`.
+            pub max_page_size: ::std::option::Option<u32>,
+            /// Resume the list from a token given by an earlier pager.
+            pub continuation_token: ::std::option::Option<::std::string::String>,
+            /// Per-call options: the `Context` every request of this call carries.
+            pub method_options: $crate::azure_core::http::ClientMethodOptions<'a>,
+        }
+
+        impl $name<'_> {
+            /// The paging part of these options.
+            pub fn list_options(&self) -> $crate::ListOptions {
+                $crate::ListOptions {
+                    max_page_size: self.max_page_size,
+                    continuation_token: self.continuation_token.clone(),
+                }
+            }
+        }
+        $crate::method_options!($($rest)*);
+    };
+    (
+        $(#[$meta:meta])*
+        poller pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty),* $(,)? }
+        $($rest:tt)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default)]
+        pub struct $name<'a> {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// The wait between polls when the service does not say; default two seconds.
+            pub polling_interval: ::std::option::Option<::std::time::Duration>,
+            /// Resume the operation from a token given by `Poller::continuation_token`
+            /// instead of starting it.
+            pub continuation_token: ::std::option::Option<::std::string::String>,
+            /// Per-call options: the `Context` every request of this call carries.
+            pub method_options: $crate::azure_core::http::ClientMethodOptions<'a>,
+        }
+
+        impl $name<'_> {
+            /// The polling part of these options.
+            pub fn poller_options(&self) -> $crate::PollerOptions {
+                $crate::PollerOptions {
+                    polling_interval: self.polling_interval,
+                    continuation_token: self.continuation_token.clone(),
+                }
+            }
+        }
+        $crate::method_options!($($rest)*);
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty),* $(,)? }
+        $($rest:tt)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default)]
+        pub struct $name<'a> {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Per-call options: the `Context` every request of this call carries.
+            pub method_options: $crate::azure_core::http::ClientMethodOptions<'a>,
+        }
+        $crate::method_options!($($rest)*);
+    };
+}
+
 /// Implements what every data-plane client offers besides its operations, on a
 /// `struct $client { pipeline: KeyVaultPipeline }`: `new`, `vault_url`, `api_version` and
 /// `send_request`. `$options` is the client's options type (an alias of [`crate::ClientOptions`])

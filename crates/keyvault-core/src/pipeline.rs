@@ -14,7 +14,7 @@ use azure_core::{
     credentials::TokenCredential,
     http::{
         headers::{HeaderName, CLIENT_REQUEST_ID, CONTENT_TYPE},
-        Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request,
+        ClientMethodOptions, Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request,
     },
     tracing::{PublicApiInstrumentationInformation, Tracer},
 };
@@ -48,8 +48,11 @@ impl Default for ClientOptions {
 #[derive(Clone, Debug)]
 pub struct KeyVaultPipeline {
     inner: Arc<Inner>,
-    /// The public operation this pipeline sends for (see [`KeyVaultPipeline::traced`]).
+    /// The public operation this pipeline sends for (see [`KeyVaultPipeline::operation`]).
     operation: Option<&'static str>,
+    /// The caller's per-call context (`ClientMethodOptions::context`), given to every request
+    /// of the operation.
+    context: Context<'static>,
 }
 
 /// The `az.namespace` of every span: the resource provider, as OpenTelemetry's Azure
@@ -156,6 +159,7 @@ impl KeyVaultPipeline {
         Ok(KeyVaultPipeline {
             inner: Inner::new(pipeline, vault_url, options.api_version, tracer),
             operation: None,
+            context: Context::new(),
         })
     }
 
@@ -190,6 +194,7 @@ impl KeyVaultPipeline {
         Ok(KeyVaultPipeline {
             inner: Inner::new(pipeline, endpoint, options.api_version, tracer),
             operation: None,
+            context: Context::new(),
         })
     }
 
@@ -206,18 +211,31 @@ impl KeyVaultPipeline {
                 self.inner.tracer.clone(),
             ),
             operation: self.operation,
+            context: self.context.clone(),
         }
     }
 
-    /// This pipeline sending for the public operation `name` (`"SecretClient.get_secret"`):
-    /// when the options carry a `tracer_provider`, each request it sends (a page, a poll)
-    /// is a span of that name with `az.namespace` `Microsoft.KeyVault`, parent of azure_core's
-    /// HTTP spans. Without a tracer provider nothing is added to a request.
-    pub fn traced(&self, name: &'static str) -> KeyVaultPipeline {
+    /// This pipeline sending for the public operation `name` (`"SecretClient.get_secret"`)
+    /// with the caller's per-call options: every request it sends (a page, a poll) carries
+    /// `method_options.context` through the azure_core pipeline, and when the client options
+    /// carry a `tracer_provider` it is a span of that name with `az.namespace`
+    /// `Microsoft.KeyVault`, parent of azure_core's HTTP spans. Without a tracer provider
+    /// nothing is added to a request.
+    pub fn operation(
+        &self,
+        name: &'static str,
+        method_options: &ClientMethodOptions<'_>,
+    ) -> KeyVaultPipeline {
         KeyVaultPipeline {
             inner: self.inner.clone(),
             operation: Some(name),
+            context: method_options.context.clone().into_owned(),
         }
+    }
+
+    /// [`KeyVaultPipeline::operation`] without per-call options.
+    pub fn traced(&self, name: &'static str) -> KeyVaultPipeline {
+        self.operation(name, &ClientMethodOptions::default())
     }
 
     /// The vault URL, `https://host[:port]/`.
@@ -331,11 +349,14 @@ impl KeyVaultPipeline {
             skip_checks: true,
             ..Default::default()
         };
+        // Borrowed: the caller's context is copied only when tracing adds to it.
         let context = match (self.operation, &self.inner.tracer) {
-            (Some(name), Some(tracer)) => Context::new()
+            (Some(name), Some(tracer)) => self
+                .context
+                .to_borrowed()
                 .with_value(PublicApiInstrumentationInformation::new(name, Vec::new()))
                 .with_value(tracer.clone()),
-            _ => Context::new(),
+            _ => self.context.to_borrowed(),
         };
         let response = self
             .inner

@@ -1,11 +1,17 @@
 //! Containers for secret material: never printed, zeroized on drop.
+//!
+//! They are read through [`secrecy::ExposeSecret`], the trait Rust services already use for the
+//! secrets in their configuration, and convert into `secrecy`'s own types. They stay types of
+//! ours because they carry Key Vault's wire forms (a string; base64url bytes) and compare equal,
+//! which `secrecy::SecretBox` does not.
 
+pub use secrecy::ExposeSecret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use zeroize::Zeroizing;
 
 /// A secret string (a secret value, a password). `Debug` and `Display` print a placeholder;
-/// the memory is zeroized when dropped. Read it with [`SecretString::expose`].
+/// the memory is zeroized when dropped. Read it with [`ExposeSecret::expose_secret`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretString(Zeroizing<String>);
 
@@ -14,10 +20,24 @@ impl SecretString {
     pub fn new(value: impl Into<String>) -> Self {
         SecretString(Zeroizing::new(value.into()))
     }
+}
 
+impl ExposeSecret<str> for SecretString {
     /// The secret value. Take care not to log it.
-    pub fn expose(&self) -> &str {
+    fn expose_secret(&self) -> &str {
         &self.0
+    }
+}
+
+impl From<SecretString> for secrecy::SecretString {
+    fn from(value: SecretString) -> Self {
+        secrecy::SecretString::from(value.0.as_str())
+    }
+}
+
+impl From<secrecy::SecretString> for SecretString {
+    fn from(value: secrecy::SecretString) -> Self {
+        SecretString::new(value.expose_secret())
     }
 }
 
@@ -68,11 +88,6 @@ impl SecretBytes {
         SecretBytes(Zeroizing::new(value.into()))
     }
 
-    /// The bytes. Take care not to log them.
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-
     /// How many bytes.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -81,6 +96,19 @@ impl SecretBytes {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl ExposeSecret<[u8]> for SecretBytes {
+    /// The bytes. Take care not to log them.
+    fn expose_secret(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<SecretBytes> for secrecy::SecretSlice<u8> {
+    fn from(value: SecretBytes) -> Self {
+        secrecy::SecretSlice::from(value.0.to_vec())
     }
 }
 
@@ -122,12 +150,23 @@ mod tests {
     }
 
     #[test]
+    fn into_secrecy_types() {
+        let s: secrecy::SecretString = SecretString::new("hunter2").into();
+        assert_eq!(s.expose_secret(), "hunter2");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let back = SecretString::from(s);
+        assert_eq!(back.expose_secret(), "hunter2");
+        let b: secrecy::SecretSlice<u8> = SecretBytes::new(vec![1, 2]).into();
+        assert_eq!(b.expose_secret(), &[1, 2]);
+    }
+
+    #[test]
     fn wire_forms() {
         let s: SecretString = serde_json::from_str("\"v\"").unwrap();
-        assert_eq!(s.expose(), "v");
+        assert_eq!(s.expose_secret(), "v");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"v\"");
         let b: SecretBytes = serde_json::from_str("\"AQID_w\"").unwrap();
-        assert_eq!(b.expose(), &[1, 2, 3, 255]);
+        assert_eq!(b.expose_secret(), &[1, 2, 3, 255]);
         assert_eq!(serde_json::to_string(&b).unwrap(), "\"AQID_w\"");
     }
 }

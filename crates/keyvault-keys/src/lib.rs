@@ -29,8 +29,8 @@ pub use models::{
 /// `send_request`) and credential traits, at the version the clients take.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, DeletionRecoveryLevel, Error, ListOptions, Page, Pager, Poller, PollerOptions,
-    PollerStatus, Result, SecretBytes,
+    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, ListOptions, Page, Pager, Poller,
+    PollerOptions, PollerStatus, Result, SecretBytes,
 };
 
 #[cfg(test)]

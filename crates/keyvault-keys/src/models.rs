@@ -779,6 +779,7 @@ pub(crate) struct RandomBytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyvault_core::ExposeSecret;
 
     #[test]
     fn jwk_debug_never_shows_private_parts() {
@@ -812,7 +813,7 @@ mod tests {
         let jwk: JsonWebKey =
             serde_json::from_str(r#"{"kty":"RSA-HSM","key_hsm":"AQID","key_ops":["wrapKey"]}"#)
                 .unwrap();
-        assert_eq!(jwk.t.as_ref().unwrap().expose(), &[1, 2, 3]);
+        assert_eq!(jwk.t.as_ref().unwrap().expose_secret(), &[1, 2, 3]);
         assert!(jwk.permits(&KeyOperation::WrapKey));
         assert!(!jwk.permits(&KeyOperation::Sign));
         let json = serde_json::to_value(&jwk).unwrap();

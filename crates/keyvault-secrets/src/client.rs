@@ -10,8 +10,7 @@ use keyvault_core::{
     pipeline::to_json,
     polling,
     validation::{validate_name, validate_version},
-    ApiVersion, Attributes, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions, Result,
-    SecretBytes,
+    ApiVersion, Attributes, KeyVaultPipeline, Pager, Poller, Result, SecretBytes,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -20,45 +19,71 @@ use time::OffsetDateTime;
 /// transport, user agent) and `verify_challenge_resource`.
 pub type SecretClientOptions = keyvault_core::ClientOptions;
 
-/// Options of [`SecretClient::set_secret`].
-#[derive(Debug, Clone, Default)]
-pub struct SetSecretOptions {
-    /// A content type, for your own use (for example `text/plain`).
-    pub content_type: Option<String>,
-    /// Whether the secret is enabled.
-    pub enabled: Option<bool>,
-    /// Not usable before this time.
-    pub not_before: Option<OffsetDateTime>,
-    /// Not usable after this time.
-    pub expires_on: Option<OffsetDateTime>,
-    /// Tags.
-    pub tags: Option<HashMap<String, String>>,
-}
+keyvault_core::method_options! {
+    /// Options of [`SecretClient::set_secret`].
+    pub struct SetSecretOptions {
+        /// A content type, for your own use (for example `text/plain`).
+        pub content_type: Option<String>,
+        /// Whether the secret is enabled.
+        pub enabled: Option<bool>,
+        /// Not usable before this time.
+        pub not_before: Option<OffsetDateTime>,
+        /// Not usable after this time.
+        pub expires_on: Option<OffsetDateTime>,
+        /// Tags.
+        pub tags: Option<HashMap<String, String>>,
+    }
 
-/// Options of [`SecretClient::get_secret`].
-#[derive(Debug, Clone, Default)]
-pub struct GetSecretOptions {
-    /// The version; the latest when `None`.
-    pub version: Option<String>,
-    /// For a certificate's secret, the format to return it in (API `2025-07-01` and later).
-    pub out_content_type: Option<SecretContentType>,
-}
+    /// Options of [`SecretClient::get_secret`].
+    pub struct GetSecretOptions {
+        /// The version; the latest when `None`.
+        pub version: Option<String>,
+        /// For a certificate's secret, the format to return it in (API `2025-07-01` and later).
+        pub out_content_type: Option<SecretContentType>,
+    }
 
-/// Options of [`SecretClient::update_secret_properties`]: only what is set changes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateSecretPropertiesOptions {
-    /// The version to update; the latest when `None`.
-    pub version: Option<String>,
-    /// A new content type.
-    pub content_type: Option<String>,
-    /// Enable or disable the secret.
-    pub enabled: Option<bool>,
-    /// A new not-before time.
-    pub not_before: Option<OffsetDateTime>,
-    /// A new expiry time.
-    pub expires_on: Option<OffsetDateTime>,
-    /// New tags, replacing the old ones.
-    pub tags: Option<HashMap<String, String>>,
+    /// Options of [`SecretClient::update_secret_properties`]: only what is set changes.
+    pub struct UpdateSecretPropertiesOptions {
+        /// The version to update; the latest when `None`.
+        pub version: Option<String>,
+        /// A new content type.
+        pub content_type: Option<String>,
+        /// Enable or disable the secret.
+        pub enabled: Option<bool>,
+        /// A new not-before time.
+        pub not_before: Option<OffsetDateTime>,
+        /// A new expiry time.
+        pub expires_on: Option<OffsetDateTime>,
+        /// New tags, replacing the old ones.
+        pub tags: Option<HashMap<String, String>>,
+    }
+
+    /// Options of [`SecretClient::list_properties_of_secrets`].
+    list pub struct ListPropertiesOfSecretsOptions {}
+
+    /// Options of [`SecretClient::list_properties_of_secret_versions`].
+    list pub struct ListPropertiesOfSecretVersionsOptions {}
+
+    /// Options of [`SecretClient::begin_delete_secret`].
+    poller pub struct BeginDeleteSecretOptions {}
+
+    /// Options of [`SecretClient::get_deleted_secret`].
+    pub struct GetDeletedSecretOptions {}
+
+    /// Options of [`SecretClient::list_deleted_secrets`].
+    list pub struct ListDeletedSecretsOptions {}
+
+    /// Options of [`SecretClient::purge_deleted_secret`].
+    pub struct PurgeDeletedSecretOptions {}
+
+    /// Options of [`SecretClient::begin_recover_deleted_secret`].
+    poller pub struct BeginRecoverDeletedSecretOptions {}
+
+    /// Options of [`SecretClient::backup_secret`].
+    pub struct BackupSecretOptions {}
+
+    /// Options of [`SecretClient::restore_secret_backup`].
+    pub struct RestoreSecretBackupOptions {}
 }
 
 /// A client of the secrets in one vault. Cheap to clone; `Send + Sync`.
@@ -69,7 +94,7 @@ pub struct UpdateSecretPropertiesOptions {
 /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential, None)?;
 /// client.set_secret("db-password", "hunter2", None).await?;
 /// let secret = client.get_secret("db-password", None).await?;
-/// assert_eq!(secret.value.expose(), "hunter2");
+/// assert_eq!(secret.value.expose_secret(), "hunter2");
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -92,11 +117,13 @@ impl SecretClient {
         &self,
         name: &str,
         value: &str,
-        options: Option<SetSecretOptions>,
+        options: Option<SetSecretOptions<'_>>,
     ) -> Result<KeyVaultSecret> {
-        let pipeline = self.pipeline.traced("SecretClient.set_secret");
-        validate_name("name", name)?;
         let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.set_secret", &options.method_options);
+        validate_name("name", name)?;
         let body = to_json(&SecretSetParameters {
             value,
             tags: options.tags.as_ref(),
@@ -116,11 +143,13 @@ impl SecretClient {
     pub async fn get_secret(
         &self,
         name: &str,
-        options: Option<GetSecretOptions>,
+        options: Option<GetSecretOptions<'_>>,
     ) -> Result<KeyVaultSecret> {
-        let pipeline = self.pipeline.traced("SecretClient.get_secret");
-        validate_name("name", name)?;
         let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.get_secret", &options.method_options);
+        validate_name("name", name)?;
         let version = options.version.unwrap_or_default();
         validate_version("version", &version)?;
         let mut url = pipeline.url(&[SECRETS, name, &version]);
@@ -136,11 +165,13 @@ impl SecretClient {
     pub async fn update_secret_properties(
         &self,
         name: &str,
-        options: UpdateSecretPropertiesOptions,
+        options: Option<UpdateSecretPropertiesOptions<'_>>,
     ) -> Result<SecretProperties> {
-        let pipeline = self
-            .pipeline
-            .traced("SecretClient.update_secret_properties");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "SecretClient.update_secret_properties",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         let version = options.version.clone().unwrap_or_default();
         validate_version("version", &version)?;
@@ -165,26 +196,30 @@ impl SecretClient {
     /// Lists the properties of every secret (latest versions), without values.
     pub fn list_properties_of_secrets(
         &self,
-        options: Option<ListOptions>,
+        options: Option<ListPropertiesOfSecretsOptions<'_>>,
     ) -> Result<Pager<SecretProperties>> {
-        let pipeline = self
-            .pipeline
-            .traced("SecretClient.list_properties_of_secrets");
-        options.unwrap_or_default().pager(&pipeline, &[SECRETS])
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "SecretClient.list_properties_of_secrets",
+            &options.method_options,
+        );
+        options.list_options().pager(&pipeline, &[SECRETS])
     }
 
     /// Lists the properties of every version of a secret, without values.
     pub fn list_properties_of_secret_versions(
         &self,
         name: &str,
-        options: Option<ListOptions>,
+        options: Option<ListPropertiesOfSecretVersionsOptions<'_>>,
     ) -> Result<Pager<SecretProperties>> {
-        let pipeline = self
-            .pipeline
-            .traced("SecretClient.list_properties_of_secret_versions");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "SecretClient.list_properties_of_secret_versions",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         options
-            .unwrap_or_default()
+            .list_options()
             .pager(&pipeline, &[SECRETS, name, "versions"])
     }
 
@@ -193,23 +228,33 @@ impl SecretClient {
     pub async fn begin_delete_secret(
         &self,
         name: &str,
-        options: Option<PollerOptions>,
+        options: Option<BeginDeleteSecretOptions<'_>>,
     ) -> Result<Poller<DeletedSecret>> {
-        let pipeline = self.pipeline.traced("SecretClient.begin_delete_secret");
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.begin_delete_secret", &options.method_options);
         validate_name("name", name)?;
         polling::begin_delete(
             &pipeline,
             &[SECRETS, name],
             &[DELETED, name],
-            &options.unwrap_or_default(),
+            &options.poller_options(),
             |deleted: &DeletedSecret| deleted.recovery_id.is_some(),
         )
         .await
     }
 
     /// Gets a deleted secret.
-    pub async fn get_deleted_secret(&self, name: &str) -> Result<DeletedSecret> {
-        let pipeline = self.pipeline.traced("SecretClient.get_deleted_secret");
+    pub async fn get_deleted_secret(
+        &self,
+        name: &str,
+        options: Option<GetDeletedSecretOptions<'_>>,
+    ) -> Result<DeletedSecret> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.get_deleted_secret", &options.method_options);
         validate_name("name", name)?;
         pipeline
             .send_json(Method::Get, pipeline.url(&[DELETED, name]), None)
@@ -219,15 +264,25 @@ impl SecretClient {
     /// Lists deleted secrets.
     pub fn list_deleted_secrets(
         &self,
-        options: Option<ListOptions>,
+        options: Option<ListDeletedSecretsOptions<'_>>,
     ) -> Result<Pager<DeletedSecret>> {
-        let pipeline = self.pipeline.traced("SecretClient.list_deleted_secrets");
-        options.unwrap_or_default().pager(&pipeline, &[DELETED])
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.list_deleted_secrets", &options.method_options);
+        options.list_options().pager(&pipeline, &[DELETED])
     }
 
     /// Purges a deleted secret for good.
-    pub async fn purge_deleted_secret(&self, name: &str) -> Result<()> {
-        let pipeline = self.pipeline.traced("SecretClient.purge_deleted_secret");
+    pub async fn purge_deleted_secret(
+        &self,
+        name: &str,
+        options: Option<PurgeDeletedSecretOptions<'_>>,
+    ) -> Result<()> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.purge_deleted_secret", &options.method_options);
         lifecycle::purge(&pipeline, DELETED, name).await
     }
 
@@ -235,30 +290,47 @@ impl SecretClient {
     pub async fn begin_recover_deleted_secret(
         &self,
         name: &str,
-        options: Option<PollerOptions>,
+        options: Option<BeginRecoverDeletedSecretOptions<'_>>,
     ) -> Result<Poller<SecretProperties>> {
-        let pipeline = self
-            .pipeline
-            .traced("SecretClient.begin_recover_deleted_secret");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "SecretClient.begin_recover_deleted_secret",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         polling::begin_recover(
             &pipeline,
             &[DELETED, name, "recover"],
             &[SECRETS, name],
-            &options.unwrap_or_default(),
+            &options.poller_options(),
         )
         .await
     }
 
     /// Backs a secret up (every version) into a blob only Key Vault can read.
-    pub async fn backup_secret(&self, name: &str) -> Result<SecretBytes> {
-        let pipeline = self.pipeline.traced("SecretClient.backup_secret");
+    pub async fn backup_secret(
+        &self,
+        name: &str,
+        options: Option<BackupSecretOptions<'_>>,
+    ) -> Result<SecretBytes> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("SecretClient.backup_secret", &options.method_options);
         lifecycle::backup(&pipeline, SECRETS, name).await
     }
 
     /// Restores a backed-up secret into this vault.
-    pub async fn restore_secret_backup(&self, backup: &[u8]) -> Result<SecretProperties> {
-        let pipeline = self.pipeline.traced("SecretClient.restore_secret_backup");
+    pub async fn restore_secret_backup(
+        &self,
+        backup: &[u8],
+        options: Option<RestoreSecretBackupOptions<'_>>,
+    ) -> Result<SecretProperties> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "SecretClient.restore_secret_backup",
+            &options.method_options,
+        );
         lifecycle::restore(&pipeline, SECRETS, backup).await
     }
 }

@@ -5,8 +5,11 @@ mod identifier;
 mod models;
 
 pub use client::{
-    GetSecretOptions, SecretClient, SecretClientOptions, SetSecretOptions,
-    UpdateSecretPropertiesOptions,
+    BackupSecretOptions, BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions,
+    GetDeletedSecretOptions, GetSecretOptions, ListDeletedSecretsOptions,
+    ListPropertiesOfSecretVersionsOptions, ListPropertiesOfSecretsOptions,
+    PurgeDeletedSecretOptions, RestoreSecretBackupOptions, SecretClient, SecretClientOptions,
+    SetSecretOptions, UpdateSecretPropertiesOptions,
 };
 pub use identifier::KeyVaultSecretIdentifier;
 pub use models::{DeletedSecret, KeyVaultSecret, SecretContentType, SecretProperties};
@@ -15,8 +18,8 @@ pub use models::{DeletedSecret, KeyVaultSecret, SecretContentType, SecretPropert
 /// `send_request`) and credential traits, at the version the clients take.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, DeletionRecoveryLevel, Error, ListOptions, Page, Pager, Poller, PollerOptions,
-    PollerStatus, Result, SecretBytes, SecretString,
+    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, Page, Pager, Poller, PollerStatus,
+    Result, SecretBytes, SecretString,
 };
 
 #[cfg(test)]

@@ -235,6 +235,7 @@ pub(crate) struct SecretUpdateParameters<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyvault_core::ExposeSecret;
 
     #[test]
     fn secret_debug_never_shows_the_value() {
@@ -242,7 +243,7 @@ mod tests {
             r#"{"value":"hunter2","id":"https://v.vault.azure.net/secrets/s/1","attributes":{"enabled":true}}"#,
         )
         .unwrap();
-        assert_eq!(secret.value.expose(), "hunter2");
+        assert_eq!(secret.value.expose_secret(), "hunter2");
         assert_eq!(secret.name(), "s");
         assert!(!format!("{secret:?}").contains("hunter2"));
     }

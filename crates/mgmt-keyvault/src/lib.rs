@@ -60,8 +60,8 @@ pub use secret_models::{Secret, SecretAttributes, SecretParameters, SecretProper
 /// `send_request`) and credential traits, at the version the client takes.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, DeletionRecoveryLevel, Error, Page, Pager, Poller, PollerOptions, PollerStatus,
-    Result, SecretString,
+    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, Page, Pager, Poller, PollerOptions,
+    PollerStatus, Result, SecretString,
 };
 
 #[cfg(test)]

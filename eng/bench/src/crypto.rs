@@ -5,6 +5,7 @@
 //! and ES256 verify and RSA-OAEP-256 encrypt by our `CryptographyClient` (which holds the public
 //! key after its first use) against the bare RustCrypto primitive with a prebuilt public key.
 
+use keyvault_core::ExposeSecret;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -273,7 +274,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
                         .decrypt(EncryptionAlgorithm::RsaOaep256, &ciphertext, None)
                         .await
                         .map_err(e)?;
-                    if decrypted.plaintext.expose() != plaintext.as_slice() {
+                    if decrypted.plaintext.expose_secret() != plaintext.as_slice() {
                         return Err("decrypt: wrong plaintext".into());
                     }
                     Ok(())

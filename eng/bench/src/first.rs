@@ -1,5 +1,6 @@
 //! Section 4: the first request of a fresh client (challenge + token) against a warm one.
 
+use keyvault_core::ExposeSecret;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -60,7 +61,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
                             .await
                             .map_err(|e| e.to_string())?;
                         let elapsed = start.elapsed();
-                        assert_value(secret.value.expose())?;
+                        assert_value(secret.value.expose_secret())?;
                         if call == 0 {
                             first_k.push(secs(elapsed));
                             trips[k] = round_trips(env, &vault);

@@ -1,5 +1,6 @@
 //! Section 1: `get_secret` throughput and latency at concurrency 1 and 32.
 
+use keyvault_core::ExposeSecret;
 use std::sync::Arc;
 
 use crate::env::{Env, RawSecret};
@@ -30,7 +31,7 @@ pub async fn section(
         Box<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>;
     let ours_op: Op = Box::new(move || {
         let client = ours.clone();
-        Box::pin(async move { check(clients::ours_value(&client, NAME).await?.expose()) })
+        Box::pin(async move { check(clients::ours_value(&client, NAME).await?.expose_secret()) })
     });
     let official = Arc::new(official);
     let official_op: Op = Box::new(move || {

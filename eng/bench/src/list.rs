@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use azure_security_keyvault_secrets::models::SecretClientListSecretPropertiesOptions;
 use futures::TryStreamExt;
-use keyvault_core::ListOptions;
+use keyvault_secrets::ListPropertiesOfSecretsOptions;
 use serde::Deserialize;
 
 use crate::env::{Env, API_VERSION};
@@ -99,7 +99,7 @@ async fn list(env: &Arc<Env>, vault: &str, contender: usize) -> Result<Listing, 
     match contender {
         0 => {
             let mut pager = ours
-                .list_properties_of_secrets(Some(ListOptions {
+                .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
                     max_page_size: Some(PAGE),
                     ..Default::default()
                 }))

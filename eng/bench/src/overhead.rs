@@ -7,6 +7,7 @@
 //! This measures cost; it proves nothing about correctness, which the integration tests and
 //! section 1 (over real HTTPS) do.
 
+use keyvault_core::ExposeSecret;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -110,7 +111,7 @@ impl TokenCredential for FixedToken {
         _options: Option<TokenRequestOptions<'_>>,
     ) -> azure_core::Result<AccessToken> {
         Ok(AccessToken::new(
-            Secret::new(self.0.expose().to_owned()),
+            Secret::new(self.0.expose_secret().to_owned()),
             OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1),
         ))
     }
@@ -166,7 +167,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
     // Rounds alternate the contenders; the first round also warms them (challenge, token).
     for round in 0..=config.rounds {
         let ours_time = time(calls, || async {
-            check(clients::ours_value(&ours, NAME).await?.expose())
+            check(clients::ours_value(&ours, NAME).await?.expose_secret())
         })
         .await?;
         let official_time = time(calls, || async {

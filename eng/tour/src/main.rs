@@ -13,13 +13,15 @@ use keyvault_certificates::{
     WellKnownIssuerNames,
 };
 use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_keys::PollerOptions;
 use keyvault_keys::{
     CreateKeyOptions, EncryptionAlgorithm, KeyClient, KeyClientOptions, KeyCurveName,
     SignatureAlgorithm,
 };
+use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{
-    GetSecretOptions, ListOptions, PollerOptions, SecretClient, SecretClientOptions,
-    SetSecretOptions,
+    BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, GetSecretOptions,
+    ListPropertiesOfSecretsOptions, SecretClient, SecretClientOptions, SetSecretOptions,
 };
 use sha2::{Digest, Sha256};
 use std::{error::Error, sync::Arc, time::Duration};
@@ -69,8 +71,8 @@ async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
     };
     let client = SecretClient::new(&target.vault_url, target.credential.clone(), Some(options))?;
     let name = format!("tour-secret-{suffix}");
-    let poll = || {
-        Some(PollerOptions {
+    let delete = || {
+        Some(BeginDeleteSecretOptions {
             polling_interval: Some(target.polling),
             ..Default::default()
         })
@@ -96,12 +98,12 @@ async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
     println!(
         "get      {} = {} characters (Debug shows {:?})",
         got.name(),
-        got.value.expose().len(),
+        got.value.expose_secret().len(),
         got.value
     );
 
     let listed: Vec<_> = client
-        .list_properties_of_secrets(Some(ListOptions {
+        .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
             max_page_size: Some(25),
             ..Default::default()
         }))?
@@ -113,7 +115,7 @@ async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
         listed.iter().any(|p| p.name == name)
     );
 
-    let deleted = client.begin_delete_secret(&name, poll()).await?.await?;
+    let deleted = client.begin_delete_secret(&name, delete()).await?.await?;
     println!(
         "delete   {} (purge scheduled {:?})",
         deleted.name(),
@@ -121,13 +123,19 @@ async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
     );
 
     let recovered = client
-        .begin_recover_deleted_secret(&name, poll())
+        .begin_recover_deleted_secret(
+            &name,
+            Some(BeginRecoverDeletedSecretOptions {
+                polling_interval: Some(target.polling),
+                ..Default::default()
+            }),
+        )
         .await?
         .await?;
     println!("recover  {}", recovered.name);
 
-    client.begin_delete_secret(&name, poll()).await?.await?;
-    client.purge_deleted_secret(&name).await?;
+    client.begin_delete_secret(&name, delete()).await?.await?;
+    client.purge_deleted_secret(&name, None).await?;
     println!("purge    {name}");
     Ok(())
 }
@@ -166,7 +174,7 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
         .await?;
     println!(
         "encrypt  locally, decrypt in the vault: round trip {}",
-        if decrypted.plaintext.expose() == b"tour plaintext" {
+        if decrypted.plaintext.expose_secret() == b"tour plaintext" {
             "ok"
         } else {
             "FAILED"
@@ -201,7 +209,7 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
         "ES256    sign in the vault, verify locally: valid = {}",
         verified.is_valid
     );
-    if decrypted.plaintext.expose() != b"tour plaintext" || !verified.is_valid {
+    if decrypted.plaintext.expose_secret() != b"tour plaintext" || !verified.is_valid {
         return Err("a cryptographic round trip failed".into());
     }
 
@@ -268,7 +276,7 @@ async fn certificates_tour(target: &Target, suffix: &str) -> TourResult {
             }),
         )
         .await?;
-    let text = pem.value.expose();
+    let text = pem.value.expose_secret();
     let blocks = text.matches("-----BEGIN ").count();
     println!(
         "download {} as PEM: {blocks} blocks (certificate and private key)",

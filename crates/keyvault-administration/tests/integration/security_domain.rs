@@ -7,6 +7,7 @@ use keyvault_administration::{
     ApiVersion, CertificateInfo, Error, KeyVaultSecurityDomainClient, PollerOptions, PollerStatus,
     SecurityDomain, SecurityDomainJsonWebKey, SecurityDomainOptions, SecurityDomainStatus,
 };
+use keyvault_core::ExposeSecret;
 use keyvault_emulator::security_domain::{prepare_upload, SecurityDomainCertificate};
 use keyvault_emulator::Emulator;
 use std::{
@@ -57,7 +58,7 @@ async fn prepare(
 ) -> SecurityDomain {
     let transfer = client.get_transfer_key().await.unwrap();
     let jwk = serde_json::to_value(&transfer.transfer_key).unwrap();
-    SecurityDomain::new(prepare_upload(downloaded.value.expose(), quorum, &jwk).unwrap())
+    SecurityDomain::new(prepare_upload(downloaded.value.expose_secret(), quorum, &jwk).unwrap())
 }
 
 #[tokio::test]
@@ -91,7 +92,7 @@ async fn security_domain_download_and_upload_round_trip() {
     assert!(invalid_argument(&err, "continuation_token"), "{err}");
     control.advance_clock(Duration::from_secs(2));
     let domain = download.await.unwrap();
-    assert!(!domain.value.expose().is_empty());
+    assert!(!domain.value.expose_secret().is_empty());
     let status = source.get_download_status().await.unwrap();
     assert_eq!(status.status, SecurityDomainStatus::Success);
     assert!(status.status_details.is_some());
@@ -140,7 +141,7 @@ async fn security_domain_download_and_upload_round_trip() {
         .unwrap()
         .await
         .unwrap();
-    assert!(!quick.value.expose().is_empty());
+    assert!(!quick.value.expose_secret().is_empty());
     // ... and the HSM refuses another operation while that one runs.
     let err = target
         .begin_download(&info(&certs, 2), None)
@@ -161,7 +162,8 @@ async fn an_upload_the_hsm_cannot_open_fails_the_poller() {
         .await
         .unwrap();
     let prepared = prepare(&hsm, &domain, &[&certs[0], &certs[1]]).await;
-    let mut document: serde_json::Value = serde_json::from_str(prepared.value.expose()).unwrap();
+    let mut document: serde_json::Value =
+        serde_json::from_str(prepared.value.expose_secret()).unwrap();
     for entry in document["domain"]["quorum"].as_array_mut().unwrap() {
         entry["ciphertext"] = entry["iv"].clone();
     }
@@ -292,7 +294,7 @@ async fn the_security_domain_is_never_printed_or_logged() {
     printed.push(format!("{:?}", upload.await.unwrap()));
     let refused = hsm
         .begin_upload(
-            &SecurityDomain::new(format!("x{}", domain.value.expose())),
+            &SecurityDomain::new(format!("x{}", domain.value.expose_secret())),
             None,
         )
         .await
@@ -314,8 +316,8 @@ async fn the_security_domain_is_never_printed_or_logged() {
         }
         pieces
     };
-    let mut secrets = pieces(domain.value.expose());
-    secrets.extend(pieces(prepared.value.expose()));
+    let mut secrets = pieces(domain.value.expose_secret());
+    secrets.extend(pieces(prepared.value.expose_secret()));
     for secret in &secrets {
         assert!(
             !log.contains(secret.as_str()),

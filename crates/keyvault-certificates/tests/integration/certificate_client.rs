@@ -34,6 +34,7 @@ use keyvault_certificates::{
     PollerStatus, SecretString, UpdateCertificatePropertiesOptions, UpdateIssuerOptions,
     WellKnownIssuerNames,
 };
+use keyvault_core::ExposeSecret;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_secrets::{GetSecretOptions, SecretClient};
 use sha1::{Digest, Sha1};
@@ -322,7 +323,7 @@ async fn a_self_signed_certificate_has_everything_its_policy_asks() {
         Some("application/x-pkcs12")
     );
     assert!(secret.properties.managed);
-    let archive = keyvault_core::serde::base64::decode(secret.value.expose()).unwrap();
+    let archive = keyvault_core::serde::base64::decode(secret.value.expose_secret()).unwrap();
     assert_eq!(open_pfx(&archive, ""), certificate.cer);
 
     // The operation is done, and says where the certificate is.
@@ -376,7 +377,7 @@ async fn a_pem_certificate_with_an_ec_key_downloads_as_pem() {
         secret.properties.content_type.as_deref(),
         Some("application/x-pem-file")
     );
-    let blocks = pem::parse_many(secret.value.expose()).unwrap();
+    let blocks = pem::parse_many(secret.value.expose_secret()).unwrap();
     assert!(blocks.iter().any(|b| b.tag() == "PRIVATE KEY"));
     let leaf = blocks.iter().find(|b| b.tag() == "CERTIFICATE").unwrap();
     assert_eq!(leaf.contents(), &certificate.cer[..]);
@@ -523,7 +524,7 @@ async fn an_unknown_issuer_waits_for_a_csr_signed_elsewhere_and_merged() {
         .get_secret("merged", None)
         .await
         .unwrap();
-    let archive = keyvault_core::serde::base64::decode(secret.value.expose()).unwrap();
+    let archive = keyvault_core::serde::base64::decode(secret.value.expose_secret()).unwrap();
     assert_eq!(open_pfx(&archive, ""), leaf);
 
     // Merging a certificate that is not pending is refused by the service.
@@ -619,7 +620,7 @@ async fn pkcs12_and_pem_imports_round_trip() {
         .get_secret("with-password", None)
         .await
         .unwrap();
-    let exported = keyvault_core::serde::base64::decode(secret.value.expose()).unwrap();
+    let exported = keyvault_core::serde::base64::decode(secret.value.expose_secret()).unwrap();
     assert_eq!(
         open_pfx(&exported, ""),
         der,
@@ -676,7 +677,7 @@ async fn pkcs12_and_pem_imports_round_trip() {
         .unwrap();
     assert!(secret
         .value
-        .expose()
+        .expose_secret()
         .contains("-----BEGIN CERTIFICATE-----"));
 }
 
@@ -846,14 +847,14 @@ async fn backups_restore_into_another_vault() {
     let backup = source.backup_certificate("portable").await.unwrap();
     assert!(!backup.is_empty());
     let restored = target
-        .restore_certificate_backup(backup.expose())
+        .restore_certificate_backup(backup.expose_secret())
         .await
         .unwrap();
     assert_eq!(restored.name(), "portable");
     assert_eq!(restored.properties.vault_url, emulator.vault_url("target"));
     assert_eq!(restored.cer, original.cer);
     let err = source
-        .restore_certificate_backup(backup.expose())
+        .restore_certificate_backup(backup.expose_secret())
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");

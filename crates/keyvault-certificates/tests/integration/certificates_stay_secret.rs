@@ -6,6 +6,7 @@ use keyvault_certificates::{
     CertificateClient, CertificateClientOptions, CreateIssuerOptions, ImportCertificateOptions,
     SecretString,
 };
+use keyvault_core::ExposeSecret;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use std::{
     io::Write,
@@ -154,6 +155,6 @@ async fn no_certificate_secret_is_printed_or_logged() {
         assert!(!text.contains("Wr0ng-Passw0rd-0000"));
         assert_absent(text, "the PFX bytes", &archive);
         assert_absent(text, "the private key", &key_der);
-        assert_absent(text, "the backup", backup.expose());
+        assert_absent(text, "the backup", backup.expose_secret());
     }
 }

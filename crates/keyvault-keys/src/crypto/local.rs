@@ -16,6 +16,7 @@ use cbc::cipher::{
     BlockDecryptMut, BlockEncryptMut, KeyIvInit,
 };
 use ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use keyvault_core::ExposeSecret;
 use keyvault_core::{Error, Result, SecretBytes};
 use rand_core::{OsRng, RngCore};
 use rsa::{
@@ -136,16 +137,16 @@ impl LocalKey {
             let public = RsaPublicKey::new(n.clone(), e.clone()).ok()?;
             let private = jwk.d.as_ref().and_then(|d| {
                 let primes = match (&jwk.p, &jwk.q) {
-                    (Some(p), Some(q)) => vec![uint(p.expose()), uint(q.expose())],
+                    (Some(p), Some(q)) => vec![uint(p.expose_secret()), uint(q.expose_secret())],
                     _ => Vec::new(),
                 };
-                RsaPrivateKey::from_components(n, e, uint(d.expose()), primes).ok()
+                RsaPrivateKey::from_components(n, e, uint(d.expose_secret()), primes).ok()
             });
             return Some(LocalKey::Rsa(Box::new(RsaKey { public, private })));
         }
         if kty.is_ec() {
             let (x, y) = (jwk.x.as_deref()?, jwk.y.as_deref()?);
-            let d = jwk.d.as_ref().map(SecretBytes::expose);
+            let d = jwk.d.as_ref().map(SecretBytes::expose_secret);
             return match jwk.crv.as_ref()? {
                 KeyCurveName::P256 => ec_from_jwk!(P256, p256, 32, x, y, d),
                 KeyCurveName::P384 => ec_from_jwk!(P384, p384, 48, x, y, d),
@@ -234,7 +235,7 @@ impl LocalKey {
                         format!("{algorithm} needs a multiple of 16 bytes; use the PAD variant"),
                     ));
                 }
-                let ciphertext = aes_cbc_encrypt(k.expose(), &iv, plaintext, pad)?;
+                let ciphertext = aes_cbc_encrypt(k.expose_secret(), &iv, plaintext, pad)?;
                 Ok(Encrypted {
                     ciphertext,
                     iv: Some(iv),
@@ -253,8 +254,12 @@ impl LocalKey {
                     None => random(12),
                 };
                 let mut buffer = plaintext.to_vec();
-                let tag =
-                    aes_gcm_encrypt(k.expose(), &nonce, aad.unwrap_or_default(), &mut buffer)?;
+                let tag = aes_gcm_encrypt(
+                    k.expose_secret(),
+                    &nonce,
+                    aad.unwrap_or_default(),
+                    &mut buffer,
+                )?;
                 Ok(Encrypted {
                     ciphertext: buffer,
                     iv: Some(nonce),
@@ -280,7 +285,7 @@ impl LocalKey {
             },
             LocalKey::Oct(k) if algorithm.is_cbc() => {
                 let iv = iv.ok_or_else(|| Error::invalid_argument("iv", "required"))?;
-                aes_cbc_decrypt(k.expose(), iv, ciphertext, is_padded(algorithm))
+                aes_cbc_decrypt(k.expose_secret(), iv, ciphertext, is_padded(algorithm))
             }
             LocalKey::Oct(k) if algorithm.is_gcm() => {
                 let iv = iv.ok_or_else(|| Error::invalid_argument("iv", "required"))?;
@@ -299,7 +304,13 @@ impl LocalKey {
                     ));
                 }
                 let mut buffer = ciphertext.to_vec();
-                aes_gcm_decrypt(k.expose(), iv, aad.unwrap_or_default(), &mut buffer, tag)?;
+                aes_gcm_decrypt(
+                    k.expose_secret(),
+                    iv,
+                    aad.unwrap_or_default(),
+                    &mut buffer,
+                    tag,
+                )?;
                 Ok(SecretBytes::new(buffer))
             }
             _ => Err(unsupported("decrypt", algorithm.as_str())),
@@ -309,7 +320,9 @@ impl LocalKey {
     pub(crate) fn wrap_key(&self, algorithm: &KeyWrapAlgorithm, key: &[u8]) -> Result<Vec<u8>> {
         match self {
             LocalKey::Rsa(rsa) => rsa_encrypt("wrap_key", &rsa.public, algorithm.as_str(), key),
-            LocalKey::Oct(k) => aes_kw("wrap_key", k.expose(), key, true).map(|v| v.to_vec()),
+            LocalKey::Oct(k) => {
+                aes_kw("wrap_key", k.expose_secret(), key, true).map(|v| v.to_vec())
+            }
             LocalKey::Ec(_) => Err(unsupported("wrap_key", algorithm.as_str())),
         }
     }
@@ -325,7 +338,7 @@ impl LocalKey {
                 None => Err(unsupported("unwrap_key", algorithm.as_str())),
             },
             LocalKey::Oct(k) => {
-                aes_kw("unwrap_key", k.expose(), encrypted, false).map(SecretBytes::new)
+                aes_kw("unwrap_key", k.expose_secret(), encrypted, false).map(SecretBytes::new)
             }
             LocalKey::Ec(_) => Err(unsupported("unwrap_key", algorithm.as_str())),
         }

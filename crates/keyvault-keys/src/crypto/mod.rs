@@ -279,7 +279,7 @@ enum Route {
 /// // Encrypted locally with the public key; decrypted by the service.
 /// let encrypted = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"plaintext", None).await?;
 /// let decrypted = crypto.decrypt(EncryptionAlgorithm::RsaOaep256, &encrypted.ciphertext, None).await?;
-/// assert_eq!(decrypted.plaintext.expose(), b"plaintext");
+/// assert_eq!(decrypted.plaintext.expose_secret(), b"plaintext");
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

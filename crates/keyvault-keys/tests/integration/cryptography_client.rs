@@ -5,6 +5,7 @@
 #![cfg(feature = "local-crypto")]
 
 use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions, Fault};
+use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     ApiVersion, CreateKeyOptions, CryptographyClient, CryptographyClientOptions, DecryptOptions,
     EncryptOptions, EncryptionAlgorithm, Error, ImportKeyOptions, JsonWebKey, KeyClient,
@@ -177,7 +178,7 @@ async fn rsa_every_algorithm_both_ways() {
             .await
             .unwrap();
         assert_eq!(
-            decrypted.plaintext.expose(),
+            decrypted.plaintext.expose_secret(),
             plaintext,
             "local {alg} -> emulator"
         );
@@ -190,7 +191,7 @@ async fn rsa_every_algorithm_both_ways() {
             .await
             .unwrap();
         assert_eq!(
-            decrypted.plaintext.expose(),
+            decrypted.plaintext.expose_secret(),
             plaintext,
             "emulator {alg} -> local"
         );
@@ -204,7 +205,7 @@ async fn rsa_every_algorithm_both_ways() {
             .await
             .unwrap();
         assert_eq!(sent(&emulator, "decrypt"), 1, "{alg} decrypts remotely");
-        assert_eq!(decrypted.plaintext.expose(), plaintext);
+        assert_eq!(decrypted.plaintext.expose_secret(), plaintext);
     }
 
     let cek = [0x5Au8; 32];
@@ -218,13 +219,21 @@ async fn rsa_every_algorithm_both_ways() {
             .unwrap_key(alg.clone(), &wrapped.encrypted_key)
             .await
             .unwrap();
-        assert_eq!(unwrapped.key.expose(), cek, "local {alg} -> emulator");
+        assert_eq!(
+            unwrapped.key.expose_secret(),
+            cek,
+            "local {alg} -> emulator"
+        );
         let wrapped = remote.wrap_key(alg.clone(), &cek).await.unwrap();
         let unwrapped = local
             .unwrap_key(alg.clone(), &wrapped.encrypted_key)
             .await
             .unwrap();
-        assert_eq!(unwrapped.key.expose(), cek, "emulator {alg} -> local");
+        assert_eq!(
+            unwrapped.key.expose_secret(),
+            cek,
+            "emulator {alg} -> local"
+        );
         emulator.control().clear_requests();
         let wrapped = mixed.wrap_key(alg.clone(), &cek).await.unwrap();
         assert_eq!(sent(&emulator, "wrapkey"), 0);
@@ -233,7 +242,7 @@ async fn rsa_every_algorithm_both_ways() {
             .await
             .unwrap();
         assert_eq!(sent(&emulator, "unwrapkey"), 1);
-        assert_eq!(unwrapped.key.expose(), cek);
+        assert_eq!(unwrapped.key.expose_secret(), cek);
     }
 
     use SignatureAlgorithm::*;
@@ -415,7 +424,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                 .await
                 .unwrap();
             assert_eq!(
-                decrypted.plaintext.expose(),
+                decrypted.plaintext.expose_secret(),
                 data,
                 "local {alg} -> emulator"
             );
@@ -442,7 +451,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                 .await
                 .unwrap();
             assert_eq!(
-                decrypted.plaintext.expose(),
+                decrypted.plaintext.expose_secret(),
                 data,
                 "emulator {alg} -> local"
             );
@@ -498,7 +507,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
             .await
             .unwrap();
         assert_eq!(
-            decrypted.plaintext.expose(),
+            decrypted.plaintext.expose_secret(),
             data,
             "local {gcm} -> emulator"
         );
@@ -530,7 +539,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
             .await
             .unwrap();
         assert_eq!(
-            decrypted.plaintext.expose(),
+            decrypted.plaintext.expose_secret(),
             data,
             "emulator {gcm} -> local"
         );
@@ -542,13 +551,21 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                 .unwrap_key(alg.clone(), &wrapped.encrypted_key)
                 .await
                 .unwrap();
-            assert_eq!(unwrapped.key.expose(), cek, "local {alg} -> emulator");
+            assert_eq!(
+                unwrapped.key.expose_secret(),
+                cek,
+                "local {alg} -> emulator"
+            );
             let wrapped = remote.wrap_key(alg.clone(), &cek).await.unwrap();
             let unwrapped = local
                 .unwrap_key(alg.clone(), &wrapped.encrypted_key)
                 .await
                 .unwrap();
-            assert_eq!(unwrapped.key.expose(), cek, "emulator {alg} -> local");
+            assert_eq!(
+                unwrapped.key.expose_secret(),
+                cek,
+                "emulator {alg} -> local"
+            );
         }
         // The padded wraps run on the service only.
         for alg in [kwpad.clone(), W::CkmAesKeyWrapPad] {
@@ -557,7 +574,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                 .unwrap_key(alg.clone(), &wrapped.encrypted_key)
                 .await
                 .unwrap();
-            assert_eq!(unwrapped.key.expose(), &cek[..20], "{alg}");
+            assert_eq!(unwrapped.key.expose_secret(), &cek[..20], "{alg}");
             let err = local.wrap_key(alg.clone(), &cek).await.unwrap_err();
             assert!(matches!(err, Error::Cryptography { .. }), "{alg}: {err}");
         }
@@ -595,7 +612,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
         )
         .await
         .unwrap();
-    assert_eq!(decrypted.plaintext.expose(), b"hsm only");
+    assert_eq!(decrypted.plaintext.expose_secret(), b"hsm only");
     assert_eq!(decrypted.key_id.as_deref(), Some(created.id()));
     for alg in [
         SignatureAlgorithm::Hs256,
@@ -767,7 +784,7 @@ async fn local_only_clients_never_send_anything() {
         .decrypt(EncryptionAlgorithm::RsaOaep256, &encrypted.ciphertext, None)
         .await
         .unwrap();
-    assert_eq!(decrypted.plaintext.expose(), b"offline");
+    assert_eq!(decrypted.plaintext.expose_secret(), b"offline");
     assert!(
         !format!("{decrypted:?}").contains("offline"),
         "plaintext is never printed"

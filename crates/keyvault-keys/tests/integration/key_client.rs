@@ -3,6 +3,7 @@
 
 use futures::TryStreamExt;
 use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions};
+use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     ApiVersion, CreateKeyOptions, Error, GetKeyOptions, ImportKeyOptions, JsonWebKey, KeyClient,
     KeyClientOptions, KeyCurveName, KeyExportEncryptionAlgorithm, KeyOperation, KeyReleasePolicy,
@@ -503,7 +504,10 @@ async fn backups_restore_into_another_vault() {
     source.create_rsa_key("portable", None).await.unwrap();
     let backup = source.backup_key("portable").await.unwrap();
     assert!(!backup.is_empty());
-    let restored = target.restore_key_backup(backup.expose()).await.unwrap();
+    let restored = target
+        .restore_key_backup(backup.expose_secret())
+        .await
+        .unwrap();
     assert_eq!(restored.name(), "portable");
     assert_eq!(restored.properties.vault_url, emulator.vault_url("target"));
     let versions: Vec<_> = target
@@ -524,7 +528,7 @@ async fn backups_restore_into_another_vault() {
         .unwrap();
     assert_eq!(old.key.n, first.key.n);
     let err = source
-        .restore_key_backup(backup.expose())
+        .restore_key_backup(backup.expose_secret())
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
@@ -684,7 +688,11 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
         )
         .await
         .unwrap();
-    assert_eq!(released.value.expose().split('.').count(), 3, "a JWS");
+    assert_eq!(
+        released.value.expose_secret().split('.').count(),
+        3,
+        "a JWS"
+    );
 
     let err = client
         .release_key("exportable", &attestation_token(issuer, "false"), None)

@@ -5,6 +5,7 @@
 use azure_core::credentials::TokenCredential;
 use base64::Engine;
 use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions};
+use keyvault_keys::ExposeSecret;
 use keyvault_keys::{CreateKeyOptions, JsonWebKey, KeyClient, KeyClientOptions, KeyReleasePolicy};
 use std::{
     io::Write,
@@ -128,7 +129,7 @@ async fn no_private_key_material_is_printed_or_logged() {
         ("qi", &jwk.qi),
     ]
     .into_iter()
-    .map(|(name, part)| (name, part.as_ref().unwrap().expose().to_vec()))
+    .map(|(name, part)| (name, part.as_ref().unwrap().expose_secret().to_vec()))
     .collect();
 
     let mut printed = vec![format!("{jwk:?}")];
@@ -141,7 +142,7 @@ async fn no_private_key_material_is_printed_or_logged() {
     // Backups: the blob never shows, and a corrupted one is refused without echo.
     let backup = client.backup_key("imported").await.unwrap();
     printed.push(format!("{backup:?}"));
-    let mut corrupted = backup.expose().to_vec();
+    let mut corrupted = backup.expose_secret().to_vec();
     let mid = corrupted.len() / 2;
     corrupted[mid] ^= 0xff;
     let err = client.restore_key_backup(&corrupted).await.unwrap_err();
@@ -173,7 +174,7 @@ async fn no_private_key_material_is_printed_or_logged() {
         .release_key("exportable", &attestation_token(issuer, &jwk), None)
         .await
         .unwrap();
-    assert_eq!(released.value.expose().split('.').count(), 3);
+    assert_eq!(released.value.expose_secret().split('.').count(), 3);
     printed.push(format!("{released:?}"));
 
     // An import the service refuses: the error does not echo the key.
@@ -193,9 +194,13 @@ async fn no_private_key_material_is_printed_or_logged() {
         );
         assert_absent(&log, &format!("private part {name} (log)"), bytes);
     }
-    assert_absent(&printed, "the backup (Debug/errors)", backup.expose());
-    assert_absent(&log, "the backup (log)", backup.expose());
-    let jws_payload = released.value.expose().split('.').nth(1).unwrap();
+    assert_absent(
+        &printed,
+        "the backup (Debug/errors)",
+        backup.expose_secret(),
+    );
+    assert_absent(&log, "the backup (log)", backup.expose_secret());
+    let jws_payload = released.value.expose_secret().split('.').nth(1).unwrap();
     assert!(
         !printed.contains(&jws_payload[..40]),
         "the released key reached Debug output"

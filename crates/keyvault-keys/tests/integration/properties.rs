@@ -4,6 +4,7 @@
 #![cfg(feature = "local-crypto")]
 
 use keyvault_emulator::fixtures::spec_examples;
+use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     CryptographyClient, DecryptOptions, EncryptOptions, EncryptionAlgorithm, Error, JsonWebKey,
     KeyType, KeyWrapAlgorithm, SecretBytes,
@@ -185,7 +186,7 @@ proptest! {
         // Debug never shows private parts, whatever they are.
         let debug = format!("{jwk:?}");
         if let Some(d) = jwk.d.as_ref().filter(|d| d.len() >= 8) {
-            let shown = format!("{:?}", d.expose());
+            let shown = format!("{:?}", d.expose_secret());
             prop_assert!(!debug.contains(&shown[1..shown.len() - 1]));
         }
         match CryptographyClient::from_jwk(jwk.clone()) {
@@ -256,7 +257,7 @@ proptest! {
             0 => corrupted.x.as_mut().unwrap()[flip] ^= mask,
             1 => corrupted.y.as_mut().unwrap()[flip] ^= mask,
             _ => {
-                let mut d = corrupted.d.as_ref().unwrap().expose().to_vec();
+                let mut d = corrupted.d.as_ref().unwrap().expose_secret().to_vec();
                 d[flip] ^= mask;
                 corrupted.d = Some(SecretBytes::new(d));
             }
@@ -293,7 +294,7 @@ proptest! {
                 .await
         });
         let decrypted = decrypted.unwrap();
-        prop_assert_eq!(decrypted.plaintext.expose(), plaintext.as_slice());
+        prop_assert_eq!(decrypted.plaintext.expose_secret(), plaintext.as_slice());
 
         let wrong = json!({"kty": "oct", "k": b64(&vec![1u8; bad_len])});
         let wrong: JsonWebKey = serde_json::from_value(wrong).unwrap();
@@ -318,7 +319,7 @@ proptest! {
             client.decrypt(alg("RSA-OAEP"), &enc.ciphertext, None).await
         });
         let roundtrip = roundtrip.unwrap();
-        prop_assert_eq!(roundtrip.plaintext.expose(), plaintext.as_slice());
+        prop_assert_eq!(roundtrip.plaintext.expose_secret(), plaintext.as_slice());
         let wrapped = runtime().block_on(client.wrap_key(KeyWrapAlgorithm::RsaOaep, &plaintext[..plaintext.len().min(32)]));
         prop_assert!(wrapped.is_ok());
 
@@ -337,7 +338,7 @@ proptest! {
                     "p" => &mut corrupted.p,
                     _ => &mut corrupted.q,
                 };
-                let mut bytes = slot.as_ref().unwrap().expose().to_vec();
+                let mut bytes = slot.as_ref().unwrap().expose_secret().to_vec();
                 flip_in(&mut bytes);
                 *slot = Some(SecretBytes::new(bytes));
             }

@@ -31,7 +31,7 @@ async fn every_operation_goes_to_the_service() {
         .decrypt(EncryptionAlgorithm::RsaOaep256, &encrypted.ciphertext, None)
         .await
         .unwrap();
-    assert_eq!(decrypted.plaintext.expose(), b"remote");
+    assert_eq!(decrypted.plaintext.expose_secret(), b"remote");
     let signed = crypto
         .sign(SignatureAlgorithm::Ps256, &[7; 32])
         .await

@@ -7,7 +7,9 @@
 use azure_core::http::InstrumentationOptions;
 use futures::TryStreamExt;
 use keyvault_emulator::{spans::SpanRecorder, Emulator, EmulatorOptions};
-use keyvault_secrets::{ListOptions, PollerOptions, SecretClient, SecretClientOptions};
+use keyvault_secrets::{
+    BeginDeleteSecretOptions, ListPropertiesOfSecretsOptions, SecretClient, SecretClientOptions,
+};
 use std::{sync::Arc, time::Duration};
 
 fn client(emulator: &Emulator, recorder: &Arc<SpanRecorder>) -> SecretClient {
@@ -36,7 +38,7 @@ async fn each_operation_is_a_span_over_its_http_spans() {
     client.set_secret("b", "swordfish", None).await.unwrap();
     client.get_secret("a", None).await.unwrap();
     let listed: Vec<_> = client
-        .list_properties_of_secrets(Some(ListOptions {
+        .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
             max_page_size: Some(1),
             ..Default::default()
         }))
@@ -49,7 +51,7 @@ async fn each_operation_is_a_span_over_its_http_spans() {
     client
         .begin_delete_secret(
             "b",
-            Some(PollerOptions {
+            Some(BeginDeleteSecretOptions {
                 polling_interval: Some(Duration::from_millis(20)),
                 ..Default::default()
             }),

@@ -17,7 +17,11 @@ use azure_core::http::{
 };
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions, Fault, RecordedRequest};
-use keyvault_secrets::{Error, PollerOptions, PollerStatus, SecretClient, SecretClientOptions};
+use keyvault_secrets::ExposeSecret;
+use keyvault_secrets::{
+    BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, Error, PollerStatus, SecretClient,
+    SecretClientOptions,
+};
 use std::{
     collections::{BTreeMap, BTreeSet},
     net::SocketAddr,
@@ -76,8 +80,15 @@ fn transport_with_timeout(emulator: &Emulator, vault: &str, timeout: Duration) -
     Transport::new(Arc::new(client))
 }
 
-fn fast_polls() -> Option<PollerOptions> {
-    Some(PollerOptions {
+fn fast_polls_delete() -> Option<BeginDeleteSecretOptions<'static>> {
+    Some(BeginDeleteSecretOptions {
+        polling_interval: Some(Duration::from_millis(20)),
+        ..Default::default()
+    })
+}
+
+fn fast_polls_recover() -> Option<BeginRecoverDeletedSecretOptions<'static>> {
+    Some(BeginRecoverDeletedSecretOptions {
         polling_interval: Some(Duration::from_millis(20)),
         ..Default::default()
     })
@@ -136,7 +147,7 @@ async fn bursts_of_429_and_503_are_waited_out_as_told_and_set_applies_once() {
     let started = Instant::now();
     let set = client.set_secret("throttled", "v1", None).await.unwrap();
     let elapsed = started.elapsed();
-    assert_eq!(set.value.expose(), "v1");
+    assert_eq!(set.value.expose_secret(), "v1");
     // Retry-After 1 + 2 + 1 seconds, each honoured (the policy waits max(Retry-After, backoff)).
     assert!(elapsed >= Duration::from_secs(4), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
@@ -213,14 +224,19 @@ async fn dropped_connections_are_retried_where_repeating_is_safe_and_nothing_app
     );
     assert_eq!(version_count(&client, "s").await, 2);
     assert_eq!(
-        client.get_secret("s", None).await.unwrap().value.expose(),
+        client
+            .get_secret("s", None)
+            .await
+            .unwrap()
+            .value
+            .expose_secret(),
         "v2"
     );
 
     // Delete, then a recover (a POST) whose connection drops: not repeated, since the service
     // may have applied it; nothing was applied here, and recovering again works.
     client
-        .begin_delete_secret("s", fast_polls())
+        .begin_delete_secret("s", fast_polls_delete())
         .await
         .unwrap()
         .await
@@ -228,7 +244,7 @@ async fn dropped_connections_are_retried_where_repeating_is_safe_and_nothing_app
     control.clear_requests();
     control.inject_faults(Fault::DropConnection, 1);
     let err = client
-        .begin_recover_deleted_secret("s", fast_polls())
+        .begin_recover_deleted_secret("s", fast_polls_recover())
         .await
         .unwrap_err();
     assert!(
@@ -241,9 +257,12 @@ async fn dropped_connections_are_retried_where_repeating_is_safe_and_nothing_app
         vec![0],
         "one attempt, not repeated"
     );
-    assert_eq!(client.get_deleted_secret("s").await.unwrap().name(), "s");
+    assert_eq!(
+        client.get_deleted_secret("s", None).await.unwrap().name(),
+        "s"
+    );
     let recovered = client
-        .begin_recover_deleted_secret("s", fast_polls())
+        .begin_recover_deleted_secret("s", fast_polls_recover())
         .await
         .unwrap()
         .await
@@ -253,20 +272,20 @@ async fn dropped_connections_are_retried_where_repeating_is_safe_and_nothing_app
 
     // A purge whose first attempt is dropped purges once and the retry is not a 404.
     client
-        .begin_delete_secret("s", fast_polls())
+        .begin_delete_secret("s", fast_polls_delete())
         .await
         .unwrap()
         .await
         .unwrap();
     control.clear_requests();
     control.inject_faults(Fault::DropConnection, 1);
-    client.purge_deleted_secret("s").await.unwrap();
+    client.purge_deleted_secret("s", None).await.unwrap();
     assert_eq!(
         statuses(&control.requests(), "DELETE", "/deletedsecrets/s"),
         vec![0, 204]
     );
     assert!(client
-        .get_deleted_secret("s")
+        .get_deleted_secret("s", None)
         .await
         .unwrap_err()
         .is_not_found());
@@ -321,7 +340,7 @@ async fn a_slow_response_within_the_timeout_succeeds() {
         .inject_faults(Fault::Delay(Duration::from_millis(800)), 1);
     let started = Instant::now();
     let got = client.get_secret("s", None).await.unwrap();
-    assert_eq!(got.value.expose(), "v");
+    assert_eq!(got.value.expose_secret(), "v");
     assert!(started.elapsed() >= Duration::from_millis(800));
 }
 
@@ -370,7 +389,7 @@ async fn a_response_beyond_the_timeout_is_a_transport_error_or_is_retried() {
     let started = Instant::now();
     let got = retrying_client.get_secret("s", None).await.unwrap();
     let elapsed = started.elapsed();
-    assert_eq!(got.value.expose(), "v");
+    assert_eq!(got.value.expose_secret(), "v");
     assert!(
         elapsed >= timeout && elapsed < server_delay,
         "retried after the timeout, not after the server delay: {elapsed:?}"
@@ -383,20 +402,20 @@ async fn a_restore_whose_response_is_lost_is_not_repeated_and_applies_once() {
     let control = emulator.control();
     let client = client_with(&emulator, "lostpost", retrying(&emulator, quick_retries(5)));
     client.set_secret("r", "kept", None).await.unwrap();
-    let backup = client.backup_secret("r").await.unwrap();
+    let backup = client.backup_secret("r", None).await.unwrap();
     client
-        .begin_delete_secret("r", fast_polls())
+        .begin_delete_secret("r", fast_polls_delete())
         .await
         .unwrap()
         .await
         .unwrap();
-    client.purge_deleted_secret("r").await.unwrap();
+    client.purge_deleted_secret("r", None).await.unwrap();
 
     // The vault applies the restore (a POST), then the connection drops before the answer.
     control.clear_requests();
     control.inject_faults(Fault::LoseResponse, 1);
     let err = client
-        .restore_secret_backup(backup.expose())
+        .restore_secret_backup(backup.expose_secret(), None)
         .await
         .unwrap_err();
     assert!(
@@ -413,7 +432,7 @@ async fn a_restore_whose_response_is_lost_is_not_repeated_and_applies_once() {
     );
     // Reading the state back tells the caller what happened.
     let restored = client.get_secret("r", None).await.unwrap();
-    assert_eq!(restored.value.expose(), "kept");
+    assert_eq!(restored.value.expose_secret(), "kept");
     assert_eq!(version_count(&client, "r").await, 1);
 
     // A PUT is repeated, as HTTP allows: its lost answer costs a second version, not an error.
@@ -439,7 +458,7 @@ async fn a_post_whose_challenge_discovery_is_lost_is_repeated() {
         retrying(&emulator, quick_retries(5)),
     );
     source.set_secret("d", "v", None).await.unwrap();
-    let backup = source.backup_secret("d").await.unwrap();
+    let backup = source.backup_secret("d", None).await.unwrap();
     let target = client_with(
         &emulator,
         "discovery-dst",
@@ -447,7 +466,10 @@ async fn a_post_whose_challenge_discovery_is_lost_is_repeated() {
     );
     control.clear_requests();
     control.inject_faults(Fault::DropConnection, 1);
-    let restored = target.restore_secret_backup(backup.expose()).await.unwrap();
+    let restored = target
+        .restore_secret_backup(backup.expose_secret(), None)
+        .await
+        .unwrap();
     assert_eq!(restored.name, "d");
     let seen: Vec<(u16, bool)> = control
         .requests()
@@ -491,7 +513,12 @@ async fn a_token_that_expires_mid_run_is_an_authentication_error_not_a_hang() {
     // A new credential gets a token valid on the emulator clock.
     let renewed = client_with(&emulator, "expiry", emulator.client_options());
     assert_eq!(
-        renewed.get_secret("s", None).await.unwrap().value.expose(),
+        renewed
+            .get_secret("s", None)
+            .await
+            .unwrap()
+            .value
+            .expose_secret(),
         "v"
     );
 }
@@ -526,7 +553,12 @@ async fn a_revoked_token_gets_one_answer_to_the_claims_challenge_then_an_authent
     assert!(again.is_authentication());
     let renewed = client_with(&emulator, "revoked", emulator.client_options());
     assert_eq!(
-        renewed.get_secret("s", None).await.unwrap().value.expose(),
+        renewed
+            .get_secret("s", None)
+            .await
+            .unwrap()
+            .value
+            .expose_secret(),
         "v"
     );
 }
@@ -545,7 +577,10 @@ async fn a_poller_survives_faults_between_polls() {
     control.set_delete_latency(Duration::from_millis(400));
 
     // Awaited: faults between polls are retried away.
-    let poller = client.begin_delete_secret("a", fast_polls()).await.unwrap();
+    let poller = client
+        .begin_delete_secret("a", fast_polls_delete())
+        .await
+        .unwrap();
     control.clear_requests();
     control.inject_faults(
         Fault::Status {
@@ -577,7 +612,10 @@ async fn a_poller_survives_faults_between_polls() {
         "polled",
         retrying(&emulator, RetryOptions::none()),
     );
-    let mut poller = strict.begin_delete_secret("b", fast_polls()).await.unwrap();
+    let mut poller = strict
+        .begin_delete_secret("b", fast_polls_delete())
+        .await
+        .unwrap();
     control.inject_faults(
         Fault::Status {
             status: 503,
@@ -598,9 +636,10 @@ async fn a_poller_survives_faults_between_polls() {
     let resumed = strict
         .begin_delete_secret(
             "b",
-            Some(PollerOptions {
+            Some(BeginDeleteSecretOptions {
                 continuation_token: Some(token),
                 polling_interval: Some(Duration::from_millis(20)),
+                ..Default::default()
             }),
         )
         .await
@@ -709,7 +748,7 @@ async fn worker(
                 if choice < 75 {
                     let value = format!("v{id}-{op}");
                     let set = client.set_secret(name, &value, None).await.unwrap();
-                    assert_eq!(set.value.expose(), value);
+                    assert_eq!(set.value.expose_secret(), value);
                     *model = Model::Active { value, versions: 1 };
                     applied.sets += 1;
                 } else {
@@ -729,7 +768,7 @@ async fn worker(
                 }
                 30..=59 => {
                     let got = client.get_secret(name, None).await.unwrap();
-                    assert_eq!(got.value.expose(), value, "{name}");
+                    assert_eq!(got.value.expose_secret(), value, "{name}");
                 }
                 60..=74 => {
                     let listed = client
@@ -754,7 +793,7 @@ async fn worker(
                 }
                 _ => {
                     let deleted = client
-                        .begin_delete_secret(name, fast_polls())
+                        .begin_delete_secret(name, fast_polls_delete())
                         .await
                         .unwrap()
                         .await
@@ -770,7 +809,7 @@ async fn worker(
                     // should, read the state back and recover again if it did not happen.
                     loop {
                         match client
-                            .begin_recover_deleted_secret(name, fast_polls())
+                            .begin_recover_deleted_secret(name, fast_polls_recover())
                             .await
                         {
                             Ok(poller) => {
@@ -780,7 +819,7 @@ async fn worker(
                             }
                             Err(Error::NotRepeated { .. }) => {
                                 applied.unrepeated += 1;
-                                if client.get_deleted_secret(name).await.is_err() {
+                                if client.get_deleted_secret(name, None).await.is_err() {
                                     panic!("{name}: a dropped recover was applied");
                                 }
                             }
@@ -790,7 +829,7 @@ async fn worker(
                     *model = Model::Active { value, versions };
                 }
                 40..=79 => {
-                    client.purge_deleted_secret(name).await.unwrap();
+                    client.purge_deleted_secret(name, None).await.unwrap();
                     *model = Model::Absent;
                     applied.purges += 1;
                 }
@@ -800,7 +839,7 @@ async fn worker(
                     assert_eq!(err.inner_code(), Some("ObjectIsDeletedButRecoverable"));
                 }
                 _ => {
-                    let deleted = client.get_deleted_secret(name).await.unwrap();
+                    let deleted = client.get_deleted_secret(name, None).await.unwrap();
                     assert_eq!(deleted.name(), name);
                 }
             },
@@ -913,11 +952,11 @@ async fn load_mixed_operations_with_faults_end_in_the_expected_state() {
         match model {
             Model::Active { value, versions } => {
                 let got = client.get_secret(name, None).await.unwrap();
-                assert_eq!(got.value.expose(), value, "{name}");
+                assert_eq!(got.value.expose_secret(), value, "{name}");
                 assert_eq!(version_count(&client, name).await, *versions, "{name}");
             }
             Model::Deleted { .. } => {
-                let got = client.get_deleted_secret(name).await.unwrap();
+                let got = client.get_deleted_secret(name, None).await.unwrap();
                 assert_eq!(got.name(), name);
             }
             Model::Absent => {
@@ -927,7 +966,7 @@ async fn load_mixed_operations_with_faults_end_in_the_expected_state() {
                     .unwrap_err()
                     .is_not_found());
                 assert!(client
-                    .get_deleted_secret(name)
+                    .get_deleted_secret(name, None)
                     .await
                     .unwrap_err()
                     .is_not_found());

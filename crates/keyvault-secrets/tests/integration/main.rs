@@ -6,6 +6,7 @@
 
 mod distributed_tracing;
 mod fault_tolerance;
+mod method_options;
 mod properties;
 mod secret_client;
 mod secrets_stay_secret;

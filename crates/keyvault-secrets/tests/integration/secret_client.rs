@@ -3,9 +3,12 @@
 
 use futures::{StreamExt, TryStreamExt};
 use keyvault_emulator::{Emulator, EmulatorOptions, Fault};
+use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{
-    ApiVersion, Error, GetSecretOptions, ListOptions, PollerOptions, PollerStatus, SecretClient,
-    SecretClientOptions, SecretContentType, SetSecretOptions, UpdateSecretPropertiesOptions,
+    ApiVersion, BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, Error,
+    GetSecretOptions, ListPropertiesOfSecretVersionsOptions, ListPropertiesOfSecretsOptions,
+    PollerStatus, SecretClient, SecretClientOptions, SecretContentType, SetSecretOptions,
+    UpdateSecretPropertiesOptions,
 };
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use time::OffsetDateTime;
@@ -33,8 +36,15 @@ fn client(emulator: &Emulator, vault: &str) -> SecretClient {
     .expect("client")
 }
 
-fn fast() -> Option<PollerOptions> {
-    Some(PollerOptions {
+fn fast_delete() -> Option<BeginDeleteSecretOptions<'static>> {
+    Some(BeginDeleteSecretOptions {
+        polling_interval: Some(Duration::from_millis(50)),
+        ..Default::default()
+    })
+}
+
+fn fast_recover() -> Option<BeginRecoverDeletedSecretOptions<'static>> {
+    Some(BeginRecoverDeletedSecretOptions {
         polling_interval: Some(Duration::from_millis(50)),
         ..Default::default()
     })
@@ -57,11 +67,12 @@ async fn set_get_and_update_round_trip_every_attribute() {
                 not_before: Some(not_before),
                 expires_on: Some(expires_on),
                 tags: Some(tags.clone()),
+                ..Default::default()
             }),
         )
         .await
         .unwrap();
-    assert_eq!(first.value.expose(), "hunter2");
+    assert_eq!(first.value.expose_secret(), "hunter2");
     assert_eq!(first.name(), "db-password");
     let props = &first.properties;
     assert_eq!(props.content_type.as_deref(), Some("text/plain"));
@@ -87,7 +98,7 @@ async fn set_get_and_update_round_trip_every_attribute() {
     assert_ne!(second.properties.version, first.properties.version);
 
     let latest = client.get_secret("db-password", None).await.unwrap();
-    assert_eq!(latest.value.expose(), "correct horse");
+    assert_eq!(latest.value.expose_secret(), "correct horse");
     let old = client
         .get_secret(
             "db-password",
@@ -98,18 +109,18 @@ async fn set_get_and_update_round_trip_every_attribute() {
         )
         .await
         .unwrap();
-    assert_eq!(old.value.expose(), "hunter2");
+    assert_eq!(old.value.expose_secret(), "hunter2");
 
     let updated = client
         .update_secret_properties(
             "db-password",
-            UpdateSecretPropertiesOptions {
+            Some(UpdateSecretPropertiesOptions {
                 version: first.properties.version.clone(),
                 content_type: Some("application/json".into()),
                 enabled: Some(false),
                 tags: Some(HashMap::from([("rotated".to_string(), "yes".to_string())])),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
@@ -136,7 +147,7 @@ async fn lists_page_through_more_than_25_items() {
         .await
         .unwrap();
 
-    let page_size = Some(ListOptions {
+    let page_size = Some(ListPropertiesOfSecretsOptions {
         max_page_size: Some(7),
         ..Default::default()
     });
@@ -166,7 +177,7 @@ async fn lists_page_through_more_than_25_items() {
     // Resume from the second page's token: the last three pages remain.
     let token = pages[1].continuation_token.clone().unwrap();
     let rest: Vec<_> = client
-        .list_properties_of_secrets(Some(ListOptions {
+        .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
             continuation_token: Some(token),
             ..Default::default()
         }))
@@ -182,7 +193,7 @@ async fn lists_page_through_more_than_25_items() {
     let versions: Vec<_> = client
         .list_properties_of_secret_versions(
             "s00",
-            Some(ListOptions {
+            Some(ListPropertiesOfSecretVersionsOptions {
                 max_page_size: Some(1),
                 ..Default::default()
             }),
@@ -204,7 +215,7 @@ async fn delete_recover_purge_and_the_deleted_name_conflict() {
     client.set_secret("doomed", "v1", None).await.unwrap();
 
     let deleted = client
-        .begin_delete_secret("doomed", fast())
+        .begin_delete_secret("doomed", fast_delete())
         .await
         .unwrap()
         .await
@@ -226,7 +237,7 @@ async fn delete_recover_purge_and_the_deleted_name_conflict() {
         .unwrap_err()
         .is_not_found());
 
-    let got = client.get_deleted_secret("doomed").await.unwrap();
+    let got = client.get_deleted_secret("doomed", None).await.unwrap();
     assert_eq!(got.properties.name, "doomed");
     let listed: Vec<_> = client
         .list_deleted_secrets(None)
@@ -237,7 +248,7 @@ async fn delete_recover_purge_and_the_deleted_name_conflict() {
     assert!(listed.iter().any(|d| d.name() == "doomed"));
 
     let recovered = client
-        .begin_recover_deleted_secret("doomed", fast())
+        .begin_recover_deleted_secret("doomed", fast_recover())
         .await
         .unwrap()
         .await
@@ -249,18 +260,18 @@ async fn delete_recover_purge_and_the_deleted_name_conflict() {
             .await
             .unwrap()
             .value
-            .expose(),
+            .expose_secret(),
         "v1"
     );
 
     client
-        .begin_delete_secret("doomed", fast())
+        .begin_delete_secret("doomed", fast_delete())
         .await
         .unwrap()
         .await
         .unwrap();
-    client.purge_deleted_secret("doomed").await.unwrap();
-    let err = client.get_deleted_secret("doomed").await.unwrap_err();
+    client.purge_deleted_secret("doomed", None).await.unwrap();
+    let err = client.get_deleted_secret("doomed", None).await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.code(), Some("SecretNotFound"));
     client.set_secret("doomed", "reborn", None).await.unwrap();
@@ -276,20 +287,27 @@ async fn the_delete_poller_waits_for_the_service_and_resumes_from_a_token() {
     client.set_secret("slow", "v", None).await.unwrap();
     client.set_secret("slow2", "v", None).await.unwrap();
 
-    let mut poller = client.begin_delete_secret("slow", fast()).await.unwrap();
+    let mut poller = client
+        .begin_delete_secret("slow", fast_delete())
+        .await
+        .unwrap();
     assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
     let deleted = poller.await.unwrap();
     assert_eq!(deleted.name(), "slow");
 
-    let poller = client.begin_delete_secret("slow2", fast()).await.unwrap();
+    let poller = client
+        .begin_delete_secret("slow2", fast_delete())
+        .await
+        .unwrap();
     let token = poller.continuation_token();
     drop(poller);
     let resumed = client
         .begin_delete_secret(
             "slow2",
-            Some(PollerOptions {
+            Some(BeginDeleteSecretOptions {
                 continuation_token: Some(token),
                 polling_interval: Some(Duration::from_millis(50)),
+                ..Default::default()
             }),
         )
         .await
@@ -307,11 +325,14 @@ async fn backups_restore_into_a_fresh_vault() {
     let target = client(&emulator, "target");
     source.set_secret("portable", "one", None).await.unwrap();
     source.set_secret("portable", "two", None).await.unwrap();
-    let backup = source.backup_secret("portable").await.unwrap();
+    let backup = source.backup_secret("portable", None).await.unwrap();
     assert!(!backup.is_empty());
-    assert!(!format!("{backup:?}").contains(&format!("{:?}", &backup.expose()[..4])));
+    assert!(!format!("{backup:?}").contains(&format!("{:?}", &backup.expose_secret()[..4])));
 
-    let restored = target.restore_secret_backup(backup.expose()).await.unwrap();
+    let restored = target
+        .restore_secret_backup(backup.expose_secret(), None)
+        .await
+        .unwrap();
     assert_eq!(restored.name, "portable");
     assert_eq!(restored.vault_url, emulator.vault_url("target"));
     assert_eq!(
@@ -320,7 +341,7 @@ async fn backups_restore_into_a_fresh_vault() {
             .await
             .unwrap()
             .value
-            .expose(),
+            .expose_secret(),
         "two"
     );
     let versions: Vec<_> = target
@@ -332,12 +353,12 @@ async fn backups_restore_into_a_fresh_vault() {
     assert_eq!(versions.len(), 2);
 
     let err = source
-        .restore_secret_backup(backup.expose())
+        .restore_secret_backup(backup.expose_secret(), None)
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
     let err = target
-        .restore_secret_backup(b"not a backup")
+        .restore_secret_backup(b"not a backup", None)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
@@ -347,7 +368,7 @@ async fn backups_restore_into_a_fresh_vault() {
             .await
             .unwrap()
             .value
-            .expose(),
+            .expose_secret(),
         "two"
     );
 }
@@ -365,7 +386,7 @@ async fn every_known_api_version_works() {
         let name = format!("v-{}", version.as_str().replace('.', "-"));
         client.set_secret(&name, "x", None).await.unwrap();
         let got = client.get_secret(&name, None).await.unwrap();
-        assert_eq!(got.value.expose(), "x", "{version}");
+        assert_eq!(got.value.expose_secret(), "x", "{version}");
     }
     let requests = emulator.control().requests();
     for version in ApiVersion::known() {
@@ -431,7 +452,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         );
         assert!(client.set_secret(name, "v", None).await.is_err());
         assert!(client.begin_delete_secret(name, None).await.is_err());
-        assert!(client.purge_deleted_secret(name).await.is_err());
+        assert!(client.purge_deleted_secret(name, None).await.is_err());
     }
     let err = client
         .get_secret(
@@ -450,10 +471,10 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             ..
         }
     ));
-    assert!(client.restore_secret_backup(b"").await.is_err());
+    assert!(client.restore_secret_backup(b"", None).await.is_err());
     for size in [0, 26] {
         let err = client
-            .list_properties_of_secrets(Some(ListOptions {
+            .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
                 max_page_size: Some(size),
                 ..Default::default()
             }))
@@ -496,7 +517,7 @@ async fn service_errors_are_typed_and_keep_the_vault_intact() {
     assert_eq!(err.code(), Some("SecretNotFound"));
     assert!(err.request_id().is_some());
     assert!(err.to_string().contains("SecretNotFound"), "{err}");
-    let err = client.purge_deleted_secret("keep").await.unwrap_err();
+    let err = client.purge_deleted_secret("keep", None).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
     assert_eq!(
         client
@@ -504,7 +525,7 @@ async fn service_errors_are_typed_and_keep_the_vault_intact() {
             .await
             .unwrap()
             .value
-            .expose(),
+            .expose_secret(),
         "safe"
     );
 }
@@ -688,7 +709,7 @@ async fn purge_protection_and_custom_retention_reach_the_client() {
     );
     assert_eq!(secret.properties.recoverable_days, Some(7));
     let deleted = client
-        .begin_delete_secret("kept", fast())
+        .begin_delete_secret("kept", fast_delete())
         .await
         .unwrap()
         .await
@@ -698,8 +719,8 @@ async fn purge_protection_and_custom_retention_reach_the_client() {
         deleted.scheduled_purge_date.unwrap(),
     );
     assert_eq!(purge_on - deleted_on, time::Duration::days(7));
-    let err = client.purge_deleted_secret("kept").await.unwrap_err();
+    let err = client.purge_deleted_secret("kept", None).await.unwrap_err();
     assert!(err.is_forbidden(), "{err}");
     assert_eq!(err.code(), Some("Forbidden"));
-    assert!(client.get_deleted_secret("kept").await.is_ok());
+    assert!(client.get_deleted_secret("kept", None).await.is_ok());
 }

@@ -4,7 +4,8 @@
 use azure_core::credentials::TokenCredential;
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
-use keyvault_secrets::{PollerOptions, SecretClient, SecretClientOptions};
+use keyvault_secrets::ExposeSecret;
+use keyvault_secrets::{BeginDeleteSecretOptions, SecretClient, SecretClientOptions};
 use std::{
     io::Write,
     sync::{Arc, Mutex},
@@ -56,7 +57,7 @@ async fn nothing_secret_is_printed_or_logged() {
     )
     .unwrap();
     let fast = || {
-        Some(PollerOptions {
+        Some(BeginDeleteSecretOptions {
             polling_interval: Some(Duration::from_millis(20)),
             ..Default::default()
         })
@@ -66,7 +67,7 @@ async fn nothing_secret_is_printed_or_logged() {
     let set = client.set_secret("quiet", VALUE, None).await.unwrap();
     printed.push(format!("{set:?}"));
     let got = client.get_secret("quiet", None).await.unwrap();
-    assert_eq!(got.value.expose(), VALUE);
+    assert_eq!(got.value.expose_secret(), VALUE);
     printed.push(format!("{got:?} {}", got.value));
     let listed: Vec<_> = client
         .list_properties_of_secrets(None)
@@ -75,7 +76,7 @@ async fn nothing_secret_is_printed_or_logged() {
         .await
         .unwrap();
     printed.push(format!("{listed:?}"));
-    let backup = client.backup_secret("quiet").await.unwrap();
+    let backup = client.backup_secret("quiet", None).await.unwrap();
     printed.push(format!("{backup:?}"));
     let deleted = client
         .begin_delete_secret("quiet", fast())
@@ -86,12 +87,15 @@ async fn nothing_secret_is_printed_or_logged() {
     printed.push(format!("{deleted:?}"));
     printed.push(format!(
         "{:?}",
-        client.get_deleted_secret("quiet").await.unwrap()
+        client.get_deleted_secret("quiet", None).await.unwrap()
     ));
     let conflict = client.set_secret("quiet", VALUE, None).await.unwrap_err();
     printed.push(format!("{conflict} {conflict:?}"));
-    client.purge_deleted_secret("quiet").await.unwrap();
-    let restored = client.restore_secret_backup(backup.expose()).await.unwrap();
+    client.purge_deleted_secret("quiet", None).await.unwrap();
+    let restored = client
+        .restore_secret_backup(backup.expose_secret(), None)
+        .await
+        .unwrap();
     printed.push(format!("{restored:?}"));
     let bad = client
         .set_secret("bad name", VALUE, None)
@@ -107,7 +111,7 @@ async fn nothing_secret_is_printed_or_logged() {
         .token
         .secret()
         .to_string();
-    let backup_text = keyvault_core::serde::base64url::encode(backup.expose());
+    let backup_text = keyvault_core::serde::base64url::encode(backup.expose_secret());
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
         log.contains("==> Request"),

@@ -10,7 +10,11 @@ use azure_core::{
 };
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
-use keyvault_secrets::{Error, ListOptions, PollerOptions, SecretClient, SecretClientOptions};
+use keyvault_secrets::ExposeSecret;
+use keyvault_secrets::{
+    BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, Error,
+    ListPropertiesOfSecretsOptions, SecretClient, SecretClientOptions,
+};
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
     Arc,
@@ -125,7 +129,7 @@ async fn next_link_to(emulator: &Emulator, vault: &str, replacement: String) {
     }
     emulator.control().clear_requests();
     let mut pager = client
-        .list_properties_of_secrets(Some(ListOptions {
+        .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
             max_page_size: Some(1),
             ..Default::default()
         }))
@@ -200,22 +204,30 @@ async fn continuation_tokens_to_another_host_are_refused_before_any_request() {
         format!("https://resume.vault.azure.net.attacker.example:{port}/deletedsecrets/s"),
         "not a url".to_string(),
     ] {
-        let resume = Some(PollerOptions {
-            continuation_token: Some(token.clone()),
-            ..Default::default()
-        });
         let err = client
-            .begin_delete_secret("s", resume.clone())
+            .begin_delete_secret(
+                "s",
+                Some(BeginDeleteSecretOptions {
+                    continuation_token: Some(token.clone()),
+                    ..Default::default()
+                }),
+            )
             .await
             .unwrap_err();
         assert!(invalid_argument(&err), "{token}: {err:?}");
         let err = client
-            .begin_recover_deleted_secret("s", resume)
+            .begin_recover_deleted_secret(
+                "s",
+                Some(BeginRecoverDeletedSecretOptions {
+                    continuation_token: Some(token.clone()),
+                    ..Default::default()
+                }),
+            )
             .await
             .unwrap_err();
         assert!(invalid_argument(&err), "{token}: {err:?}");
         let err = client
-            .list_properties_of_secrets(Some(ListOptions {
+            .list_properties_of_secrets(Some(ListPropertiesOfSecretsOptions {
                 continuation_token: Some(token.clone()),
                 ..Default::default()
             }))
@@ -230,7 +242,12 @@ async fn continuation_tokens_to_another_host_are_refused_before_any_request() {
     assert_eq!(credential.calls.load(Ordering::SeqCst), tokens_before);
     // The secret was not deleted by any of it.
     assert_eq!(
-        client.get_secret("s", None).await.unwrap().value.expose(),
+        client
+            .get_secret("s", None)
+            .await
+            .unwrap()
+            .value
+            .expose_secret(),
         "v"
     );
 }

@@ -3,6 +3,7 @@
 
 use crate::common::{arm_client, fast, standard_vault};
 use futures::TryStreamExt;
+use keyvault_core::ExposeSecret;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
     Error, KeyVaultManagementClient, SecretAttributes, SecretParameters, SecretProperties,
@@ -73,7 +74,7 @@ async fn secrets_set_through_arm_are_read_on_the_data_plane() {
     let vault_uri = emulator.vault_url("arm-secrets");
     let secrets = data_plane(&emulator, &vault_uri);
     let read = secrets.get_secret("db-password", None).await.unwrap();
-    assert_eq!(read.value.expose(), "hunter2");
+    assert_eq!(read.value.expose_secret(), "hunter2");
     assert_eq!(
         read.id(),
         created
@@ -128,7 +129,7 @@ async fn secrets_set_through_arm_are_read_on_the_data_plane() {
             .await
             .unwrap()
             .value
-            .expose(),
+            .expose_secret(),
         "s3cret"
     );
 

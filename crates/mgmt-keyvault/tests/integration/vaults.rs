@@ -3,6 +3,7 @@
 
 use crate::common::{arm_client as client_of, fast};
 use futures::TryStreamExt;
+use keyvault_core::ExposeSecret;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
     AccessPolicyEntry, AccessPolicyUpdateKind, CreateMode, Error, KeyPermissions,
@@ -621,7 +622,12 @@ async fn a_vault_created_through_arm_serves_the_data_plane_its_access_policies_a
         .unwrap();
     secrets.set_secret("s", "v", None).await.unwrap();
     assert_eq!(
-        secrets.get_secret("s", None).await.unwrap().value.expose(),
+        secrets
+            .get_secret("s", None)
+            .await
+            .unwrap()
+            .value
+            .expose_secret(),
         "v"
     );
     let denied = secrets.begin_delete_secret("s", None).await.unwrap_err();
@@ -637,7 +643,13 @@ async fn a_vault_created_through_arm_serves_the_data_plane_its_access_policies_a
         .await
         .unwrap();
     secrets
-        .begin_delete_secret("s", fast())
+        .begin_delete_secret(
+            "s",
+            Some(keyvault_secrets::BeginDeleteSecretOptions {
+                polling_interval: Some(std::time::Duration::from_millis(20)),
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await

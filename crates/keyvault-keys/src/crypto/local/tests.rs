@@ -90,7 +90,7 @@ fn rfc3394_aes_key_wrap_vectors() {
             "{alg}"
         );
         assert_eq!(
-            key.unwrap_key(&alg, &hex(wrapped)).unwrap().expose(),
+            key.unwrap_key(&alg, &hex(wrapped)).unwrap().expose_secret(),
             hex(data)
         );
         // CKM_AES_KEY_WRAP is RFC 3394 with the key's own size.
@@ -137,7 +137,7 @@ fn sp800_38a_aes_cbc_vectors() {
     let back = key
         .decrypt(&alg, &ciphertext, Some(&iv), None, None)
         .unwrap();
-    assert_eq!(back.expose(), plaintext);
+    assert_eq!(back.expose_secret(), plaintext);
     // Unpadded CBC needs whole blocks.
     let err = key
         .encrypt(&alg, b"not sixteen", Some(&iv), None)
@@ -159,7 +159,7 @@ fn sp800_38a_aes_cbc_vectors() {
     assert_eq!(
         key.decrypt(&pad, &out.ciphertext, Some(&iv), None, None)
             .unwrap()
-            .expose(),
+            .expose_secret(),
         plaintext
     );
     // A fresh random iv when none is given.
@@ -170,10 +170,10 @@ fn sp800_38a_aes_cbc_vectors() {
     let back = key
         .decrypt(&pad, &a.ciphertext, a.iv.as_deref(), None, None)
         .unwrap();
-    assert_eq!(back.expose(), b"short");
+    assert_eq!(back.expose_secret(), b"short");
     // A wrong iv corrupts the padding or the first block, never silently the same text.
     let wrong = key.decrypt(&pad, &a.ciphertext, Some(&[9; 16]), None, None);
-    assert!(wrong.map(|p| p.expose() != b"short").unwrap_or(true));
+    assert!(wrong.map(|p| p.expose_secret() != b"short").unwrap_or(true));
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn gcm_specification_vectors() {
     let back = key
         .decrypt(&alg, &c3[..60], Some(&iv), Some(&tag), Some(&aad))
         .unwrap();
-    assert_eq!(back.expose(), &p3[..60]);
+    assert_eq!(back.expose_secret(), &p3[..60]);
     // Any change to data, aad or tag fails authentication.
     let err = key
         .decrypt(&alg, &c3[..60], Some(&iv), Some(&tag), Some(b"other"))
@@ -255,7 +255,7 @@ fn every_aes_size_round_trips() {
             let back = key
                 .decrypt(&alg, &out.ciphertext, out.iv.as_deref(), None, None)
                 .unwrap();
-            assert_eq!(back.expose(), data, "{alg}");
+            assert_eq!(back.expose_secret(), data, "{alg}");
         }
         let out = key.encrypt(&gcm, &data, None, Some(b"aad")).unwrap();
         let back = key
@@ -267,9 +267,9 @@ fn every_aes_size_round_trips() {
                 Some(b"aad"),
             )
             .unwrap();
-        assert_eq!(back.expose(), data);
+        assert_eq!(back.expose_secret(), data);
         let wrapped = key.wrap_key(&kw, &data).unwrap();
-        assert_eq!(key.unwrap_key(&kw, &wrapped).unwrap().expose(), data);
+        assert_eq!(key.unwrap_key(&kw, &wrapped).unwrap().expose_secret(), data);
         for alg in [SignatureAlgorithm::Hs256, SignatureAlgorithm::Rs256] {
             assert!(!key.supports(Op::Sign(&alg)), "HMAC is left to the service");
         }
@@ -354,7 +354,7 @@ fn rsa_known_answers_from_openssl() {
         (EncryptionAlgorithm::Rsa1_5, "PKCS1"),
     ] {
         let plaintext = key.decrypt(&alg, &vector(name), None, None, None).unwrap();
-        assert_eq!(plaintext.expose(), b"known answer", "{alg}");
+        assert_eq!(plaintext.expose_secret(), b"known answer", "{alg}");
     }
 }
 
@@ -388,7 +388,7 @@ fn rsa_round_trips_and_what_the_public_key_alone_can_do() {
             private
                 .decrypt(&alg, &out.ciphertext, None, None, None)
                 .unwrap()
-                .expose(),
+                .expose_secret(),
             b"secret"
         );
     }
@@ -400,7 +400,7 @@ fn rsa_round_trips_and_what_the_public_key_alone_can_do() {
         assert!(public.supports(Op::WrapKey(&alg)) && !public.supports(Op::UnwrapKey(&alg)));
         let wrapped = public.wrap_key(&alg, &[5; 32]).unwrap();
         assert_eq!(
-            private.unwrap_key(&alg, &wrapped).unwrap().expose(),
+            private.unwrap_key(&alg, &wrapped).unwrap().expose_secret(),
             [5; 32]
         );
     }
