@@ -45,6 +45,7 @@ mod server;
 pub mod spans;
 mod state;
 mod store;
+pub mod target;
 mod tls;
 mod vault;
 
@@ -68,6 +69,7 @@ pub use admin::security_domain::tools as security_domain;
 pub use api_version::{KNOWN_API_VERSIONS, LATEST_API_VERSION};
 pub use control::{Control, RecordedRequest};
 pub use faults::Fault;
+pub use target::{Target, TargetError};
 pub use tls::CERTIFICATE_NAMES;
 pub use vault::{route, Flavour, DEFAULT_VAULT};
 

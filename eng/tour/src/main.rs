@@ -6,13 +6,12 @@
 //! that vault with `azure_identity`'s developer credential chain (Azure CLI, Azure Developer
 //! CLI), creating, then purging, objects whose names start with `tour-`.
 
-use azure_core::credentials::TokenCredential;
 use futures::TryStreamExt;
 use keyvault_certificates::{
     CertificateClient, CertificateClientOptions, CertificateContentType, CertificatePolicy,
     WellKnownIssuerNames,
 };
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Target;
 use keyvault_keys::PollerOptions;
 use keyvault_keys::{
     CreateKeyOptions, EncryptionAlgorithm, KeyClient, KeyClientOptions, KeyCurveName,
@@ -24,44 +23,9 @@ use keyvault_secrets::{
     ListPropertiesOfSecretsOptions, SecretClient, SecretClientOptions, SetSecretOptions,
 };
 use sha2::{Digest, Sha256};
-use std::{error::Error, sync::Arc, time::Duration};
+use std::error::Error;
 
 type TourResult = Result<(), Box<dyn Error + Send + Sync>>;
-
-/// Where the tour runs: the vault URL, a credential and client options.
-struct Target {
-    vault_url: String,
-    credential: Arc<dyn TokenCredential>,
-    client_options: azure_core::http::ClientOptions,
-    polling: Duration,
-    // Keeps the embedded emulator alive for the whole tour.
-    _emulator: Option<Emulator>,
-}
-
-async fn target() -> Result<Target, Box<dyn Error + Send + Sync>> {
-    if let Ok(vault_url) = std::env::var("AZURE_KEYVAULT_URL") {
-        println!("Touring {vault_url} with the developer credential chain");
-        return Ok(Target {
-            vault_url,
-            credential: azure_identity::DeveloperToolsCredential::new(None)?,
-            client_options: Default::default(),
-            polling: Duration::from_secs(2),
-            _emulator: None,
-        });
-    }
-    let emulator = Emulator::start(EmulatorOptions::default()).await?;
-    let vault_url = emulator.vault_url("tour");
-    println!(
-        "Touring the embedded emulator at {vault_url} (set AZURE_KEYVAULT_URL for a real vault)"
-    );
-    Ok(Target {
-        vault_url,
-        credential: emulator.credential(),
-        client_options: emulator.client_options(),
-        polling: Duration::from_millis(100),
-        _emulator: Some(emulator),
-    })
-}
 
 async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
     println!("\n== Secrets");
@@ -73,7 +37,7 @@ async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
     let name = format!("tour-secret-{suffix}");
     let delete = || {
         Some(BeginDeleteSecretOptions {
-            polling_interval: Some(target.polling),
+            polling_interval: Some(target.polling_interval),
             ..Default::default()
         })
     };
@@ -126,7 +90,7 @@ async fn secrets_tour(target: &Target, suffix: &str) -> TourResult {
         .begin_recover_deleted_secret(
             &name,
             Some(BeginRecoverDeletedSecretOptions {
-                polling_interval: Some(target.polling),
+                polling_interval: Some(target.polling_interval),
                 ..Default::default()
             }),
         )
@@ -148,7 +112,7 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
     };
     let client = KeyClient::new(&target.vault_url, target.credential.clone(), Some(options))?;
     let poll = Some(PollerOptions {
-        polling_interval: Some(target.polling),
+        polling_interval: Some(target.polling_interval),
         ..Default::default()
     });
 
@@ -232,7 +196,7 @@ async fn certificates_tour(target: &Target, suffix: &str) -> TourResult {
         }),
     )?;
     let poll = Some(PollerOptions {
-        polling_interval: Some(target.polling),
+        polling_interval: Some(target.polling_interval),
         ..Default::default()
     });
     let name = format!("tour-cert-{suffix}");
@@ -294,7 +258,7 @@ async fn certificates_tour(target: &Target, suffix: &str) -> TourResult {
 
 #[tokio::main]
 async fn main() -> TourResult {
-    let target = target().await?;
+    let target = Target::from_env("tour").await?;
     let suffix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs()
