@@ -160,7 +160,12 @@ impl Policy for ChallengeAuthPolicy {
             )));
         }
 
-        let mut challenge = match ChallengeCache::get(request.url()) {
+        // The cache is shared with clients that do not verify the challenge's resource: a
+        // verifying client uses an entry only if it would have accepted it itself, and otherwise
+        // discovers the challenge anew.
+        let cached = ChallengeCache::get(request.url())
+            .filter(|cached| self.verify(request, cached).is_ok());
+        let mut challenge = match cached {
             Some(cached) => {
                 self.authorize(request, &cached, false).await?;
                 cached
@@ -393,6 +398,43 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(status, StatusCode::Ok);
+    }
+
+    #[tokio::test]
+    async fn a_verifying_client_ignores_what_a_lenient_one_cached() {
+        // A lenient client meets a challenge naming another resource and caches it.
+        const FOREIGN: &str = r#"Bearer authorization="https://login.example/tenant-1", resource="https://attacker.example""#;
+        let lenient_credential = CountingCredential::new(Duration::hours(1));
+        let lenient = ChallengeAuthPolicy::new(lenient_credential.clone(), false);
+        let foreign = Server::vault(FOREIGN);
+        let url = "https://poisoned.vault.azure.net/secrets/s";
+        send(&lenient, &foreign, url, Body::from(Bytes::new()))
+            .await
+            .unwrap();
+        assert_eq!(
+            lenient_credential.calls(),
+            vec!["https://attacker.example/.default"]
+        );
+        assert_eq!(
+            ChallengeCache::get(&Url::parse(url).unwrap())
+                .unwrap()
+                .resource_host()
+                .as_deref(),
+            Some("attacker.example")
+        );
+
+        // A verifying client of the same vault does not take the cached challenge: it asks
+        // the vault again, and gets no token for the foreign resource.
+        let credential = CountingCredential::new(Duration::hours(1));
+        let strict = ChallengeAuthPolicy::new(credential.clone(), true);
+        let genuine = Server::vault(CHALLENGE);
+        send(&strict, &genuine, url, Body::from(Bytes::new()))
+            .await
+            .unwrap();
+        assert_eq!(credential.calls(), vec!["https://vault.azure.net/.default"]);
+        let seen = genuine.seen();
+        assert_eq!(seen.len(), 2, "a discovery, then the request");
+        assert_eq!(seen[0].authorization, None);
     }
 
     #[tokio::test]

@@ -183,27 +183,15 @@ impl ChallengeCache {
             .cloned()
     }
 
-    /// Caches the challenge for the authority of `url`.
-    pub fn insert(url: &Url, challenge: Challenge) -> Arc<Challenge> {
+    /// Caches the challenge for the authority of `url`. Only the authentication policy writes
+    /// the cache, so that no code outside it decides where a client's token goes.
+    pub(crate) fn insert(url: &Url, challenge: Challenge) -> Arc<Challenge> {
         let challenge = Arc::new(challenge);
         CACHE
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(authority(url), challenge.clone());
         challenge
-    }
-
-    /// Forgets the challenge cached for the authority of `url`.
-    pub fn remove(url: &Url) {
-        CACHE
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&authority(url));
-    }
-
-    /// Forgets every cached challenge.
-    pub fn clear() {
-        CACHE.write().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
