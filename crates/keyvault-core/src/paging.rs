@@ -54,12 +54,27 @@ impl ListOptions {
         pipeline: &KeyVaultPipeline,
         segments: &[&str],
     ) -> Result<Pager<T>> {
+        let first = first_page_url(pipeline, segments, self.max_page_size)?;
         match self.continuation_token {
-            Some(token) => Pager::from_continuation_token(pipeline.clone(), &token),
-            None => Ok(Pager::new(
-                pipeline.clone(),
-                first_page_url(pipeline, segments, self.max_page_size)?,
-            )),
+            Some(token) => {
+                // A token resumes the list it came from: the service's next links keep the
+                // path of the first page, so a token of another list (keys given to a secrets
+                // list, another secret's versions) is refused before anything is sent.
+                let next = pipeline.next_link(&token)?;
+                let path = |url: &Url| url.path().trim_end_matches('/').to_ascii_lowercase();
+                if path(&next) != path(&first) {
+                    return Err(Error::invalid_argument(
+                        "continuation_token",
+                        format!(
+                            "the token resumes the list at {}, not this list ({})",
+                            next.path(),
+                            first.path()
+                        ),
+                    ));
+                }
+                Ok(Pager::new(pipeline.clone(), next))
+            }
+            None => Ok(Pager::new(pipeline.clone(), first)),
         }
     }
 }
@@ -134,9 +149,9 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 let Some(url) = next else {
                     return Ok(None);
                 };
-                let body: PageBody<T> = pipeline.send_json(Method::Get, url, None).await?;
+                let body: PageBody<T> = pipeline.send_json(Method::Get, url.clone(), None).await?;
                 let next = match body.next_link.filter(|l| !l.is_empty()) {
-                    Some(link) => Some(pipeline.next_link(&link)?),
+                    Some(link) => Some(pipeline.next_link_from(&url, &link)?),
                     None => None,
                 };
                 let page = Page {
@@ -326,6 +341,59 @@ mod tests {
         let mut pager: Pager<u32> = Pager::new(p.clone(), p.url(&["secrets"]));
         assert!(pager.try_next().await.is_err());
         assert_eq!(server.seen().len(), 2, "nothing sent to the other host");
+    }
+
+    #[tokio::test]
+    async fn relative_next_links_are_followed_and_sent_as_written() {
+        // The link is relative to the page that gave it, and its query carries characters a
+        // form encoder would rewrite (`$`, `%20`, `+`, `/`).
+        let server = Server::authorized(|seen, _| {
+            if seen.url.contains("skiptoken") {
+                Reply::json(200, r#"{"value":[2],"nextLink":null}"#)
+            } else {
+                Reply::json(
+                    200,
+                    r#"{"value":[1],"nextLink":"versions?$skiptoken=a%20b+c/d&api-version=2026-04-01&maxresults=1"}"#,
+                )
+            }
+        });
+        let (p, _) = pipeline(&server);
+        let first = p.url(&["secrets", "s", "versions"]);
+        let items: Vec<u32> = Pager::<u32>::new(p, first).try_collect().await.unwrap();
+        assert_eq!(items, [1, 2]);
+        let last = server.seen().last().unwrap().url.clone();
+        assert!(
+            last.ends_with("/secrets/s/versions?$skiptoken=a%20b+c/d&maxresults=1&api-version=7.4"),
+            "{last}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_of_another_list_is_refused_before_sending() {
+        let server = three_pages();
+        let (p, host) = pipeline(&server);
+        let token = format!("{host}/keys?api-version=7.4&$skiptoken=x");
+        let options = ListOptions {
+            continuation_token: Some(token),
+            ..Default::default()
+        };
+        let err = options.pager::<u32>(&p, &["secrets"]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { .. }) && err.to_string().contains("/keys"),
+            "{err}"
+        );
+        // Another secret's versions are another list too; the same list, in any case, is not.
+        let versions = |token: String| ListOptions {
+            continuation_token: Some(token),
+            ..Default::default()
+        };
+        assert!(versions(format!("{host}/secrets/a/versions?$skiptoken=x"))
+            .pager::<u32>(&p, &["secrets", "b", "versions"])
+            .is_err());
+        assert!(versions(format!("{host}/Secrets/B/versions/?$skiptoken=x"))
+            .pager::<u32>(&p, &["secrets", "b", "versions"])
+            .is_ok());
+        assert!(server.seen().is_empty(), "nothing was sent");
     }
 
     #[test]

@@ -264,10 +264,21 @@ impl KeyVaultPipeline {
         url
     }
 
-    /// A `nextLink` made safe to follow: it must point at this vault, and it carries this
-    /// client's `api-version` whatever the service put there.
+    /// A continuation token (an absolute link this crate gave out) made safe to follow, as
+    /// [`KeyVaultPipeline::next_link_from`] does.
     pub fn next_link(&self, link: &str) -> Result<Url> {
-        let url = Url::parse(link)
+        let absolute = Url::parse(link)
+            .map_err(|_| Error::invalid_argument("continuation_token", "not a URL"))?;
+        self.next_link_from(&absolute, link)
+    }
+
+    /// A `nextLink` made safe to follow: resolved against `base` (the URL of the page that
+    /// gave it) when relative; it must point at this vault; it goes out as the service wrote
+    /// it, with this client's `api-version` in place of the one it carries. The query is not
+    /// re-encoded: `$skiptoken` stays `$skiptoken` and an encoded space stays `%20`.
+    pub fn next_link_from(&self, base: &Url, link: &str) -> Result<Url> {
+        let url = base
+            .join(link)
             .map_err(|_| Error::invalid_argument("continuation_token", "not a URL"))?;
         let vault = &self.inner.vault_url;
         if url.scheme() != vault.scheme()
@@ -280,12 +291,19 @@ impl KeyVaultPipeline {
                 format!("the next link does not point at {vault}"),
             ));
         }
-        let mut fixed = url.clone();
-        fixed
-            .query_pairs_mut()
-            .clear()
-            .extend_pairs(url.query_pairs().filter(|(k, _)| k != API_VERSION))
-            .append_pair(API_VERSION, self.inner.api_version.as_str());
+        let mut query = url
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(API_VERSION))
+            .collect::<Vec<_>>()
+            .join("&");
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&self.inner.api_version_query);
+        let mut fixed = url;
+        fixed.set_query(Some(&query));
         Ok(fixed)
     }
 
