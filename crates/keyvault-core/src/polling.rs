@@ -268,9 +268,25 @@ where
             AwaitEntity::<T>::from_continuation_token(pipeline, token)?,
         ),
         None => {
-            let result: T = pipeline
+            let result: T = match pipeline
                 .send_json(Method::Delete, pipeline.url(object), None)
-                .await?;
+                .await
+            {
+                Ok(result) => result,
+                // A DELETE whose response was lost is repeated by the retry policy, and the
+                // repeat answers 404 when the first one was applied. The deleted object tells
+                // them apart: if it can be read, the deletion succeeded.
+                Err(not_found) if not_found.is_not_found() => {
+                    match pipeline
+                        .send_json(Method::Get, poll_url.clone(), None)
+                        .await
+                    {
+                        Ok(deleted) => deleted,
+                        Err(_) => return Err(not_found),
+                    }
+                }
+                Err(other) => return Err(other),
+            };
             if is_recoverable(&result) {
                 Poller::new(pipeline.clone(), AwaitEntity::new(poll_url, Some(result)))
             } else {

@@ -2,11 +2,14 @@
 //!
 //! azure_core's retry policy repeats any request whose transport failed with an I/O error: a
 //! timeout, or a connection closed before the response arrived. By then the request was sent,
-//! and the service may have applied it. Repeating a GET, PUT or DELETE is harmless by HTTP's
-//! contract; repeating a POST or PATCH is not (a second `create` adds a key version, a second
-//! `restore` or `recover` fails on the first one's result). As the Python SDK does, such a
-//! request is not repeated: the caller gets [`crate::Error::NotRepeated`] and can read the state
-//! back. Failures to connect, throttling and server errors are still retried: the service
+//! and the service may have applied it. HTTP calls GET, PUT and DELETE idempotent, and they are
+//! repeated, but in Key Vault a repeat is not free: a repeated PUT of a secret adds a second
+//! version with the same value, and a repeated DELETE answers 404 once the first one was
+//! applied (the `begin_delete_*` operations read the deleted object back to tell that 404 from
+//! a missing object; see `polling::begin_delete`). Repeating a POST or PATCH could do worse
+//! (a second `create` adds a key version, a second `restore` or `recover` fails on the first
+//! one's result), so, as the Python SDK does, such a request is not repeated: the caller gets
+//! [`crate::Error::NotRepeated`] and can read the state back. Failures to connect, throttling and server errors are still retried: the service
 //! either never saw the request or answered it. So is a request without a token (the
 //! challenge discovery sends one): the service refuses it with a 401 whatever it asks.
 

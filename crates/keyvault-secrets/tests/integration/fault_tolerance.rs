@@ -447,6 +447,41 @@ async fn a_restore_whose_response_is_lost_is_not_repeated_and_applies_once() {
 }
 
 #[tokio::test]
+async fn a_delete_whose_response_is_lost_still_ends_in_the_deleted_secret() {
+    // The vault applies the DELETE, then the connection drops before the answer; the retry
+    // policy repeats the DELETE, which now answers 404 (the secret is gone). The deleted secret
+    // exists, so the deletion succeeded.
+    let emulator = emulator().await;
+    let control = emulator.control();
+    let client = client_with(
+        &emulator,
+        "lostdelete",
+        retrying(&emulator, quick_retries(5)),
+    );
+    client.set_secret("d", "v", None).await.unwrap();
+    control.clear_requests();
+    control.inject_faults(Fault::LoseResponse, 1);
+    let deleted = client
+        .begin_delete_secret("d", fast_polls_delete())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(deleted.name(), "d");
+    assert_eq!(
+        statuses(&control.requests(), "DELETE", "/secrets/d"),
+        vec![200, 404]
+    );
+
+    // A secret that never existed is still a 404.
+    let err = client
+        .begin_delete_secret("never", fast_polls_delete())
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+}
+
+#[tokio::test]
 async fn a_post_whose_challenge_discovery_is_lost_is_repeated() {
     // The first request to a vault goes without a token; the service refuses it whatever it
     // asks, so losing its answer is safe to repeat even for a POST.
