@@ -2,7 +2,7 @@
 //! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
 use futures::TryStreamExt;
-use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions};
+use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::{
     ApiVersion, CreateKeyOptions, Error, GetKeyOptions, ImportKeyOptions, JsonWebKey, KeyClient,
     KeyClientOptions, KeyCurveName, KeyExportEncryptionAlgorithm, KeyOperation, KeyReleasePolicy,
@@ -10,6 +10,7 @@ use keyvault_keys::{
     KeyVaultKeyIdentifier, ListOptions, PollerOptions, ReleaseKeyOptions,
     UpdateKeyPropertiesOptions,
 };
+use keyvault_testkit::fixtures::spec_examples;
 use std::{collections::HashMap, time::Duration};
 use time::OffsetDateTime;
 
