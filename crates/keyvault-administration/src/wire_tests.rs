@@ -18,7 +18,7 @@ use keyvault_core::{
     pipeline::{deserialize, to_json},
     Error, Result,
 };
-use keyvault_emulator::fixtures::{recorded_exchanges, shared_dir, spec_examples};
+use keyvault_testkit::fixtures::{recorded_exchanges, spec_examples, testdata_dir};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -321,7 +321,7 @@ fn every_recorded_json_administration_exchange_parses() {
         check_exchange(operation, exchange.status, &exchange.body, &where_);
     }
     // Python's recording of a full backup and restore: its request bodies are ours.
-    let dir = shared_dir().join(
+    let dir = testdata_dir().join(
         "recordings/azure-sdk-for-python/sdk/keyvault/azure-keyvault-administration/tests/recordings",
     );
     let mut compared = 0;
@@ -354,7 +354,7 @@ fn every_recorded_json_administration_exchange_parses() {
 
 #[test]
 fn every_recorded_yaml_administration_exchange_parses() {
-    let dir = shared_dir().join(
+    let dir = testdata_dir().join(
         "recordings/azure-cli/src/azure-cli/azure/cli/command_modules/keyvault/tests/latest/recordings",
     );
     let mut seen = 0;
@@ -413,7 +413,8 @@ fn every_security_domain_schema_round_trips() {
         CertificateInfo, SecurityDomain, SecurityDomainJsonWebKey, SecurityDomainOperationStatus,
         SecurityDomainStatus, TransferKey,
     };
-    let path = shared_dir().join("specs/data-plane/2026-04-01/SecurityDomain/securitydomain.json");
+    let path =
+        testdata_dir().join("specs/data-plane/2026-04-01/SecurityDomain/securitydomain.json");
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert!(
         !path.with_file_name("examples").exists(),

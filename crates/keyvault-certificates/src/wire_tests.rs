@@ -20,7 +20,7 @@ use keyvault_core::{
     serde::base64,
     Attributes, Error, Result, SecretString,
 };
-use keyvault_emulator::fixtures::{recorded_exchanges, spec_examples};
+use keyvault_testkit::fixtures::{recorded_exchanges, spec_examples};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};

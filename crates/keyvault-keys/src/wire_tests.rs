@@ -20,7 +20,7 @@ use keyvault_core::{
     serde::base64url,
     Error, Result,
 };
-use keyvault_emulator::fixtures::{recorded_exchanges, spec_examples};
+use keyvault_testkit::fixtures::{recorded_exchanges, spec_examples};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 use std::collections::HashMap;

@@ -6,7 +6,7 @@ use crate::models::{
 };
 use keyvault_core::lifecycle::BackupBlob;
 use keyvault_core::{pipeline::deserialize, Attributes, Error, Result};
-use keyvault_emulator::fixtures::{recorded_exchanges, spec_examples};
+use keyvault_testkit::fixtures::{recorded_exchanges, spec_examples};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;

@@ -6,7 +6,7 @@ use crate::models::{
     VaultCheckNameAvailabilityParameters, VaultCreateOrUpdateParameters, VaultPatchParameters,
 };
 use keyvault_core::pipeline::deserialize;
-use keyvault_emulator::fixtures::shared_dir;
+use keyvault_testkit::fixtures::testdata_dir;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ struct PageOf<T> {
 }
 
 fn examples_dir() -> PathBuf {
-    shared_dir().join("specs/resource-manager/2026-02-01/examples")
+    testdata_dir().join("specs/resource-manager/2026-02-01/examples")
 }
 
 /// Every example file of the vault operations this crate implements.

@@ -235,7 +235,7 @@ fn rm_example(file: &str) -> serde_json::Value {
 
 /// The body of the `status` response of an RM spec example.
 fn rm_example_status(file: &str, status: &str) -> serde_json::Value {
-    let path = keyvault_emulator::fixtures::shared_dir()
+    let path = keyvault_testkit::fixtures::testdata_dir()
         .join("specs/resource-manager/2026-02-01/examples")
         .join(file);
     let example: serde_json::Value =

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::common::{Harness, Resp};
-use keyvault_emulator::fixtures::spec_examples;
 use keyvault_emulator::EmulatorOptions;
+use keyvault_testkit::fixtures::spec_examples;
 use reqwest::Method;
 use serde_json::{json, Value};
 

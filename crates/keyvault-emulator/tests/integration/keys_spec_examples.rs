@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::common::{Harness, Resp, API};
-use keyvault_emulator::fixtures::spec_examples;
+use keyvault_testkit::fixtures::spec_examples;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -4,13 +4,14 @@
 //! checks (key_ops, validity) and the argument checks made before anything is sent.
 #![cfg(feature = "local-crypto")]
 
-use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions, Fault};
+use keyvault_emulator::{Emulator, EmulatorOptions, Fault};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     ApiVersion, CreateKeyOptions, CryptographyClient, CryptographyClientOptions, DecryptOptions,
     EncryptOptions, EncryptionAlgorithm, Error, ImportKeyOptions, JsonWebKey, KeyClient,
     KeyCurveName, KeyOperation, KeyType, KeyWrapAlgorithm, SecretBytes, SignatureAlgorithm,
 };
+use keyvault_testkit::fixtures::spec_examples;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use std::time::Duration;
 use time::OffsetDateTime;

@@ -2,7 +2,7 @@
 //! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
 use futures::TryStreamExt;
-use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions};
+use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     ApiVersion, CreateKeyOptions, Error, GetKeyOptions, ImportKeyOptions, JsonWebKey, KeyClient,
@@ -11,6 +11,7 @@ use keyvault_keys::{
     KeyVaultKeyIdentifier, ListOptions, PollerOptions, ReleaseKeyOptions,
     UpdateKeyPropertiesOptions,
 };
+use keyvault_testkit::fixtures::spec_examples;
 use std::{collections::HashMap, time::Duration};
 use time::OffsetDateTime;
 

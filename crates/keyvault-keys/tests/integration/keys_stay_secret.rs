@@ -4,9 +4,10 @@
 
 use azure_core::credentials::TokenCredential;
 use base64::Engine;
-use keyvault_emulator::{fixtures::spec_examples, Emulator, EmulatorOptions};
+use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{CreateKeyOptions, JsonWebKey, KeyClient, KeyClientOptions, KeyReleasePolicy};
+use keyvault_testkit::fixtures::spec_examples;
 use std::{
     io::Write,
     sync::{Arc, Mutex},

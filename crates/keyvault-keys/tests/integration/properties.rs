@@ -3,12 +3,12 @@
 //! oct keys are accepted and work locally; corrupted ones are rejected with a typed error.
 #![cfg(feature = "local-crypto")]
 
-use keyvault_emulator::fixtures::spec_examples;
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     CryptographyClient, DecryptOptions, EncryptOptions, EncryptionAlgorithm, Error, JsonWebKey,
     KeyType, KeyWrapAlgorithm, SecretBytes,
 };
+use keyvault_testkit::fixtures::spec_examples;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;

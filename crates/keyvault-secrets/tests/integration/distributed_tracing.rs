@@ -6,10 +6,11 @@
 
 use azure_core::http::InstrumentationOptions;
 use futures::TryStreamExt;
-use keyvault_emulator::{spans::SpanRecorder, Emulator, EmulatorOptions};
+use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_secrets::{
     BeginDeleteSecretOptions, ListPropertiesOfSecretsOptions, SecretClient, SecretClientOptions,
 };
+use keyvault_testkit::spans::SpanRecorder;
 use std::{sync::Arc, time::Duration};
 
 fn client(emulator: &Emulator, recorder: &Arc<SpanRecorder>) -> SecretClient {

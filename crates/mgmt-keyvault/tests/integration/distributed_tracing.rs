@@ -5,7 +5,8 @@
 use crate::common::{fast, standard_vault};
 use azure_core::http::InstrumentationOptions;
 use futures::TryStreamExt;
-use keyvault_emulator::{spans::SpanRecorder, Emulator, EmulatorOptions};
+use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_testkit::spans::SpanRecorder;
 use mgmt_keyvault::{KeyVaultManagementClient, ManagementClientOptions};
 use std::time::Duration;
 

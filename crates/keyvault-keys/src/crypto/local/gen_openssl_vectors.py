@@ -1,9 +1,12 @@
 import json, base64, hashlib
+from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import rsa, padding, ec, utils
 from cryptography.hazmat.primitives import hashes
 def b64d(s): return base64.urlsafe_b64decode(s + '=' * (-len(s) % 4))
 def i(s): return int.from_bytes(b64d(s), 'big')
-ex = json.load(open('/work/shared/specs/data-plane/2026-04-01/Keys/examples/ImportKey-example.json'))
+# The repository's eng/testdata, five levels above this script (crates/keyvault-keys/src/crypto/local).
+TESTDATA = Path(__file__).resolve().parents[5] / 'eng' / 'testdata'
+ex = json.load(open(TESTDATA / 'specs/data-plane/2026-04-01/Keys/examples/ImportKey-example.json'))
 k = ex['parameters']['parameters']['key']
 pub = rsa.RSAPublicNumbers(i(k['e']), i(k['n']))
 priv = rsa.RSAPrivateNumbers(i(k['p']), i(k['q']), i(k['d']), i(k['dp']), i(k['dq']), i(k['qi']), pub).private_key()

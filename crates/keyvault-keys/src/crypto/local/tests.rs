@@ -34,7 +34,7 @@ fn vector(name: &str) -> Vec<u8> {
 
 /// The RSA key of the REST spec's ImportKey example, with its private parts.
 fn spec_rsa_jwk() -> JsonWebKey {
-    let example = keyvault_emulator::fixtures::spec_examples("Keys")
+    let example = keyvault_testkit::fixtures::spec_examples("Keys")
         .into_iter()
         .find(|e| e.operation_id == "ImportKey")
         .expect("the ImportKey example");

@@ -1,7 +1,6 @@
-//! The reference material beside the repository (`../shared`): REST spec examples and real
-//! recorded exchanges with Azure Key Vault, for wire-fidelity tests of every crate.
-//!
-//! The folder is found at `$KEYVAULT_SHARED_DIR`, else at `shared/` beside the repository.
+//! The reference material kept in the repository's `eng/testdata/`: REST spec examples and real
+//! recorded exchanges with Azure Key Vault, for wire-fidelity tests of every crate. Where each
+//! part comes from is written in `eng/testdata/README.md`.
 
 use serde_json::Value;
 use std::{
@@ -10,20 +9,16 @@ use std::{
 };
 use url::Url;
 
-/// The `shared/` folder. Panics with a clear message when it cannot be found, because a
-/// fidelity test without its material would prove nothing.
-pub fn shared_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("KEYVAULT_SHARED_DIR") {
-        return PathBuf::from(dir);
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidate = repo.join("../shared");
+/// The repository's `eng/testdata/` folder (`specs/`, `recordings/`). Panics with a clear message
+/// when it is missing, because a fidelity test without its material would prove nothing.
+pub fn testdata_dir() -> PathBuf {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../eng/testdata"));
     assert!(
-        candidate.join("specs").is_dir(),
-        "the shared reference folder was not found at {} (set KEYVAULT_SHARED_DIR)",
-        candidate.display()
+        dir.join("specs").is_dir() && dir.join("recordings").is_dir(),
+        "the test data folder was not found at {}",
+        dir.display()
     );
-    candidate
+    dir
 }
 
 /// One `x-ms-examples` file of the data-plane spec.
@@ -42,7 +37,7 @@ pub struct SpecExample {
 /// Every example of a data-plane service folder (`Secrets`, `Keys`, `Certificates`,
 /// `Administration`), sorted by file name.
 pub fn spec_examples(service: &str) -> Vec<SpecExample> {
-    let root = shared_dir().join("specs/data-plane");
+    let root = testdata_dir().join("specs/data-plane");
     let mut files = Vec::new();
     for version in read_dir_sorted(&root) {
         let dir = version.join(service).join("examples");
@@ -122,7 +117,7 @@ impl RecordedExchange {
 /// Every exchange of the JSON recordings (`networkCallRecords` and test-proxy `Entries`).
 pub fn recorded_exchanges() -> Vec<RecordedExchange> {
     let mut files = Vec::new();
-    collect_json(&shared_dir().join("recordings"), &mut files);
+    collect_json(&testdata_dir().join("recordings"), &mut files);
     files.sort();
     let mut exchanges = Vec::new();
     for file in files {

@@ -2,7 +2,7 @@
 //! tracing against the emulator: give [`SpanRecorder::tracer_provider`] to the client options'
 //! `instrumentation.tracer_provider`, run the operations, then read [`SpanRecorder::spans`].
 //! Each span propagates a W3C `traceparent` ([`RecordedSpan::traceparent`]), which the
-//! emulator's request log shows as [`crate::RecordedRequest::traceparent`].
+//! emulator's request log shows as `keyvault_emulator::RecordedRequest::traceparent`.
 
 use azure_core::{
     http::{Context, Request},

@@ -1,0 +1,10 @@
+//! Test support for the Key Vault crates. Not published: the crates name it as a path-only
+//! dev-dependency, which `cargo publish` strips.
+//!
+//! - [`fixtures`]: the REST spec examples and real recorded exchanges kept in the repository's
+//!   `eng/testdata/` (see its `README.md` for their provenance), for wire-fidelity tests.
+//! - [`spans`]: a tracer provider that records the spans it is given, for distributed tracing
+//!   tests.
+
+pub mod fixtures;
+pub mod spans;
