@@ -66,6 +66,8 @@ pub struct Package {
     pub repository: Option<String>,
     /// `readme` field (cargo fills it in when a `README.md` exists).
     pub readme: Option<String>,
+    /// `rust-version` field.
+    pub rust_version: Option<String>,
     /// Declared dependencies, in manifest order.
     pub dependencies: Vec<Dependency>,
 }
@@ -201,6 +203,7 @@ fn parse_package(pkg: &Value) -> Result<Package> {
         license_file: opt_str(pkg, "license_file"),
         repository: opt_str(pkg, "repository"),
         readme: opt_str(pkg, "readme"),
+        rust_version: opt_str(pkg, "rust_version"),
         name,
         version,
         manifest_path,

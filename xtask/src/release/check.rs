@@ -123,6 +123,7 @@ mod tests {
             license_file: None,
             repository: Some("https://example.invalid/repo".into()),
             readme: Some("README.md".into()),
+            rust_version: Some("1.89".into()),
             dependencies: vec![],
         }
     }
