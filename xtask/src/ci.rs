@@ -8,6 +8,11 @@
 //! | `clippy`        | `cargo clippy --workspace --all-targets -- -D warnings`                    |
 //! | `test`          | `cargo nextest run --workspace` + `cargo test --workspace --doc` when cargo-nextest is installed, else `cargo test --workspace` |
 //! | `doc`           | `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`          |
+//! | `tour`          | `cargo run --quiet -p keyvault-tour`                                        |
+//! | `release-check` | `cargo xtask release check`                                                |
+//! | `publish-dry-run` | `cargo xtask release publish --allow-dirty`: `cargo publish --dry-run` of every publishable crate in dependency order, each built from its packaged sources against the packages before it |
+//! | `install-emulator` | `cargo install --locked --debug --path crates/keyvault-emulator --root T/install-emulator --target-dir T/install`, then `T/install-emulator/bin/keyvault-emulator --help` must exit 0 and print its usage (`T`: the target dir) |
+//! | `bench`         | a `--quick` smoke run of `keyvault-bench`                                  |
 //! | `conformance:X` | `bash eng/conformance/X/run.sh`, one step per suite directory that has a `run.sh` |
 //!
 //! Each step prints a header and its duration; the run stops at the first
@@ -19,8 +24,8 @@
 //! below; only [`run`] spawns processes.
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::{cargo_bin, Error, Result};
@@ -34,6 +39,8 @@ pub struct StepCommand {
     pub args: Vec<String>,
     /// Extra environment variables.
     pub env: Vec<(String, String)>,
+    /// When set, the command's standard output must contain this text.
+    pub expect_stdout: Option<String>,
 }
 
 impl StepCommand {
@@ -42,7 +49,13 @@ impl StepCommand {
             program: program.to_owned(),
             args: args.iter().map(|s| (*s).to_owned()).collect(),
             env: Vec::new(),
+            expect_stdout: None,
         }
+    }
+
+    fn expecting_stdout(mut self, text: &str) -> Self {
+        self.expect_stdout = Some(text.to_owned());
+        self
     }
 
     fn with_env(mut self, key: &str, value: &str) -> Self {
@@ -89,12 +102,36 @@ pub struct Step {
     pub commands: Vec<StepCommand>,
 }
 
+/// The cargo target directory: `$CARGO_TARGET_DIR` (relative to `root`
+/// when relative), else `<root>/target`.
+pub fn target_dir(root: &Path, env: Option<&str>) -> PathBuf {
+    match env.filter(|d| !d.is_empty()) {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
 /// Builds the full, ordered list of CI steps.
 ///
 /// `cargo` is the cargo binary to invoke, `nextest` whether cargo-nextest is
-/// available and `conformance_suites` the suite names (directory names under
-/// `eng/conformance` that contain a `run.sh`).
-pub fn steps(cargo: &str, nextest: bool, root: &Path, conformance_suites: &[String]) -> Vec<Step> {
+/// available, `target` the cargo target directory and `conformance_suites`
+/// the suite names (directory names under `eng/conformance` that contain a
+/// `run.sh`).
+pub fn steps(
+    cargo: &str,
+    nextest: bool,
+    root: &Path,
+    target: &Path,
+    conformance_suites: &[String],
+) -> Vec<Step> {
+    let install_root = target.join("install-emulator");
+    let install_root = install_root.to_string_lossy();
+    let install_target = target.join("install");
+    let install_target = install_target.to_string_lossy();
+    let emulator_bin = target
+        .join("install-emulator")
+        .join("bin")
+        .join("keyvault-emulator");
     let mut steps = vec![
         Step {
             name: "fmt".into(),
@@ -167,6 +204,53 @@ pub fn steps(cargo: &str, nextest: bool, root: &Path, conformance_suites: &[Stri
             )],
         },
         Step {
+            // Every publishable crate packages and builds from its packaged sources against the
+            // packages before it. `--allow-dirty`: packaging, not the git state, is on trial.
+            name: "publish-dry-run".into(),
+            commands: vec![StepCommand::new(
+                cargo,
+                &[
+                    "run",
+                    "--quiet",
+                    "-p",
+                    "xtask",
+                    "--",
+                    "release",
+                    "publish",
+                    "--allow-dirty",
+                ],
+            )],
+        },
+        Step {
+            // `cargo install keyvault-emulator` keeps working: the binary builds with the locked
+            // dependencies and answers `--help`. `--debug` proves the same build in a fraction
+            // of the release build's time; the target dir is kept so a second run is quick.
+            name: "install-emulator".into(),
+            commands: vec![
+                StepCommand::new(
+                    cargo,
+                    &[
+                        "install",
+                        "--locked",
+                        "--debug",
+                        "--path",
+                        "crates/keyvault-emulator",
+                        "--root",
+                        &install_root,
+                        "--target-dir",
+                        &install_target,
+                    ],
+                ),
+                StepCommand {
+                    program: emulator_bin.to_string_lossy().into_owned(),
+                    args: vec!["--help".into()],
+                    env: Vec::new(),
+                    expect_stdout: None,
+                }
+                .expecting_stdout("Usage: keyvault-emulator"),
+            ],
+        },
+        Step {
             // A smoke run keeps the benchmark command working from a fresh clone; its
             // figures mean nothing on a busy CI machine.
             name: "bench".into(),
@@ -199,6 +283,7 @@ pub fn steps(cargo: &str, nextest: bool, root: &Path, conformance_suites: &[Stri
                 program: "bash".into(),
                 args: vec![script.to_string_lossy().into_owned()],
                 env: Vec::new(),
+                expect_stdout: None,
             }],
         });
     }
@@ -338,7 +423,8 @@ pub struct CiOptions {
 pub fn run(root: &Path, opts: &CiOptions) -> Result<()> {
     let cargo = cargo_bin();
     let suites = conformance_suites(root);
-    let all = steps(&cargo, nextest_available(&cargo), root, &suites);
+    let target = target_dir(root, std::env::var("CARGO_TARGET_DIR").ok().as_deref());
+    let all = steps(&cargo, nextest_available(&cargo), root, &target, &suites);
     let selected = select(&all, &opts.skip, &opts.only)?;
 
     if opts.list {
@@ -398,16 +484,35 @@ pub fn run(root: &Path, opts: &CiOptions) -> Result<()> {
     }
 }
 
-/// Runs one command with inherited stdio; returns its exit code (1 when it
-/// could not be started or was killed by a signal).
+/// Runs one command with inherited stdio (standard output captured, then
+/// printed, when it is checked); returns its exit code (1 when it could not
+/// be started, was killed by a signal or did not print what was expected).
 fn run_command(c: &StepCommand, root: &Path) -> i32 {
     let mut cmd = Command::new(&c.program);
     cmd.args(&c.args).current_dir(root);
     for (k, v) in &c.env {
         cmd.env(k, v);
     }
-    match cmd.status() {
-        Ok(status) => status.code().unwrap_or(1),
+    let Some(expected) = &c.expect_stdout else {
+        return match cmd.status() {
+            Ok(status) => status.code().unwrap_or(1),
+            Err(e) => {
+                eprintln!("error: failed to start `{}`: {e}", c.display());
+                1
+            }
+        };
+    };
+    match cmd.stderr(Stdio::inherit()).output() {
+        Ok(out) => {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            print!("{stdout}");
+            let code = out.status.code().unwrap_or(1);
+            if code == 0 && !stdout.contains(expected.as_str()) {
+                eprintln!("error: `{}` did not print `{expected}`", c.display());
+                return 1;
+            }
+            code
+        }
         Err(e) => {
             eprintln!("error: failed to start `{}`: {e}", c.display());
             1
@@ -429,7 +534,13 @@ mod tests {
 
     #[test]
     fn steps_in_order_with_conformance_last() {
-        let steps = steps("cargo", false, Path::new("/ws"), &s(&["keys", "secrets"]));
+        let steps = steps(
+            "cargo",
+            false,
+            Path::new("/ws"),
+            Path::new("/ws/target"),
+            &s(&["keys", "secrets"]),
+        );
         assert_eq!(
             names(&steps),
             [
@@ -439,6 +550,8 @@ mod tests {
                 "doc",
                 "tour",
                 "release-check",
+                "publish-dry-run",
+                "install-emulator",
                 "bench",
                 "conformance:keys",
                 "conformance:secrets"
@@ -458,14 +571,83 @@ mod tests {
             "cargo run --quiet -p keyvault-tour"
         );
         assert_eq!(
-            steps[7].commands[0].display(),
+            steps[9].commands[0].display(),
             "bash /ws/eng/conformance/keys/run.sh"
         );
     }
 
     #[test]
+    fn publish_dry_run_and_install_emulator_steps() {
+        let steps = steps("cargo", false, Path::new("/ws"), Path::new("/tmp/t"), &[]);
+        let step = |name: &str| steps.iter().find(|s| s.name == name).unwrap();
+        let cmds = |name: &str| -> Vec<String> {
+            step(name).commands.iter().map(|c| c.display()).collect()
+        };
+        assert_eq!(
+            cmds("publish-dry-run"),
+            ["cargo run --quiet -p xtask -- release publish --allow-dirty"]
+        );
+        assert_eq!(
+            cmds("install-emulator"),
+            [
+                "cargo install --locked --debug --path crates/keyvault-emulator \
+                 --root /tmp/t/install-emulator --target-dir /tmp/t/install",
+                "keyvault-emulator --help"
+            ]
+        );
+        let help = &step("install-emulator").commands[1];
+        assert_eq!(
+            help.program,
+            "/tmp/t/install-emulator/bin/keyvault-emulator"
+        );
+        assert_eq!(
+            help.expect_stdout.as_deref(),
+            Some("Usage: keyvault-emulator")
+        );
+        assert!(step("publish-dry-run").commands[0].expect_stdout.is_none());
+    }
+
+    #[test]
+    fn target_dir_follows_cargo_target_dir() {
+        let root = Path::new("/ws");
+        assert_eq!(target_dir(root, None), Path::new("/ws/target"));
+        assert_eq!(target_dir(root, Some("")), Path::new("/ws/target"));
+        assert_eq!(target_dir(root, Some("out")), Path::new("/ws/out"));
+        assert_eq!(target_dir(root, Some("/tmp/t")), Path::new("/tmp/t"));
+    }
+
+    #[test]
+    fn expected_stdout_is_checked() {
+        let root = std::env::temp_dir();
+        let echo = |text: &str| StepCommand::new("echo", &[text]);
+        assert_eq!(
+            run_command(&echo("Usage: x").expecting_stdout("Usage"), &root),
+            0
+        );
+        assert_eq!(
+            run_command(&echo("hello").expecting_stdout("Usage"), &root),
+            1
+        );
+        assert_eq!(
+            run_command(&StepCommand::new("false", &[]).expecting_stdout(""), &root),
+            1
+        );
+        assert_eq!(run_command(&StepCommand::new("true", &[]), &root), 0);
+        assert_eq!(
+            run_command(&StepCommand::new("/nonexistent/program", &[]), &root),
+            1
+        );
+    }
+
+    #[test]
     fn test_step_uses_nextest_plus_doctests_when_available() {
-        let with = steps("cargo", true, Path::new("/ws"), &[]);
+        let with = steps(
+            "cargo",
+            true,
+            Path::new("/ws"),
+            Path::new("/ws/target"),
+            &[],
+        );
         let cmds: Vec<String> = with[2].commands.iter().map(|c| c.display()).collect();
         assert_eq!(
             cmds,
@@ -474,37 +656,59 @@ mod tests {
                 "cargo test --workspace --doc"
             ]
         );
-        let without = steps("cargo", false, Path::new("/ws"), &[]);
+        let without = steps(
+            "cargo",
+            false,
+            Path::new("/ws"),
+            Path::new("/ws/target"),
+            &[],
+        );
         let cmds: Vec<String> = without[2].commands.iter().map(|c| c.display()).collect();
         assert_eq!(cmds, ["cargo test --workspace"]);
     }
 
     #[test]
     fn select_only_and_skip() {
-        let steps = steps("cargo", false, Path::new("/ws"), &s(&["a", "b"]));
-        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 9]);
+        let steps = steps(
+            "cargo",
+            false,
+            Path::new("/ws"),
+            Path::new("/ws/target"),
+            &s(&["a", "b"]),
+        );
+        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 11]);
         assert_eq!(
             select(&steps, &[], &s(&["fmt"])).unwrap(),
-            [true, false, false, false, false, false, false, false, false]
+            [true, false, false, false, false, false, false, false, false, false, false]
         );
         assert_eq!(
             select(&steps, &s(&["clippy", "doc"]), &[]).unwrap(),
-            [true, false, true, false, true, true, true, true, true]
+            [true, false, true, false, true, true, true, true, true, true, true]
+        );
+        assert_eq!(
+            select(&steps, &[], &s(&["publish-dry-run", "install-emulator"])).unwrap(),
+            [false, false, false, false, false, false, true, true, false, false, false]
         );
         // `conformance` selects every suite, `conformance:b` just one.
         assert_eq!(
             select(&steps, &[], &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, false, false, true, true]
+            [false, false, false, false, false, false, false, false, false, true, true]
         );
         assert_eq!(
             select(&steps, &s(&["conformance:b"]), &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, false, false, true, false]
+            [false, false, false, false, false, false, false, false, false, true, false]
         );
     }
 
     #[test]
     fn select_rejects_unknown_steps() {
-        let steps = steps("cargo", false, Path::new("/ws"), &[]);
+        let steps = steps(
+            "cargo",
+            false,
+            Path::new("/ws"),
+            Path::new("/ws/target"),
+            &[],
+        );
         let err = select(&steps, &s(&["lint"]), &[]).unwrap_err().to_string();
         assert!(err.contains("unknown CI step `lint`"), "{err}");
         assert!(err.contains("fmt, clippy, test, doc"), "{err}");

@@ -86,9 +86,10 @@ usage: cargo xtask [--root DIR] <command>
 
 commands:
 cargo xtask ci [--skip STEP]... [--only STEP]... [--list]
-    Run fmt, clippy, test, doc and the eng/conformance/*/run.sh suites,
-    stopping at the first failure. Steps: fmt, clippy, test, doc,
-    conformance (all suites) or conformance:NAME.
+    Run the CI steps in order, stopping at the first failure. Steps: fmt,
+    clippy, test, doc, tour, release-check, publish-dry-run,
+    install-emulator, bench, conformance (all suites) or conformance:NAME
+    (`--list` shows their commands).
 ";
 
 fn run(args: &[String]) -> Result<()> {

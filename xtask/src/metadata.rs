@@ -2,9 +2,15 @@
 //! turns its JSON into the small typed model ([`Workspace`], [`Package`],
 //! [`Dependency`]) that the release commands work on.
 //!
-//! Parsing is separated from running cargo ([`Workspace::from_json`]) so it can
-//! be unit-tested on a literal JSON document.
+//! [`Resolved`] is the full resolved graph (`cargo metadata` with
+//! dependencies), used to find the highest `rust-version` among the packages
+//! a crate builds with.
+//!
+//! Parsing is separated from running cargo ([`Workspace::from_json`],
+//! [`Resolved::from_json`]) so it can be unit-tested on a literal JSON
+//! document.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -66,6 +72,8 @@ pub struct Package {
     pub repository: Option<String>,
     /// `readme` field (cargo fills it in when a `README.md` exists).
     pub readme: Option<String>,
+    /// `rust-version` field.
+    pub rust_version: Option<String>,
     /// Declared dependencies, in manifest order.
     pub dependencies: Vec<Dependency>,
 }
@@ -158,6 +166,130 @@ impl Workspace {
     }
 }
 
+/// A package of the resolved dependency graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// Package name.
+    pub name: String,
+    /// Resolved version.
+    pub version: String,
+    /// Its `rust-version`, when it declares one.
+    pub rust_version: Option<String>,
+}
+
+/// The resolved dependency graph (`cargo metadata` without `--no-deps`):
+/// every package the lock file selects, and the edges between them with
+/// their kinds.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// Packages by id.
+    pub nodes: BTreeMap<String, Node>,
+    /// Dependencies by package id: (dependency id, whether any of the
+    /// edge's kinds is normal or build, i.e. the edge is not dev-only).
+    pub edges: BTreeMap<String, Vec<(String, bool)>>,
+    /// Workspace member ids by name.
+    pub members: BTreeMap<String, String>,
+}
+
+impl Resolved {
+    /// Runs `cargo metadata --format-version 1` (with dependencies, as
+    /// locked by `Cargo.lock`) in `root` and parses the result.
+    pub fn load(root: &Path) -> Result<Self> {
+        let output = Command::new(cargo_bin())
+            .args(["metadata", "--format-version", "1"])
+            .current_dir(root)
+            .output()
+            .map_err(|e| Error::new(format!("failed to run cargo metadata: {e}")))?;
+        if !output.status.success() {
+            return Err(Error::new(format!(
+                "cargo metadata failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        Self::from_json(&String::from_utf8_lossy(&output.stdout))
+    }
+
+    /// Parses the JSON printed by `cargo metadata --format-version 1`
+    /// (without `--no-deps`, so it has a `resolve` section).
+    pub fn from_json(text: &str) -> Result<Self> {
+        let json: Value = serde_json::from_str(text)
+            .map_err(|e| Error::new(format!("invalid cargo metadata JSON: {e}")))?;
+        let mut graph = Resolved::default();
+        for pkg in json
+            .get("packages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let id = opt_str(pkg, "id").unwrap_or_default();
+            graph.nodes.insert(
+                id,
+                Node {
+                    name: opt_str(pkg, "name").unwrap_or_default(),
+                    version: opt_str(pkg, "version").unwrap_or_default(),
+                    rust_version: opt_str(pkg, "rust_version"),
+                },
+            );
+        }
+        for id in json
+            .get("workspace_members")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if let Some(node) = graph.nodes.get(id) {
+                graph.members.insert(node.name.clone(), id.to_owned());
+            }
+        }
+        let nodes = json
+            .get("resolve")
+            .and_then(|r| r.get("nodes"))
+            .and_then(Value::as_array)
+            .ok_or_else(|| Error::new("cargo metadata: no resolve graph (was --no-deps used?)"))?;
+        for node in nodes {
+            let id = opt_str(node, "id").unwrap_or_default();
+            let deps = node
+                .get("deps")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|d| {
+                    let pkg = opt_str(d, "pkg").unwrap_or_default();
+                    let kinds = d.get("dep_kinds").and_then(Value::as_array);
+                    // Old cargo without dep_kinds: count the edge.
+                    let not_dev_only = kinds.is_none_or(|ks| {
+                        ks.iter()
+                            .any(|k| k.get("kind").and_then(Value::as_str) != Some("dev"))
+                    });
+                    (pkg, not_dev_only)
+                })
+                .collect();
+            graph.edges.insert(id, deps);
+        }
+        Ok(graph)
+    }
+
+    /// The packages a member needs to build (itself excluded): everything
+    /// reachable through normal and build edges, never dev-only ones.
+    pub fn build_closure(&self, member: &str) -> Vec<&Node> {
+        let Some(start) = self.members.get(member) else {
+            return Vec::new();
+        };
+        let mut seen: BTreeSet<&str> = BTreeSet::from([start.as_str()]);
+        let mut todo = vec![start.as_str()];
+        while let Some(id) = todo.pop() {
+            for (dep, not_dev_only) in self.edges.get(id).into_iter().flatten() {
+                if *not_dev_only && seen.insert(dep.as_str()) {
+                    todo.push(dep.as_str());
+                }
+            }
+        }
+        seen.remove(start.as_str());
+        seen.iter().filter_map(|id| self.nodes.get(*id)).collect()
+    }
+}
+
 fn opt_str(v: &Value, key: &str) -> Option<String> {
     v.get(key)
         .and_then(Value::as_str)
@@ -201,6 +333,7 @@ fn parse_package(pkg: &Value) -> Result<Package> {
         license_file: opt_str(pkg, "license_file"),
         repository: opt_str(pkg, "repository"),
         readme: opt_str(pkg, "readme"),
+        rust_version: opt_str(pkg, "rust_version"),
         name,
         version,
         manifest_path,
@@ -257,6 +390,50 @@ mod tests {
         let ws = Workspace::from_json(SAMPLE).unwrap();
         let err = ws.require_package("zzz").unwrap_err().to_string();
         assert!(err.contains("members: a, b"), "{err}");
+    }
+
+    const RESOLVED: &str = r#"{
+      "packages": [
+        {"name": "a", "version": "0.1.0", "id": "a-id", "rust_version": "1.85"},
+        {"name": "b", "version": "0.1.0", "id": "b-id", "rust_version": null},
+        {"name": "uuid", "version": "1.29.3", "id": "uuid-id", "rust_version": "1.89.0"},
+        {"name": "proptest", "version": "1.0.0", "id": "proptest-id", "rust_version": "1.90"},
+        {"name": "cc", "version": "1.0.0", "id": "cc-id"}
+      ],
+      "workspace_members": ["a-id", "b-id"],
+      "resolve": {"nodes": [
+        {"id": "a-id", "deps": [
+          {"pkg": "b-id", "dep_kinds": [{"kind": null}]},
+          {"pkg": "proptest-id", "dep_kinds": [{"kind": "dev"}]}
+        ]},
+        {"id": "b-id", "deps": [
+          {"pkg": "uuid-id", "dep_kinds": [{"kind": "dev"}, {"kind": "build", "target": null}]},
+          {"pkg": "a-id", "dep_kinds": [{"kind": "dev"}]}
+        ]},
+        {"id": "uuid-id", "deps": [{"pkg": "cc-id", "dep_kinds": [{"kind": "build"}]}]},
+        {"id": "proptest-id", "deps": []},
+        {"id": "cc-id", "deps": []}
+      ]},
+      "workspace_root": "/ws"
+    }"#;
+
+    #[test]
+    fn build_closure_follows_normal_and_build_edges_only() {
+        let graph = Resolved::from_json(RESOLVED).unwrap();
+        let names = |m: &str| -> Vec<String> {
+            graph
+                .build_closure(m)
+                .iter()
+                .map(|n| format!("{}@{}", n.name, n.version))
+                .collect()
+        };
+        // proptest is a dev-dependency of `a`; b's dev edge back to `a` is ignored.
+        assert_eq!(names("a"), ["b@0.1.0", "cc@1.0.0", "uuid@1.29.3"]);
+        assert_eq!(names("b"), ["cc@1.0.0", "uuid@1.29.3"]);
+        assert!(names("zzz").is_empty());
+        let uuid = graph.nodes.get("uuid-id").unwrap();
+        assert_eq!(uuid.rust_version.as_deref(), Some("1.89.0"));
+        assert!(Resolved::from_json(SAMPLE).is_err(), "no resolve section");
     }
 
     #[test]

@@ -1,10 +1,19 @@
 //! `release bump`: version arithmetic ([`Version`], [`BumpSpec`]) and the
 //! format-preserving `Cargo.toml` rewrites (via `toml_edit`) that apply a new
-//! version: the package's own `version` (or `[workspace.package]` when it is
-//! inherited) and every `version = "..."` requirement on a path dependency
-//! pointing at the bumped crate (`[workspace.dependencies]` and members'
-//! dependency tables). [`plan_bump`] computes all file edits, including the
-//! CHANGELOG.md rewrite, before anything is written.
+//! version to one crate: its own `[package] version`, and every `version =
+//! "..."` requirement on a path dependency pointing at it
+//! (`[workspace.dependencies]` and members' dependency tables) that the new
+//! version no longer satisfies. [`plan_bump`] computes all file edits,
+//! including the CHANGELOG.md rewrites, before anything is written.
+//!
+//! Every publishable crate has its own version, so bumping one moves no
+//! other. When a requirement has to move (`0.1.0` -> `0.2.0` breaks
+//! `^0.1.0`; `0.1.0` -> `0.1.1` does not), each publishable crate with that
+//! normal or build dependency is reported as needing a release of its own and
+//! gets a `Requires ...` line in its Unreleased `### Other Changes`; it is
+//! not bumped automatically, since whether that release is a patch or a
+//! breaking change depends on whether the dependency's types are part of its
+//! API. Bump it next with the level that fits.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -14,7 +23,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 use super::changelog;
-use crate::metadata::Workspace;
+use crate::metadata::{DepKind, Workspace};
 use crate::{Error, Result};
 
 /// A semantic version `MAJOR.MINOR.PATCH[-PRE][+BUILD]`.
@@ -224,42 +233,37 @@ pub fn inherits_workspace_version(manifest: &str, path: &Path) -> Result<bool> {
         == Some(true))
 }
 
-/// Reads the version literal at `table.version` (`package` or
-/// `workspace.package`).
-fn version_item<'a>(doc: &'a mut DocumentMut, table: &[&str]) -> Option<&'a mut Item> {
-    let mut item = doc.as_item_mut();
-    for key in table {
-        item = item.get_mut(*key)?;
-    }
-    let v = item.get_mut("version")?;
-    v.as_str().is_some().then_some(v)
-}
-
-/// Sets `[package] version` (when `workspace_package` is false) or
-/// `[workspace.package] version` to `new`, returning the new text and the
-/// old version.
-pub fn set_version(
-    manifest: &str,
-    path: &Path,
-    workspace_package: bool,
-    new: &Version,
-) -> Result<(String, String)> {
+/// Sets `[package] version` to `new`, returning the new text and the old
+/// version. Fails when the version is not a literal (`version.workspace =
+/// true`): every publishable crate carries its own version.
+pub fn set_version(manifest: &str, path: &Path, new: &Version) -> Result<(String, String)> {
     let mut doc = parse_doc(manifest, path)?;
-    let table: &[&str] = if workspace_package {
-        &["workspace", "package"]
-    } else {
-        &["package"]
-    };
-    let item = version_item(&mut doc, table).ok_or_else(|| {
-        Error::new(format!(
-            "{}: no literal `version` in [{}]",
-            path.display(),
-            table.join(".")
-        ))
-    })?;
+    let item = doc
+        .get_mut("package")
+        .and_then(|p| p.get_mut("version"))
+        .filter(|v| v.as_str().is_some())
+        .ok_or_else(|| {
+            Error::new(format!(
+                "{}: no literal `version` in [package]",
+                path.display()
+            ))
+        })?;
     let old = item.as_str().unwrap_or_default().to_owned();
     set_string(item, &new.to_string());
     Ok((doc.to_string(), old))
+}
+
+/// Whether `version` satisfies the cargo requirement `req` (`0.1.0` means
+/// `^0.1.0`). An unparsable requirement or version satisfies nothing, so it
+/// gets rewritten.
+pub fn satisfies(req: &str, version: &Version) -> bool {
+    match (
+        semver::VersionReq::parse(req.trim()),
+        semver::Version::parse(&version.to_string()),
+    ) {
+        (Ok(req), Ok(v)) => req.matches(&v),
+        _ => false,
+    }
 }
 
 /// Whether a dependency entry (`key = { ... }`) refers to `crate_name` by path.
@@ -268,8 +272,24 @@ fn is_path_dep_on(key: &str, entry: &dyn TableLike, crate_name: &str) -> bool {
     package == crate_name && entry.contains_key("path")
 }
 
-fn update_dep_table(deps: &mut dyn TableLike, crate_name: &str, new: &Version) -> usize {
-    let mut changed = 0;
+/// A requirement rewritten by [`update_requirements`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReqChange {
+    /// Table holding it (`workspace.dependencies`, `dev-dependencies`, ...).
+    pub table: String,
+    /// Requirement before.
+    pub old: String,
+    /// Requirement after.
+    pub new: String,
+}
+
+fn update_dep_table(
+    deps: &mut dyn TableLike,
+    table: &str,
+    crate_name: &str,
+    new: &Version,
+    changes: &mut Vec<ReqChange>,
+) {
     for (key, item) in deps.iter_mut() {
         let key = key.get().to_owned();
         let Some(entry) = item.as_table_like_mut() else {
@@ -280,30 +300,36 @@ fn update_dep_table(deps: &mut dyn TableLike, crate_name: &str, new: &Version) -
         }
         if let Some(req) = entry.get_mut("version") {
             if let Some(old) = req.as_str() {
-                let new_req = rewrite_req(old, new);
-                if new_req != old {
-                    set_string(req, &new_req);
-                    changed += 1;
+                if satisfies(old, new) {
+                    continue;
                 }
+                let new_req = rewrite_req(old, new);
+                changes.push(ReqChange {
+                    table: table.to_owned(),
+                    old: old.to_owned(),
+                    new: new_req.clone(),
+                });
+                set_string(req, &new_req);
             }
         }
     }
-    changed
 }
 
 /// Updates the `version` requirement of every path dependency on
 /// `crate_name` in `[workspace.dependencies]`, `[dependencies]`,
 /// `[dev-dependencies]`, `[build-dependencies]` and their
-/// `[target.'cfg(..)'.*]` variants. Returns the new text and how many
-/// requirements changed.
+/// `[target.'cfg(..)'.*]` variants, but only where `new` no longer
+/// satisfies it (`0.1.0` -> `0.1.1` keeps `^0.1.0`; `0.1.0` -> `0.2.0`
+/// rewrites it to `0.2.0`). Returns the new text and the rewritten
+/// requirements.
 pub fn update_requirements(
     manifest: &str,
     path: &Path,
     crate_name: &str,
     new: &Version,
-) -> Result<(String, usize)> {
+) -> Result<(String, Vec<ReqChange>)> {
     let mut doc = parse_doc(manifest, path)?;
-    let mut changed = 0;
+    let mut changes = Vec::new();
     const KINDS: [&str; 5] = [
         "dependencies",
         "dev-dependencies",
@@ -317,26 +343,34 @@ pub fn update_requirements(
         .and_then(|w| w.get_mut("dependencies"))
         .and_then(Item::as_table_like_mut)
     {
-        changed += update_dep_table(deps, crate_name, new);
+        update_dep_table(
+            deps,
+            "workspace.dependencies",
+            crate_name,
+            new,
+            &mut changes,
+        );
     }
     for kind in KINDS {
         if let Some(deps) = root.get_mut(kind).and_then(Item::as_table_like_mut) {
-            changed += update_dep_table(deps, crate_name, new);
+            update_dep_table(deps, kind, crate_name, new, &mut changes);
         }
     }
     if let Some(targets) = root.get_mut("target").and_then(Item::as_table_like_mut) {
-        for (_, target) in targets.iter_mut() {
+        for (cfg, target) in targets.iter_mut() {
+            let cfg = cfg.get().to_owned();
             let Some(target) = target.as_table_like_mut() else {
                 continue;
             };
             for kind in KINDS {
                 if let Some(deps) = target.get_mut(kind).and_then(Item::as_table_like_mut) {
-                    changed += update_dep_table(deps, crate_name, new);
+                    let table = format!("target.'{cfg}'.{kind}");
+                    update_dep_table(deps, &table, crate_name, new, &mut changes);
                 }
             }
         }
     }
-    Ok((doc.to_string(), changed))
+    Ok((doc.to_string(), changes))
 }
 
 /// One crate's version change.
@@ -348,18 +382,93 @@ pub struct Change {
     pub old: String,
     /// Version after.
     pub new: Version,
-    /// Whether the version comes from `[workspace.package]`.
-    pub inherited: bool,
+}
+
+/// A publishable crate that was not bumped but whose normal or build
+/// dependency on a bumped crate no longer accepts the new version: its
+/// requirement moves, so it needs a release of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependent {
+    /// The dependent crate.
+    pub name: String,
+    /// The bumped crate it depends on.
+    pub dependency: String,
+    /// Its requirement before, as cargo reports it (`^0.1.0`).
+    pub old_req: String,
+    /// The bumped crate's new version.
+    pub new: Version,
+}
+
+impl Dependent {
+    /// The line added under `### Other Changes` in the dependent's
+    /// Unreleased section.
+    pub fn changelog_entry(&self) -> String {
+        format!("- Requires `{}` {}.", self.dependency, self.new)
+    }
+
+    /// What `release bump` prints about it.
+    pub fn note(&self) -> String {
+        format!(
+            "`{}` requires `{}` {}, which {} does not satisfy: the requirement moves to {} and \
+             `{}` needs a release too (`cargo xtask release bump {} <patch|minor|major>`; not a \
+             patch if `{}` types are part of its API)",
+            self.name,
+            self.dependency,
+            self.old_req,
+            self.new,
+            self.new,
+            self.name,
+            self.name,
+            self.dependency
+        )
+    }
+}
+
+/// The publishable crates outside `changes` whose normal or build path
+/// dependency on a changed crate has a requirement the new version does not
+/// satisfy. Dev-dependencies are left out: they never reach the users of a
+/// published crate, so they call for no release.
+pub fn dependents_needing_release(ws: &Workspace, changes: &[Change]) -> Vec<Dependent> {
+    let mut out = Vec::new();
+    for pkg in ws.packages.iter().filter(|p| p.publishable) {
+        if changes.iter().any(|c| c.name == pkg.name) {
+            continue;
+        }
+        for dep in &pkg.dependencies {
+            if dep.kind == DepKind::Dev || dep.path.is_none() || !dep.has_version_req() {
+                continue;
+            }
+            let Some(change) = changes.iter().find(|c| c.name == dep.name) else {
+                continue;
+            };
+            if satisfies(&dep.req, &change.new) {
+                continue;
+            }
+            let d = Dependent {
+                name: pkg.name.clone(),
+                dependency: dep.name.clone(),
+                old_req: dep.req.clone(),
+                new: change.new.clone(),
+            };
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// Everything `release bump` will do, computed before writing anything.
 #[derive(Debug, Default)]
 pub struct BumpPlan {
-    /// Version changes, one per affected crate.
+    /// Version changes, one per bumped crate.
     pub changes: Vec<Change>,
+    /// Crates that need a release of their own because a requirement of
+    /// theirs moved.
+    pub dependents: Vec<Dependent>,
     /// New file contents keyed by path (only files that change).
     pub files: BTreeMap<PathBuf, String>,
-    /// Human-readable notes (co-bumped crates, empty changelogs, ...).
+    /// Human-readable notes (moved requirements, empty changelogs, ...).
     pub notes: Vec<String>,
 }
 
@@ -404,10 +513,15 @@ impl Files {
 /// Computes the edits for bumping `targets` (crate names) by `spec`, dated
 /// `date` in the changelogs.
 ///
-/// A crate whose version is inherited from `[workspace.package]` bumps that
-/// shared version, so every member inheriting it moves too; those members'
-/// changelogs are rewritten as well when they have an Unreleased section
-/// (required for the targeted crates, optional for the others).
+/// Each target's own `[package] version` moves, and nothing else's: a crate
+/// that still inherits `version.workspace = true` is refused. A requirement
+/// on a target (in `[workspace.dependencies]` or a member's tables) is
+/// rewritten only when the new version no longer satisfies it. A publishable
+/// crate whose normal or build requirement moved is listed in
+/// [`BumpPlan::dependents`] and gets a `Requires ...` line under `### Other
+/// Changes` in its Unreleased section; it is not bumped, because only its
+/// maintainer knows whether the move is a patch or breaks its own API
+/// (`cargo xtask release bump <it> ...` next).
 pub fn plan_bump(
     ws: &Workspace,
     targets: &[String],
@@ -416,114 +530,93 @@ pub fn plan_bump(
 ) -> Result<BumpPlan> {
     let mut files = Files::new();
     let mut plan = BumpPlan::default();
-    let root_manifest = ws.root_manifest();
-
-    // Which members inherit the workspace version?
-    let mut inheriting = Vec::new();
-    for pkg in &ws.packages {
-        let text = files.get(&pkg.manifest_path)?;
-        if inherits_workspace_version(&text, &pkg.manifest_path)? {
-            inheriting.push(pkg.name.clone());
-        }
-    }
 
     for name in targets {
         let pkg = ws.require_package(name)?;
         if plan.changes.iter().any(|c| &c.name == name) {
             continue;
         }
-        if inheriting.contains(name) {
-            let text = files.get(&root_manifest)?;
-            let doc = parse_doc(&text, &root_manifest)?;
-            let current = doc
-                .get("workspace")
-                .and_then(|w| w.get("package"))
-                .and_then(|p| p.get("version"))
-                .and_then(Item::as_str)
-                .ok_or_else(|| Error::new("root Cargo.toml has no [workspace.package] version"))?;
-            let new = spec.apply(&Version::parse(current)?)?;
-            let (text, old) = set_version(&text, &root_manifest, true, &new)?;
-            files.set(&root_manifest, text);
-            for member in &inheriting {
-                plan.changes.push(Change {
-                    name: member.clone(),
-                    old: old.clone(),
-                    new: new.clone(),
-                    inherited: true,
-                });
-            }
-            let others: Vec<&str> = inheriting
-                .iter()
-                .filter(|m| !targets.contains(m))
-                .map(String::as_str)
-                .collect();
-            if !others.is_empty() {
-                plan.notes.push(format!(
-                    "`{name}` inherits [workspace.package] version, so {} move to {new} too",
-                    others.join(", ")
-                ));
-            }
-        } else {
-            let text = files.get(&pkg.manifest_path)?;
-            let new = spec.apply(&Version::parse(&pkg.version)?)?;
-            let (text, old) = set_version(&text, &pkg.manifest_path, false, &new)?;
-            files.set(&pkg.manifest_path, text);
-            plan.changes.push(Change {
-                name: name.clone(),
-                old,
-                new,
-                inherited: false,
-            });
+        let text = files.get(&pkg.manifest_path)?;
+        if inherits_workspace_version(&text, &pkg.manifest_path)? {
+            return Err(Error::new(format!(
+                "`{name}` inherits `version.workspace = true`; give it its own `version` in {} \
+                 so it can be released on its own",
+                pkg.manifest_path.display()
+            )));
         }
+        let new = spec.apply(&Version::parse(&pkg.version)?)?;
+        let (text, old) = set_version(&text, &pkg.manifest_path, &new)?;
+        files.set(&pkg.manifest_path, text);
+        plan.changes.push(Change {
+            name: name.clone(),
+            old,
+            new,
+        });
     }
 
-    // Requirements pointing at the bumped crates, in the root manifest and
-    // every member manifest.
-    let mut manifests = vec![root_manifest.clone()];
+    // Requirements pointing at the bumped crates that the new versions no
+    // longer satisfy, in the root manifest and every member manifest.
+    let mut manifests = vec![ws.root_manifest()];
     manifests.extend(ws.packages.iter().map(|p| p.manifest_path.clone()));
     for change in &plan.changes {
         for manifest in &manifests {
             let text = files.get(manifest)?;
-            let (text, _) = update_requirements(&text, manifest, &change.name, &change.new)?;
+            let (text, moved) = update_requirements(&text, manifest, &change.name, &change.new)?;
             files.set(manifest, text);
+            for m in moved {
+                let shown = manifest.strip_prefix(&ws.root).unwrap_or(manifest);
+                plan.notes.push(format!(
+                    "{} [{}]: requirement on `{}` {} -> {}",
+                    shown.display(),
+                    m.table,
+                    change.name,
+                    m.old,
+                    m.new
+                ));
+            }
         }
     }
 
-    // Changelogs.
+    // Changelogs of the bumped crates.
     for change in &plan.changes {
         let pkg = ws.require_package(&change.name)?;
         let path = pkg.dir().join("CHANGELOG.md");
-        let required = targets.contains(&change.name);
         if !path.is_file() {
-            if required {
-                return Err(Error::new(format!(
-                    "{}: missing CHANGELOG.md",
-                    path.display()
-                )));
-            }
-            if pkg.publishable {
-                plan.notes
-                    .push(format!("{}: no CHANGELOG.md, left alone", change.name));
-            }
-            continue;
+            return Err(Error::new(format!(
+                "{}: missing CHANGELOG.md",
+                path.display()
+            )));
         }
         let text = files.get(&path)?;
-        match changelog::release(&text, &change.new.to_string(), date) {
-            Ok(released) => {
-                if !released.has_entries {
-                    plan.notes.push(format!(
-                        "{}: the Unreleased section had no entries",
-                        change.name
-                    ));
-                }
-                files.set(&path, released.text);
-            }
-            Err(e) if required => {
-                return Err(Error::new(format!("{}: {e}", path.display())));
-            }
-            Err(_) => plan.notes.push(format!(
-                "{}: CHANGELOG.md has no Unreleased section, left alone",
+        let released = changelog::release(&text, &change.new.to_string(), date)
+            .map_err(|e| Error::new(format!("{}: {e}", path.display())))?;
+        if !released.has_entries {
+            plan.notes.push(format!(
+                "{}: the Unreleased section had no entries",
                 change.name
+            ));
+        }
+        files.set(&path, released.text);
+    }
+
+    // Dependents whose requirement moved: noted, and their changelogs say so.
+    plan.dependents = dependents_needing_release(ws, &plan.changes);
+    for dependent in &plan.dependents {
+        plan.notes.push(dependent.note());
+        let pkg = ws.require_package(&dependent.name)?;
+        let path = pkg.dir().join("CHANGELOG.md");
+        let entry = dependent.changelog_entry();
+        let updated = if path.is_file() {
+            changelog::add_entry(&files.get(&path)?, "### Other Changes", &entry)
+        } else {
+            None
+        };
+        match updated {
+            Some(text) => files.set(&path, text),
+            None => plan.notes.push(format!(
+                "{}: could not add `{entry}` under `### Other Changes` of CHANGELOG.md's \
+                 Unreleased section; add it by hand",
+                dependent.name
             )),
         }
     }
@@ -636,12 +729,27 @@ mod tests {
         assert_eq!(rewrite_req(">=0.1, <0.2", &new), "0.2.0");
     }
 
+    #[test]
+    fn satisfies_follows_cargo_requirements() {
+        assert!(satisfies("0.1.0", &v("0.1.1")));
+        assert!(satisfies("^0.1.0", &v("0.1.9")));
+        assert!(!satisfies("0.1.0", &v("0.2.0")));
+        assert!(!satisfies("0.1.1", &v("0.1.0")));
+        assert!(satisfies("1.2", &v("1.9.0")));
+        assert!(!satisfies("1.2", &v("2.0.0")));
+        assert!(satisfies("~0.4.0", &v("0.4.7")));
+        assert!(!satisfies("=0.4.2", &v("0.4.3")));
+        assert!(satisfies(">=0.1, <0.3", &v("0.2.5")));
+        // A pre-release satisfies only requirements that name one.
+        assert!(!satisfies("0.1.0", &v("0.1.1-beta.1")));
+        assert!(satisfies("0.1.1-beta.1", &v("0.1.1")));
+        assert!(!satisfies("not a req", &v("0.1.0")));
+    }
+
     const ROOT: &str = r#"[workspace]
 members = ["crates/a", "crates/b"]
 
 [workspace.package]
-# Shared by every crate.
-version = "0.1.0"   # bumped by cargo xtask release bump
 edition = "2021"
 
 [workspace.dependencies]
@@ -655,52 +763,46 @@ path = "crates/d"
 version = "0.1.0" # table form
 "#;
 
-    #[test]
-    fn sets_workspace_package_version_preserving_comments() {
-        let (out, old) = set_version(ROOT, Path::new("Cargo.toml"), true, &v("0.2.0")).unwrap();
-        assert_eq!(old, "0.1.0");
-        assert_eq!(
-            out,
-            ROOT.replacen(
-                "version = \"0.1.0\"   # bumped",
-                "version = \"0.2.0\"   # bumped",
-                1
-            )
-        );
+    fn tables(changes: &[ReqChange]) -> Vec<(&str, &str, &str)> {
+        changes
+            .iter()
+            .map(|c| (c.table.as_str(), c.old.as_str(), c.new.as_str()))
+            .collect()
     }
 
     #[test]
-    fn updates_workspace_dependency_requirements() {
-        let (out, n) =
-            update_requirements(ROOT, Path::new("Cargo.toml"), "b", &v("0.2.0")).unwrap();
-        assert_eq!(n, 1);
+    fn updates_workspace_dependency_requirements_only_when_broken() {
+        let root = Path::new("Cargo.toml");
+        let (out, moved) = update_requirements(ROOT, root, "b", &v("0.1.1")).unwrap();
+        assert_eq!(
+            tables(&moved),
+            [("workspace.dependencies", "=0.1.0", "=0.1.1")]
+        );
         assert_eq!(
             out,
             ROOT.replace(
                 "version = \"=0.1.0\", path = \"crates/b\"",
-                "version = \"=0.2.0\", path = \"crates/b\""
+                "version = \"=0.1.1\", path = \"crates/b\""
             )
         );
-        let (out, n) =
-            update_requirements(ROOT, Path::new("Cargo.toml"), "a", &v("1.0.0")).unwrap();
-        assert_eq!(n, 1);
+        let (out, moved) = update_requirements(ROOT, root, "a", &v("1.0.0")).unwrap();
+        assert_eq!(moved.len(), 1);
         assert!(
             out.contains("a = { path = \"crates/a\", version = \"1.0.0\" }   # local\n"),
             "{out}"
         );
-        assert!(
-            out.contains("version = \"0.1.0\"   # bumped"),
-            "package version untouched"
-        );
-        let (out, n) =
-            update_requirements(ROOT, Path::new("Cargo.toml"), "d", &v("0.1.1")).unwrap();
-        assert_eq!(n, 1);
-        assert!(out.contains("version = \"0.1.1\" # table form"), "{out}");
+        // A patch (or a minor above 1.0) keeps `^` requirements.
+        for (name, new) in [("a", "0.1.1"), ("d", "0.1.5")] {
+            let (out, moved) = update_requirements(ROOT, root, name, &v(new)).unwrap();
+            assert_eq!((moved.len(), out.as_str()), (0, ROOT), "{name}");
+        }
+        let (out, moved) = update_requirements(ROOT, root, "d", &v("0.2.0")).unwrap();
+        assert_eq!(moved.len(), 1);
+        assert!(out.contains("version = \"0.2.0\" # table form"), "{out}");
         // No version key, or not a path dependency: nothing to do.
         for name in ["c", "serde", "zzz"] {
-            let (out, n) =
-                update_requirements(ROOT, Path::new("Cargo.toml"), name, &v("9.0.0")).unwrap();
-            assert_eq!((n, out.as_str()), (0, ROOT), "{name}");
+            let (out, moved) = update_requirements(ROOT, root, name, &v("9.0.0")).unwrap();
+            assert_eq!((moved.len(), out.as_str()), (0, ROOT), "{name}");
         }
     }
 
@@ -717,22 +819,30 @@ renamed = { package = "a", path = "../a", version = "0.4" }
 a-local = { package = "a", path = "../a" }
 
 [target.'cfg(unix)'.build-dependencies]
-a = { path = "../a", version = "^0.4.0" }
+a = { path = "../a", version = "^0.4.3" }
 "#;
 
     #[test]
     fn updates_member_dependency_tables_and_own_version() {
         let path = Path::new("crates/b/Cargo.toml");
         assert!(!inherits_workspace_version(MEMBER, path).unwrap());
-        let (out, n) = update_requirements(MEMBER, path, "a", &v("0.5.0")).unwrap();
-        assert_eq!(n, 2);
+        // 0.4.3 satisfies both `0.4` and `^0.4.3`: nothing moves.
+        let (out, moved) = update_requirements(MEMBER, path, "a", &v("0.4.3")).unwrap();
+        assert_eq!((moved.len(), out.as_str()), (0, MEMBER));
+        let (out, moved) = update_requirements(MEMBER, path, "a", &v("0.5.0")).unwrap();
+        assert_eq!(
+            tables(&moved),
+            [
+                ("dependencies", "0.4", "0.5.0"),
+                ("target.'cfg(unix)'.build-dependencies", "^0.4.3", "^0.5.0")
+            ]
+        );
         assert!(out.contains("renamed = { package = \"a\", path = \"../a\", version = \"0.5.0\" }"));
         assert!(out.contains("a = { path = \"../a\", version = \"^0.5.0\" }"));
         assert!(out.contains("a-local = { package = \"a\", path = \"../a\" }"));
-        let (out, old) = set_version(&out, path, false, &v("0.5.0")).unwrap();
+        let (out, old) = set_version(&out, path, &v("0.5.0")).unwrap();
         assert_eq!(old, "0.4.2");
         assert!(out.contains("version = \"0.5.0\" # own version\n"));
-        assert!(set_version(MEMBER, path, true, &v("1.0.0")).is_err());
     }
 
     #[test]
@@ -752,13 +862,7 @@ a = { path = "../a", version = "^0.4.0" }
             !inherits_workspace_version("[package]\nname = \"a\"\nversion = \"1.0.0\"\n", p)
                 .unwrap()
         );
-        let err = set_version(
-            "[package]\nversion.workspace = true\n",
-            p,
-            false,
-            &v("1.0.0"),
-        )
-        .unwrap_err();
+        let err = set_version("[package]\nversion.workspace = true\n", p, &v("1.0.0")).unwrap_err();
         assert!(
             err.to_string()
                 .contains("no literal `version` in [package]"),
@@ -772,11 +876,21 @@ a = { path = "../a", version = "^0.4.0" }
         std::fs::write(path, text).unwrap();
     }
 
+    fn dep(name: &str, kind: DepKind) -> crate::metadata::Dependency {
+        crate::metadata::Dependency {
+            name: name.into(),
+            req: "^0.1.0".into(),
+            kind,
+            path: Some(PathBuf::from(format!("/ws/crates/{name}"))),
+        }
+    }
+
     fn member(
         root: &Path,
         name: &str,
         publishable: bool,
         version: &str,
+        dependencies: Vec<crate::metadata::Dependency>,
     ) -> crate::metadata::Package {
         crate::metadata::Package {
             name: name.into(),
@@ -788,125 +902,226 @@ a = { path = "../a", version = "^0.4.0" }
             license_file: None,
             repository: None,
             readme: None,
-            dependencies: vec![],
+            rust_version: None,
+            dependencies,
         }
     }
 
-    /// A scratch workspace: `a` and `tool` inherit the workspace version,
-    /// `b` has its own and depends on `a`.
+    const SCRATCH_ROOT: &str = r#"[workspace]
+members = ["crates/*"]
+
+[workspace.package]
+edition = "2021"
+
+[workspace.dependencies]
+a = { path = "crates/a", version = "0.1.0" }   # local
+b = { version = "=0.4.2", path = "crates/b" }
+"#;
+
+    const CHANGELOG_A: &str = "# Release History\n\n## Unreleased\n\n### Features Added\n\n- New API.\n\n### Breaking Changes\n\n### Bugs Fixed\n\n### Other Changes\n";
+
+    const CHANGELOG_B: &str = "# Release History\n\n## Unreleased\n\n### Features Added\n\n### Breaking Changes\n\n### Bugs Fixed\n\n### Other Changes\n\n## 0.4.2 (2025-01-01)\n\n### Bugs Fixed\n\n- Fix.\n";
+
+    /// A scratch workspace with its own versions: `b` (publishable) depends
+    /// on `a`, `c` (publishable, no changelog) only dev-depends on it, and
+    /// `tool` (unpublished) depends on it.
     fn scratch_workspace() -> Workspace {
         let root = crate::test_support::temp_dir("bump");
-        write(&root.join("Cargo.toml"), ROOT);
+        write(&root.join("Cargo.toml"), SCRATCH_ROOT);
         write(
             &root.join("crates/a/Cargo.toml"),
-            "[package]\nname = \"a\"\nversion.workspace = true\n",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
         );
+        write(&root.join("crates/a/CHANGELOG.md"), CHANGELOG_A);
         write(
-            &root.join("crates/a/CHANGELOG.md"),
-            "# Release History\n\n## Unreleased\n\n### Features Added\n\n- New API.\n\n### Breaking Changes\n\n### Bugs Fixed\n\n### Other Changes\n",
+            &root.join("crates/b/Cargo.toml"),
+            "[package]\nname = \"b\"\nversion = \"0.4.2\" # own version\n\n[dependencies]\na = { workspace = true }\n",
         );
-        write(&root.join("crates/b/Cargo.toml"), MEMBER);
+        write(&root.join("crates/b/CHANGELOG.md"), CHANGELOG_B);
+        write(
+            &root.join("crates/c/Cargo.toml"),
+            "[package]\nname = \"c\"\nversion = \"0.3.0\"\n\n[dev-dependencies]\na.workspace = true\n",
+        );
         write(
             &root.join("crates/tool/Cargo.toml"),
-            "[package]\nname = \"tool\"\nversion = { workspace = true }\npublish = false\n",
+            "[package]\nname = \"tool\"\nversion = { workspace = true }\npublish = false\n\n[dependencies]\na.workspace = true\n",
         );
         Workspace {
             packages: vec![
-                member(&root, "a", true, "0.1.0"),
-                member(&root, "b", true, "0.4.2"),
-                member(&root, "tool", false, "0.1.0"),
+                member(&root, "a", true, "0.1.0", vec![]),
+                member(&root, "b", true, "0.4.2", vec![dep("a", DepKind::Normal)]),
+                member(&root, "c", true, "0.3.0", vec![dep("a", DepKind::Dev)]),
+                member(
+                    &root,
+                    "tool",
+                    false,
+                    "0.1.0",
+                    vec![dep("a", DepKind::Normal)],
+                ),
             ],
             root,
         }
     }
 
-    #[test]
-    fn plan_bump_of_inherited_version_edits_root_requirements_and_changelog() {
-        let ws = scratch_workspace();
-        let plan = plan_bump(&ws, &["a".to_owned()], &BumpSpec::Minor, "2025-05-06").unwrap();
-        let changes: Vec<(&str, &str, String, bool)> = plan
-            .changes
-            .iter()
-            .map(|c| {
-                (
-                    c.name.as_str(),
-                    c.old.as_str(),
-                    c.new.to_string(),
-                    c.inherited,
-                )
-            })
-            .collect();
-        assert_eq!(
-            changes,
-            [
-                ("a", "0.1.0", "0.2.0".to_owned(), true),
-                ("tool", "0.1.0", "0.2.0".to_owned(), true)
-            ]
-        );
-        assert_eq!(
-            plan.notes,
-            ["`a` inherits [workspace.package] version, so tool move to 0.2.0 too"]
-        );
-        let files: Vec<PathBuf> = plan
-            .files
+    fn changed_files(ws: &Workspace, plan: &BumpPlan) -> Vec<String> {
+        plan.files
             .keys()
-            .map(|p| p.strip_prefix(&ws.root).unwrap().to_owned())
-            .collect();
+            .map(|p| p.strip_prefix(&ws.root).unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn patch_bump_moves_only_that_crate() {
+        let ws = scratch_workspace();
+        let plan = plan_bump(&ws, &["a".to_owned()], &BumpSpec::Patch, "2025-05-06").unwrap();
         assert_eq!(
-            files,
-            [
-                PathBuf::from("Cargo.toml"),
-                PathBuf::from("crates/a/CHANGELOG.md"),
-                PathBuf::from("crates/b/Cargo.toml")
-            ]
+            plan.changes,
+            [Change {
+                name: "a".into(),
+                old: "0.1.0".into(),
+                new: v("0.1.1")
+            }]
         );
-        let root = &plan.files[&ws.root.join("Cargo.toml")];
-        assert!(root.contains("version = \"0.2.0\"   # bumped"), "{root}");
-        assert!(
-            root.contains("a = { path = \"crates/a\", version = \"0.2.0\" }   # local"),
-            "{root}"
+        assert!(plan.dependents.is_empty());
+        assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+        assert_eq!(
+            changed_files(&ws, &plan),
+            ["crates/a/CHANGELOG.md", "crates/a/Cargo.toml"]
         );
-        let b = &plan.files[&ws.root.join("crates/b/Cargo.toml")];
-        assert!(b.contains("version = \"0.4.2\" # own version"), "{b}");
-        assert!(
-            b.contains("renamed = { package = \"a\", path = \"../a\", version = \"0.2.0\" }"),
-            "{b}"
-        );
+        let a = &plan.files[&ws.root.join("crates/a/Cargo.toml")];
+        assert!(a.contains("version = \"0.1.1\""), "{a}");
         let changelog = &plan.files[&ws.root.join("crates/a/CHANGELOG.md")];
         assert!(
             changelog.contains(
-                "### Other Changes\n\n## 0.2.0 (2025-05-06)\n\n### Features Added\n\n- New API.\n"
+                "### Other Changes\n\n## 0.1.1 (2025-05-06)\n\n### Features Added\n\n- New API.\n"
             ),
             "{changelog}"
         );
         // Nothing was written yet.
-        let on_disk = std::fs::read_to_string(ws.root.join("Cargo.toml")).unwrap();
-        assert_eq!(on_disk, ROOT);
+        let on_disk = std::fs::read_to_string(ws.root.join("crates/a/Cargo.toml")).unwrap();
+        assert!(on_disk.contains("version = \"0.1.0\""));
         std::fs::remove_dir_all(&ws.root).unwrap();
     }
 
     #[test]
-    fn plan_bump_of_own_version_requires_a_changelog() {
+    fn minor_bump_moves_broken_requirements_and_names_dependents() {
         let ws = scratch_workspace();
-        let err = plan_bump(&ws, &["b".to_owned()], &BumpSpec::Patch, "2025-05-06").unwrap_err();
-        assert!(err.to_string().contains("missing CHANGELOG.md"), "{err}");
-        write(
-            &ws.root.join("crates/b/CHANGELOG.md"),
-            "# Release History\n\n## Unreleased\n\n### Bugs Fixed\n\n- Fix.\n",
-        );
-        let plan = plan_bump(&ws, &["b".to_owned()], &BumpSpec::Patch, "2025-05-06").unwrap();
+        let plan = plan_bump(&ws, &["a".to_owned()], &BumpSpec::Minor, "2025-05-06").unwrap();
         assert_eq!(plan.changes.len(), 1);
-        assert_eq!(plan.changes[0].new.to_string(), "0.4.3");
-        assert!(!plan.changes[0].inherited);
-        let b = &plan.files[&ws.root.join("crates/b/Cargo.toml")];
-        assert!(b.contains("version = \"0.4.3\" # own version"), "{b}");
-        let root = &plan.files[&ws.root.join("Cargo.toml")];
-        assert!(
-            root.contains("b = { version = \"=0.4.3\", path = \"crates/b\""),
-            "{root}"
+        assert_eq!(plan.changes[0].new, v("0.2.0"));
+        assert_eq!(
+            plan.dependents,
+            [Dependent {
+                name: "b".into(),
+                dependency: "a".into(),
+                old_req: "^0.1.0".into(),
+                new: v("0.2.0"),
+            }]
         );
-        assert!(root.contains("version = \"0.1.0\"   # bumped"), "{root}");
+        assert_eq!(
+            changed_files(&ws, &plan),
+            [
+                "Cargo.toml",
+                "crates/a/CHANGELOG.md",
+                "crates/a/Cargo.toml",
+                "crates/b/CHANGELOG.md"
+            ]
+        );
+        let root = &plan.files[&ws.root.join("Cargo.toml")];
+        assert_eq!(
+            root,
+            &SCRATCH_ROOT.replace(
+                "a = { path = \"crates/a\", version = \"0.1.0\" }",
+                "a = { path = \"crates/a\", version = \"0.2.0\" }"
+            )
+        );
+        // b keeps its version; its changelog records the new requirement.
+        let b = &plan.files[&ws.root.join("crates/b/CHANGELOG.md")];
+        assert_eq!(
+            b,
+            &CHANGELOG_B.replacen(
+                "### Other Changes\n\n## 0.4.2",
+                "### Other Changes\n\n- Requires `a` 0.2.0.\n\n## 0.4.2",
+                1
+            )
+        );
+        assert_eq!(plan.notes.len(), 2, "{:?}", plan.notes);
+        assert_eq!(
+            plan.notes[0],
+            "Cargo.toml [workspace.dependencies]: requirement on `a` 0.1.0 -> 0.2.0"
+        );
+        assert!(
+            plan.notes[1].starts_with(
+                "`b` requires `a` ^0.1.0, which 0.2.0 does not satisfy: the requirement moves to \
+                 0.2.0 and `b` needs a release too (`cargo xtask release bump b "
+            ),
+            "{}",
+            plan.notes[1]
+        );
+        std::fs::remove_dir_all(&ws.root).unwrap();
+    }
+
+    #[test]
+    fn bumping_all_leaves_no_dependent_behind() {
+        let ws = scratch_workspace();
+        write(&ws.root.join("crates/c/CHANGELOG.md"), CHANGELOG_A);
+        let targets = ["a", "b", "c"].map(str::to_owned);
+        let plan = plan_bump(&ws, &targets, &BumpSpec::Minor, "2025-05-06").unwrap();
+        let versions: Vec<String> = plan.changes.iter().map(|c| c.new.to_string()).collect();
+        assert_eq!(versions, ["0.2.0", "0.5.0", "0.4.0"]);
+        assert!(plan.dependents.is_empty());
+        let root = &plan.files[&ws.root.join("Cargo.toml")];
+        assert!(root.contains("version = \"0.2.0\" }   # local"), "{root}");
+        assert!(root.contains("b = { version = \"=0.5.0\""), "{root}");
+        // b's changelog is released, without a `Requires` line.
+        let b = &plan.files[&ws.root.join("crates/b/CHANGELOG.md")];
+        assert!(!b.contains("Requires"), "{b}");
+        assert!(b.contains("## 0.5.0 (2025-05-06)"), "{b}");
+        std::fs::remove_dir_all(&ws.root).unwrap();
+    }
+
+    #[test]
+    fn bump_refuses_inherited_versions_and_missing_changelogs() {
+        let ws = scratch_workspace();
+        let err = plan_bump(&ws, &["c".to_owned()], &BumpSpec::Patch, "2025-05-06").unwrap_err();
+        assert!(err.to_string().contains("missing CHANGELOG.md"), "{err}");
+        let err = plan_bump(&ws, &["tool".to_owned()], &BumpSpec::Patch, "2025-05-06").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`tool` inherits `version.workspace = true`"),
+            "{err}"
+        );
         assert!(plan_bump(&ws, &["zzz".to_owned()], &BumpSpec::Patch, "2025-05-06").is_err());
+        std::fs::remove_dir_all(&ws.root).unwrap();
+    }
+
+    #[test]
+    fn dev_and_unpublished_dependents_need_no_release() {
+        let ws = scratch_workspace();
+        let change = |new: &str| Change {
+            name: "a".into(),
+            old: "0.1.0".into(),
+            new: v(new),
+        };
+        let names = |new: &str| -> Vec<String> {
+            dependents_needing_release(&ws, &[change(new)])
+                .into_iter()
+                .map(|d| d.name)
+                .collect()
+        };
+        assert_eq!(names("0.2.0"), ["b"]);
+        assert_eq!(names("1.0.0"), ["b"]);
+        assert!(names("0.1.7").is_empty());
+        // A bumped dependent is not listed.
+        let both = [
+            change("0.2.0"),
+            Change {
+                name: "b".into(),
+                old: "0.4.2".into(),
+                new: v("0.4.3"),
+            },
+        ];
+        assert!(dependents_needing_release(&ws, &both).is_empty());
         std::fs::remove_dir_all(&ws.root).unwrap();
     }
 }

@@ -163,6 +163,40 @@ pub fn release(text: &str, version: &str, date: &str) -> Result<Released> {
     })
 }
 
+/// Adds the line `entry` at the end of the `heading` subsection (for
+/// example `### Other Changes`) of the Unreleased section. Returns the text
+/// unchanged when the subsection already has that line, and `None` when
+/// there is no Unreleased section or it lacks `heading`.
+pub fn add_entry(text: &str, heading: &str, entry: &str) -> Option<String> {
+    let nl = newline_of(text);
+    let mut lines: Vec<&str> = text.lines().collect();
+    let (start, end) = unreleased_range(&lines)?;
+    let h = (start + 1..end).find(|&i| lines[i].trim_end() == heading)?;
+    let sub_end = (h + 1..end)
+        .find(|&i| lines[i].starts_with("### "))
+        .unwrap_or(end);
+    if lines[h + 1..sub_end].iter().any(|l| l.trim_end() == entry) {
+        return Some(text.to_owned());
+    }
+    let last = (h + 1..sub_end)
+        .rev()
+        .find(|&i| !lines[i].trim().is_empty());
+    let at = match last {
+        Some(i) => i + 1,
+        None => {
+            lines.insert(h + 1, "");
+            h + 2
+        }
+    };
+    lines.insert(at, entry);
+    if lines.get(at + 1).is_some_and(|l| !l.trim().is_empty()) {
+        lines.insert(at + 1, "");
+    }
+    let mut out = lines.join(nl);
+    out.push_str(nl);
+    Some(out)
+}
+
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
     let secs = SystemTime::now()
@@ -308,6 +342,62 @@ mod tests {
                 "`## Unreleased` section lacks `### Breaking Changes`",
                 "`## Unreleased` section lacks `### Other Changes`"
             ]
+        );
+    }
+
+    #[test]
+    fn add_entry_appends_to_the_unreleased_subsection() {
+        let entry = "- Requires `keyvault-core` 0.2.0.";
+        // Empty subsection, last of the section, followed by a release.
+        let text = "# Release History\n\n## Unreleased\n\n### Bugs Fixed\n\n### Other Changes\n\n## 0.1.0 (2025-01-01)\n\n### Other Changes\n\n- Old.\n";
+        let out = add_entry(text, "### Other Changes", entry).unwrap();
+        assert_eq!(
+            out,
+            text.replacen(
+                "### Other Changes\n\n## 0.1.0",
+                "### Other Changes\n\n- Requires `keyvault-core` 0.2.0.\n\n## 0.1.0",
+                1
+            )
+        );
+        // Idempotent.
+        assert_eq!(add_entry(&out, "### Other Changes", entry).unwrap(), out);
+        // After existing (wrapped) entries, before the next subsection.
+        let text = "## Unreleased\n\n### Other Changes\n\n- One,\n  wrapped.\n\n### Bugs Fixed\n";
+        assert_eq!(
+            add_entry(text, "### Other Changes", "- Two.").unwrap(),
+            "## Unreleased\n\n### Other Changes\n\n- One,\n  wrapped.\n- Two.\n\n### Bugs Fixed\n"
+        );
+        // Heading on the last line, no blank line before the next heading, CRLF.
+        assert_eq!(
+            add_entry(
+                "## Unreleased\n\n### Other Changes",
+                "### Other Changes",
+                "- X."
+            )
+            .unwrap(),
+            "## Unreleased\n\n### Other Changes\n\n- X.\n"
+        );
+        assert_eq!(
+            add_entry(
+                "## Unreleased\r\n### Other Changes\r\n### Bugs Fixed\r\n",
+                "### Other Changes",
+                "- X."
+            )
+            .unwrap(),
+            "## Unreleased\r\n### Other Changes\r\n\r\n- X.\r\n\r\n### Bugs Fixed\r\n"
+        );
+        // Missing section or heading (an older release's heading does not count).
+        assert_eq!(
+            add_entry("# Changelog\n", "### Other Changes", "- X."),
+            None
+        );
+        assert_eq!(
+            add_entry(
+                "## Unreleased\n\n### Bugs Fixed\n\n## 0.1.0\n\n### Other Changes\n",
+                "### Other Changes",
+                "- X."
+            ),
+            None
         );
     }
 

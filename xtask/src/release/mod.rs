@@ -27,8 +27,11 @@ cargo xtask release plan
     List publishable crates in dependency order with their versions, and
     report manifest problems that would block publishing.
 cargo xtask release bump <crate|--all> <major|minor|patch|X.Y.Z> [--dry-run]
-    Bump the version (in [workspace.package] when inherited), update
-    requirements on it, and date the CHANGELOG.md Unreleased section.
+    Bump the crate's own version and date its CHANGELOG.md Unreleased
+    section; requirements on it move only when the new version no longer
+    satisfies them, and the publishable crates whose requirement moved are
+    listed as needing a release of their own (with a line in their
+    Unreleased `### Other Changes`).
 cargo xtask release changelog <crate>
     Print the Unreleased section of the crate's CHANGELOG.md.
 cargo xtask release check
@@ -141,15 +144,15 @@ fn run_bump(root: &Path, rest: &[String]) -> Result<()> {
     }
     let plan = bump::plan_bump(&ws, &targets, &spec, &changelog::today())?;
     for c in &plan.changes {
-        let from = if c.inherited {
-            " ([workspace.package])"
-        } else {
-            ""
-        };
-        println!("{}: {} -> {}{from}", c.name, c.old, c.new);
+        println!("{}: {} -> {}", c.name, c.old, c.new);
     }
     for note in &plan.notes {
         println!("note: {note}");
+    }
+    if !plan.dependents.is_empty() {
+        let mut names: Vec<&str> = plan.dependents.iter().map(|d| d.name.as_str()).collect();
+        names.dedup();
+        println!("needs a release too: {}", names.join(", "));
     }
     for path in plan.files.keys() {
         let shown = path.strip_prefix(&ws.root).unwrap_or(path);

@@ -330,6 +330,7 @@ mod tests {
             license_file: None,
             repository: None,
             readme: None,
+            rust_version: None,
             dependencies,
         }
     }
