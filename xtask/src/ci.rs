@@ -9,6 +9,7 @@
 //! | `test`          | `cargo nextest run --workspace` + `cargo test --workspace --doc` when cargo-nextest is installed, else `cargo test --workspace` |
 //! | `doc`           | `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`          |
 //! | `tour`          | `cargo run --quiet -p keyvault-tour`                                        |
+//! | `examples`      | `cargo build --workspace --examples`, then `cargo run -p P --example E` for every `crates/P/examples/E.rs`, against the embedded emulator |
 //! | `release-check` | `cargo xtask release check`                                                |
 //! | `publish-dry-run` | `cargo xtask release publish --allow-dirty`: `cargo publish --dry-run` of every publishable crate in dependency order, each built from its packaged sources against the packages before it |
 //! | `install-emulator` | `cargo install --locked --debug --path crates/keyvault-emulator --root T/install-emulator --target-dir T/install`, then `T/install-emulator/bin/keyvault-emulator --help` must exit 0 and print its usage (`T`: the target dir) |
@@ -114,14 +115,15 @@ pub fn target_dir(root: &Path, env: Option<&str>) -> PathBuf {
 /// Builds the full, ordered list of CI steps.
 ///
 /// `cargo` is the cargo binary to invoke, `nextest` whether cargo-nextest is
-/// available, `target` the cargo target directory and `conformance_suites`
-/// the suite names (directory names under `eng/conformance` that contain a
-/// `run.sh`).
+/// available, `target` the cargo target directory, `examples` the crates'
+/// examples (see [`examples`]) and `conformance_suites` the suite names
+/// (directory names under `eng/conformance` that contain a `run.sh`).
 pub fn steps(
     cargo: &str,
     nextest: bool,
     root: &Path,
     target: &Path,
+    examples: &[Example],
     conformance_suites: &[String],
 ) -> Vec<Step> {
     let install_root = target.join("install-emulator");
@@ -193,6 +195,26 @@ pub fn steps(
                 cargo,
                 &["run", "--quiet", "-p", "keyvault-tour"],
             )],
+        },
+        Step {
+            // Every example of every crate runs, against the embedded emulator: they are the
+            // first code a user copies. One build first, so the examples link in parallel.
+            name: "examples".into(),
+            commands: std::iter::once(StepCommand::new(
+                cargo,
+                &["build", "--quiet", "--workspace", "--examples"],
+            ))
+            .chain(examples.iter().map(|e| {
+                StepCommand::new(
+                    cargo,
+                    &["run", "--quiet", "-p", &e.package, "--example", &e.name],
+                )
+                // The examples run against the emulator, whatever the caller's environment.
+                .with_env("AZURE_KEYVAULT_URL", "")
+                .with_env("AZURE_MANAGEDHSM_URL", "")
+                .with_env("AZURE_SUBSCRIPTION_ID", "")
+            }))
+            .collect(),
         },
         Step {
             // Every publishable crate stays publishable: metadata, README, CHANGELOG, and no
@@ -288,6 +310,44 @@ pub fn steps(
         });
     }
     steps
+}
+
+/// One example program of a crate: `crates/<package>/examples/<name>.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The crate (its folder under `crates/` is named after it).
+    pub package: String,
+    /// The example's name (its file name without `.rs`).
+    pub name: String,
+}
+
+/// The examples of the crates under `<root>/crates/`, sorted by crate and name.
+pub fn examples(root: &Path) -> Vec<Example> {
+    let mut found = Vec::new();
+    for krate in std::fs::read_dir(root.join("crates"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let package = krate.file_name().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(krate.path().join("examples"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                if let Some(stem) = path.file_stem() {
+                    found.push(Example {
+                        package: package.clone(),
+                        name: stem.to_string_lossy().into_owned(),
+                    });
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| (&a.package, &a.name).cmp(&(&b.package, &b.name)));
+    found
 }
 
 /// Names of the conformance suites: sorted directory names under
@@ -424,7 +484,14 @@ pub fn run(root: &Path, opts: &CiOptions) -> Result<()> {
     let cargo = cargo_bin();
     let suites = conformance_suites(root);
     let target = target_dir(root, std::env::var("CARGO_TARGET_DIR").ok().as_deref());
-    let all = steps(&cargo, nextest_available(&cargo), root, &target, &suites);
+    let all = steps(
+        &cargo,
+        nextest_available(&cargo),
+        root,
+        &target,
+        &examples(root),
+        &suites,
+    );
     let selected = select(&all, &opts.skip, &opts.only)?;
 
     if opts.list {
@@ -539,6 +606,10 @@ mod tests {
             false,
             Path::new("/ws"),
             Path::new("/ws/target"),
+            &[Example {
+                package: "keyvault-secrets".into(),
+                name: "hello_world".into(),
+            }],
             &s(&["keys", "secrets"]),
         );
         assert_eq!(
@@ -549,6 +620,7 @@ mod tests {
                 "test",
                 "doc",
                 "tour",
+                "examples",
                 "release-check",
                 "publish-dry-run",
                 "install-emulator",
@@ -571,14 +643,62 @@ mod tests {
             "cargo run --quiet -p keyvault-tour"
         );
         assert_eq!(
-            steps[9].commands[0].display(),
+            steps[5]
+                .commands
+                .iter()
+                .map(StepCommand::display)
+                .collect::<Vec<_>>(),
+            [
+                "cargo build --quiet --workspace --examples",
+                "AZURE_KEYVAULT_URL='' AZURE_MANAGEDHSM_URL='' AZURE_SUBSCRIPTION_ID='' \
+                 cargo run --quiet -p keyvault-secrets --example hello_world"
+            ]
+        );
+        assert_eq!(
+            steps[10].commands[0].display(),
             "bash /ws/eng/conformance/keys/run.sh"
         );
     }
 
     #[test]
+    fn discovers_each_crates_examples() {
+        let root = crate::test_support::temp_dir("ci-examples");
+        for (krate, file) in [
+            ("b-crate", "two.rs"),
+            ("b-crate", "one.rs"),
+            ("a-crate", "only.rs"),
+            ("a-crate", "notes.md"),
+        ] {
+            let dir = root.join("crates").join(krate).join("examples");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(file), "fn main() {}\n").unwrap();
+        }
+        std::fs::create_dir_all(root.join("crates").join("c-crate")).unwrap();
+        let found: Vec<(String, String)> = examples(&root)
+            .into_iter()
+            .map(|e| (e.package, e.name))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a-crate".to_string(), "only".to_string()),
+                ("b-crate".to_string(), "one".to_string()),
+                ("b-crate".to_string(), "two".to_string()),
+            ]
+        );
+        assert!(examples(&root.join("missing")).is_empty());
+    }
+
+    #[test]
     fn publish_dry_run_and_install_emulator_steps() {
-        let steps = steps("cargo", false, Path::new("/ws"), Path::new("/tmp/t"), &[]);
+        let steps = steps(
+            "cargo",
+            false,
+            Path::new("/ws"),
+            Path::new("/tmp/t"),
+            &[],
+            &[],
+        );
         let step = |name: &str| steps.iter().find(|s| s.name == name).unwrap();
         let cmds = |name: &str| -> Vec<String> {
             step(name).commands.iter().map(|c| c.display()).collect()
@@ -647,6 +767,7 @@ mod tests {
             Path::new("/ws"),
             Path::new("/ws/target"),
             &[],
+            &[],
         );
         let cmds: Vec<String> = with[2].commands.iter().map(|c| c.display()).collect();
         assert_eq!(
@@ -662,6 +783,7 @@ mod tests {
             Path::new("/ws"),
             Path::new("/ws/target"),
             &[],
+            &[],
         );
         let cmds: Vec<String> = without[2].commands.iter().map(|c| c.display()).collect();
         assert_eq!(cmds, ["cargo test --workspace"]);
@@ -674,29 +796,30 @@ mod tests {
             false,
             Path::new("/ws"),
             Path::new("/ws/target"),
+            &[],
             &s(&["a", "b"]),
         );
-        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 11]);
+        assert_eq!(select(&steps, &[], &[]).unwrap(), [true; 12]);
         assert_eq!(
             select(&steps, &[], &s(&["fmt"])).unwrap(),
-            [true, false, false, false, false, false, false, false, false, false, false]
+            [true, false, false, false, false, false, false, false, false, false, false, false]
         );
         assert_eq!(
             select(&steps, &s(&["clippy", "doc"]), &[]).unwrap(),
-            [true, false, true, false, true, true, true, true, true, true, true]
+            [true, false, true, false, true, true, true, true, true, true, true, true]
         );
         assert_eq!(
             select(&steps, &[], &s(&["publish-dry-run", "install-emulator"])).unwrap(),
-            [false, false, false, false, false, false, true, true, false, false, false]
+            [false, false, false, false, false, false, false, true, true, false, false, false]
         );
         // `conformance` selects every suite, `conformance:b` just one.
         assert_eq!(
             select(&steps, &[], &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, false, false, false, false, true, true]
+            [false, false, false, false, false, false, false, false, false, false, true, true]
         );
         assert_eq!(
             select(&steps, &s(&["conformance:b"]), &s(&["conformance"])).unwrap(),
-            [false, false, false, false, false, false, false, false, false, true, false]
+            [false, false, false, false, false, false, false, false, false, false, true, false]
         );
     }
 
@@ -707,6 +830,7 @@ mod tests {
             false,
             Path::new("/ws"),
             Path::new("/ws/target"),
+            &[],
             &[],
         );
         let err = select(&steps, &s(&["lint"]), &[]).unwrap_err().to_string();

@@ -2,10 +2,12 @@
 //! the problems that would make `cargo publish` fail.
 //!
 //! Ordering is a topological sort ([`topo_order`]) over normal and build
-//! path dependencies between publishable members; dev-dependencies never
-//! order crates, but a dev-dependency that keeps a version requirement on a
-//! crate that is unpublished, or published only later, is reported, since
-//! cargo keeps versioned dev-dependencies in the published manifest.
+//! path dependencies between publishable members, and over versioned path
+//! dev-dependencies too when that makes no cycle: cargo keeps a versioned
+//! dev-dependency in the published manifest (the clients keep one on the
+//! emulator, so that their packaged examples build), so its target goes
+//! first. A versioned dev-dependency on a crate that is unpublished, or that
+//! can only be published later, is reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -191,7 +193,25 @@ pub fn plan(ws: &Workspace) -> Result<Plan> {
         }
     }
 
-    let order_names = topo_order(&publishable, &edges)?;
+    let mut dev_edges = edges.clone();
+    for name in &publishable {
+        let pkg = ws.require_package(name)?;
+        for dep in &pkg.dependencies {
+            if dep.kind == DepKind::Dev
+                && dep.path.is_some()
+                && dep.has_version_req()
+                && publishable.contains(&dep.name)
+                && &dep.name != name
+            {
+                dev_edges.push((name.clone(), dep.name.clone()));
+            }
+        }
+    }
+    let order_names = match topo_order(&publishable, &dev_edges) {
+        Ok(order) => order,
+        // A versioned dev-dependency that closes a cycle cannot go first; it is reported below.
+        Err(_) => topo_order(&publishable, &edges)?,
+    };
     let mut plan = Plan {
         order: order_names
             .iter()
@@ -438,6 +458,22 @@ mod tests {
             text.contains("  warning: secrets: dev-dependency on `keys`"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn versioned_dev_dependencies_go_first() {
+        let ws = workspace(vec![
+            pkg(
+                "secrets",
+                true,
+                vec![dep("emulator", "^0.1.0", DepKind::Dev, true)],
+            ),
+            pkg("emulator", true, vec![]),
+        ]);
+        let plan = plan(&ws).unwrap();
+        let names: Vec<&str> = plan.order.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["emulator", "secrets"]);
+        assert!(plan.problems.is_empty(), "{:?}", plan.problems);
     }
 
     #[test]
