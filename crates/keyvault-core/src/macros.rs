@@ -185,6 +185,9 @@ macro_rules! method_options {
             /// Resume the operation from a token given by `Poller::continuation_token`
             /// instead of starting it.
             pub continuation_token: ::std::option::Option<::std::string::String>,
+            /// The longest wait between two polls, whatever the service's `Retry-After`
+            /// asks; default one minute.
+            pub max_polling_interval: ::std::option::Option<::std::time::Duration>,
             /// Per-call options: the `Context` every request of this call carries.
             pub method_options: $crate::azure_core::http::ClientMethodOptions<'a>,
         }
@@ -195,6 +198,7 @@ macro_rules! method_options {
                 $crate::PollerOptions {
                     polling_interval: self.polling_interval,
                     continuation_token: self.continuation_token.clone(),
+                    max_polling_interval: self.max_polling_interval,
                 }
             }
         }

@@ -19,6 +19,10 @@ use url::Url;
 /// The default wait between polls when the service does not say.
 pub const DEFAULT_POLLING_INTERVAL: Duration = Duration::from_secs(2);
 
+/// The default longest wait between two polls: a service's `Retry-After` beyond it is cut to
+/// it, so that a mistaken or hostile header cannot park a poller for hours.
+pub const DEFAULT_MAX_POLLING_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Options of every operation that returns a [`Poller`].
 #[derive(Debug, Clone, Default)]
 pub struct PollerOptions {
@@ -27,6 +31,9 @@ pub struct PollerOptions {
     /// Resume the operation from a token given by [`Poller::continuation_token`] instead of
     /// starting it.
     pub continuation_token: Option<String>,
+    /// The longest wait between two polls, whatever the service's `Retry-After` asks; default
+    /// one minute.
+    pub max_polling_interval: Option<Duration>,
 }
 
 /// The state of a long-running operation.
@@ -67,6 +74,7 @@ pub struct Poller<T> {
     operation: Box<dyn Operation<T>>,
     result: Option<T>,
     interval: Duration,
+    max_interval: Duration,
     next_wait: Option<Duration>,
 }
 
@@ -78,6 +86,7 @@ impl<T: Send + 'static> Poller<T> {
             operation: Box::new(operation),
             result: None,
             interval: DEFAULT_POLLING_INTERVAL,
+            max_interval: DEFAULT_MAX_POLLING_INTERVAL,
             next_wait: None,
         }
     }
@@ -88,12 +97,21 @@ impl<T: Send + 'static> Poller<T> {
         self
     }
 
-    /// Applies the polling interval of `options`, if set.
-    pub fn with_options(self, options: &PollerOptions) -> Self {
-        match options.polling_interval {
-            Some(interval) => self.with_polling_interval(interval),
-            None => self,
+    /// Sets the longest wait between two polls, whatever the service's `Retry-After` asks.
+    pub fn with_max_polling_interval(mut self, max: Duration) -> Self {
+        self.max_interval = max;
+        self
+    }
+
+    /// Applies the polling intervals of `options` that are set.
+    pub fn with_options(mut self, options: &PollerOptions) -> Self {
+        if let Some(interval) = options.polling_interval {
+            self = self.with_polling_interval(interval);
         }
+        if let Some(max) = options.max_polling_interval {
+            self = self.with_max_polling_interval(max);
+        }
+        self
     }
 
     /// The current status.
@@ -110,9 +128,12 @@ impl<T: Send + 'static> Poller<T> {
         self.result.as_ref()
     }
 
-    /// How long to wait before the next poll: the service's `Retry-After`, else the interval.
+    /// How long to wait before the next poll: the service's `Retry-After`, else the interval,
+    /// and never more than the longest wait.
     pub fn next_wait(&self) -> Duration {
-        self.next_wait.unwrap_or(self.interval)
+        self.next_wait
+            .unwrap_or(self.interval)
+            .min(self.max_interval)
     }
 
     /// A token from which [`Poller`] can be rebuilt, for example in another process.
@@ -166,13 +187,22 @@ impl<T> fmt::Debug for Poller<T> {
     }
 }
 
-/// The `Retry-After` of a response, in seconds.
+/// The `Retry-After` of a response: delay seconds, or an HTTP-date (RFC 9110 section 10.2.3),
+/// which is read as the time from now until then (zero when it is past).
 pub fn retry_after(response: &RawResponse) -> Option<Duration> {
-    response
-        .headers()
-        .get_optional_str(&RETRY_AFTER)
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+    parse_retry_after(
+        response.headers().get_optional_str(&RETRY_AFTER)?,
+        time::OffsetDateTime::now_utc(),
+    )
+}
+
+fn parse_retry_after(value: &str, now: time::OffsetDateTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = azure_core::time::parse_rfc7231(value).ok()?;
+    Some(Duration::try_from(when - now).unwrap_or(Duration::ZERO))
 }
 
 /// Waits for an entity to appear, as soft delete and recovery need: the operation is done
@@ -433,5 +463,38 @@ mod tests {
         .is_err());
         let finished = Poller::new(p, Finished::new(Thing { name: "now".into() }, token));
         assert_eq!(finished.await.unwrap().name, "now");
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_and_http_dates() {
+        let now = time::macros::datetime!(2026-12-06 20:00:00 UTC);
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Dec 2026 20:00:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        // A date already past means now.
+        assert_eq!(
+            parse_retry_after("Sun, 06 Dec 2026 19:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    #[test]
+    fn a_long_retry_after_is_capped() {
+        let server = Server::authorized(|_, _| Reply::json(200, "{}"));
+        let mut poller = Poller::new(
+            pipeline(&server),
+            Finished::new(Thing { name: "t".into() }, String::new()),
+        );
+        poller.next_wait = Some(Duration::from_secs(86_400));
+        assert_eq!(poller.next_wait(), DEFAULT_MAX_POLLING_INTERVAL);
+        let poller = poller.with_options(&PollerOptions {
+            max_polling_interval: Some(Duration::from_secs(5)),
+            ..Default::default()
+        });
+        assert_eq!(poller.next_wait(), Duration::from_secs(5));
     }
 }
