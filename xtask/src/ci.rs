@@ -12,7 +12,7 @@
 //! | `examples`      | `cargo build --workspace --examples`, then `cargo run -p P --example E` for every `crates/P/examples/E.rs`, against the embedded emulator |
 //! | `release-check` | `cargo xtask release check`                                                |
 //! | `publish-dry-run` | `cargo xtask release publish --allow-dirty`: `cargo publish --dry-run` of every publishable crate in dependency order, each built from its packaged sources against the packages before it |
-//! | `install-emulator` | `cargo install --locked --debug --path crates/keyvault-emulator --root T/install-emulator --target-dir T/install`, then `T/install-emulator/bin/keyvault-emulator --help` must exit 0 and print its usage (`T`: the target dir) |
+//! | `install-emulator` | `cargo install --locked --debug --path crates/keyvault-emulator --root T/install-emulator` (in the workspace's target dir), then `T/install-emulator/bin/keyvault-emulator --help` must exit 0 and print its usage (`T`: the target dir) |
 //! | `bench`         | a `--quick` smoke run of `keyvault-bench`                                  |
 //! | `conformance:X` | `bash eng/conformance/X/run.sh`, one step per suite directory that has a `run.sh` |
 //!
@@ -128,8 +128,6 @@ pub fn steps(
 ) -> Vec<Step> {
     let install_root = target.join("install-emulator");
     let install_root = install_root.to_string_lossy();
-    let install_target = target.join("install");
-    let install_target = install_target.to_string_lossy();
     let emulator_bin = target
         .join("install-emulator")
         .join("bin")
@@ -246,7 +244,8 @@ pub fn steps(
         Step {
             // `cargo install keyvault-emulator` keeps working: the binary builds with the locked
             // dependencies and answers `--help`. `--debug` proves the same build in a fraction
-            // of the release build's time; the target dir is kept so a second run is quick.
+            // of the release build's time, and in the workspace's target dir it is the build the
+            // conformance suites run, made once.
             name: "install-emulator".into(),
             commands: vec![
                 StepCommand::new(
@@ -259,8 +258,6 @@ pub fn steps(
                         "crates/keyvault-emulator",
                         "--root",
                         &install_root,
-                        "--target-dir",
-                        &install_target,
                     ],
                 ),
                 StepCommand {
@@ -711,7 +708,7 @@ mod tests {
             cmds("install-emulator"),
             [
                 "cargo install --locked --debug --path crates/keyvault-emulator \
-                 --root /tmp/t/install-emulator --target-dir /tmp/t/install",
+                 --root /tmp/t/install-emulator",
                 "keyvault-emulator --help"
             ]
         );
