@@ -10,35 +10,51 @@ use crate::{
     validation::{new_guid, validate_guid},
 };
 use azure_core::http::Method;
-use keyvault_core::{
-    pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Result,
-};
+use keyvault_core::{pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Pager, Result};
 
 /// Options of every administration client: API version, `azure_core` client options (retry,
 /// transport, user agent) and `verify_challenge_resource`.
 pub type AdministrationClientOptions = keyvault_core::ClientOptions;
 
-/// Options of [`KeyVaultAccessControlClient::create_role_assignment`].
-#[derive(Debug, Clone, Default)]
-pub struct CreateRoleAssignmentOptions {
-    /// The assignment's name, a GUID; a new random one when `None`.
-    pub name: Option<String>,
-}
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultAccessControlClient::create_role_assignment`].
+    pub struct CreateRoleAssignmentOptions {
+        /// The assignment's name, a GUID; a new random one when `None`.
+        pub name: Option<String>,
+    }
 
-/// Options of [`KeyVaultAccessControlClient::set_role_definition`]: what the custom role is.
-/// Only what is set is sent, so an update may change one property.
-#[derive(Debug, Clone, Default)]
-pub struct SetRoleDefinitionOptions {
-    /// The definition's name, a GUID; a new random one (a new role) when `None`.
-    pub name: Option<String>,
-    /// The display name.
-    pub role_name: Option<String>,
-    /// The description.
-    pub description: Option<String>,
-    /// What the role permits.
-    pub permissions: Option<Vec<KeyVaultPermission>>,
-    /// Where the role can be assigned; the service's default (`/`) when `None`.
-    pub assignable_scopes: Option<Vec<KeyVaultRoleScope>>,
+    /// Options of [`KeyVaultAccessControlClient::get_role_assignment`].
+    pub struct GetRoleAssignmentOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::delete_role_assignment`].
+    pub struct DeleteRoleAssignmentOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::list_role_assignments`].
+    list pub struct ListRoleAssignmentsOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::set_role_definition`]: what the custom role
+    /// is. Only what is set is sent, so an update may change one property.
+    pub struct SetRoleDefinitionOptions {
+        /// The definition's name, a GUID; a new random one (a new role) when `None`.
+        pub name: Option<String>,
+        /// The display name.
+        pub role_name: Option<String>,
+        /// The description.
+        pub description: Option<String>,
+        /// What the role permits.
+        pub permissions: Option<Vec<KeyVaultPermission>>,
+        /// Where the role can be assigned; the service's default (`/`) when `None`.
+        pub assignable_scopes: Option<Vec<KeyVaultRoleScope>>,
+    }
+
+    /// Options of [`KeyVaultAccessControlClient::get_role_definition`].
+    pub struct GetRoleDefinitionOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::delete_role_definition`].
+    pub struct DeleteRoleDefinitionOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::list_role_definitions`].
+    list pub struct ListRoleDefinitionsOptions {}
 }
 
 /// A client of a Managed HSM's role definitions and role assignments. Cheap to clone;
@@ -106,13 +122,15 @@ impl KeyVaultAccessControlClient {
         scope: &KeyVaultRoleScope,
         definition_id: &str,
         principal_id: &str,
-        options: Option<CreateRoleAssignmentOptions>,
+        options: Option<CreateRoleAssignmentOptions<'_>>,
     ) -> Result<KeyVaultRoleAssignment> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.create_role_assignment");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.create_role_assignment",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "create_role_assignment")?;
-        let name = match options.unwrap_or_default().name {
+        let name = match options.name {
             Some(name) => {
                 validate_guid("name", &name)?;
                 name
@@ -143,10 +161,13 @@ impl KeyVaultAccessControlClient {
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<GetRoleAssignmentOptions<'_>>,
     ) -> Result<KeyVaultRoleAssignment> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.get_role_assignment");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.get_role_assignment",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "get_role_assignment")?;
         validate_guid("name", name)?;
         let url = self.url(scope, ASSIGNMENTS, Some(name))?;
@@ -159,10 +180,13 @@ impl KeyVaultAccessControlClient {
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<DeleteRoleAssignmentOptions<'_>>,
     ) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.delete_role_assignment");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.delete_role_assignment",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "delete_role_assignment")?;
         validate_guid("name", name)?;
         let url = self.url(scope, ASSIGNMENTS, Some(name))?;
@@ -177,15 +201,17 @@ impl KeyVaultAccessControlClient {
     pub fn list_role_assignments(
         &self,
         scope: &KeyVaultRoleScope,
-        options: Option<ListOptions>,
+        options: Option<ListRoleAssignmentsOptions<'_>>,
     ) -> Result<Pager<KeyVaultRoleAssignment>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.list_role_assignments");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.list_role_assignments",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "list_role_assignments")?;
         let segments = Self::segments(scope, ASSIGNMENTS, None)?;
         let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.unwrap_or_default().pager(&pipeline, &refs)
+        options.list_options().pager(&pipeline, &refs)
     }
 
     /// Creates a custom role, or updates one (when `options.name` names an existing custom
@@ -193,11 +219,13 @@ impl KeyVaultAccessControlClient {
     pub async fn set_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
-        options: SetRoleDefinitionOptions,
+        options: Option<SetRoleDefinitionOptions<'_>>,
     ) -> Result<KeyVaultRoleDefinition> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.set_role_definition");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.set_role_definition",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_3, "set_role_definition")?;
         let name = match &options.name {
             Some(name) => {
@@ -234,10 +262,13 @@ impl KeyVaultAccessControlClient {
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<GetRoleDefinitionOptions<'_>>,
     ) -> Result<KeyVaultRoleDefinition> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.get_role_definition");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.get_role_definition",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_3, "get_role_definition")?;
         validate_guid("name", name)?;
         let url = self.url(scope, DEFINITIONS, Some(name))?;
@@ -250,10 +281,13 @@ impl KeyVaultAccessControlClient {
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<DeleteRoleDefinitionOptions<'_>>,
     ) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.delete_role_definition");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.delete_role_definition",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_3, "delete_role_definition")?;
         validate_guid("name", name)?;
         let url = self.url(scope, DEFINITIONS, Some(name))?;
@@ -268,14 +302,16 @@ impl KeyVaultAccessControlClient {
     pub fn list_role_definitions(
         &self,
         scope: &KeyVaultRoleScope,
-        options: Option<ListOptions>,
+        options: Option<ListRoleDefinitionsOptions<'_>>,
     ) -> Result<Pager<KeyVaultRoleDefinition>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.list_role_definitions");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.list_role_definitions",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "list_role_definitions")?;
         let segments = Self::segments(scope, DEFINITIONS, None)?;
         let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.unwrap_or_default().pager(&pipeline, &refs)
+        options.list_options().pager(&pipeline, &refs)
     }
 }

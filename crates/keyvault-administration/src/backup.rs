@@ -18,13 +18,21 @@ use keyvault_core::{
 use serde::{de::DeserializeOwned, Serialize};
 use url::Url;
 
-/// Options of [`KeyVaultBackupClient::begin_restore`].
-#[derive(Debug, Clone, Default)]
-pub struct RestoreOptions {
-    /// Restore only this key (every version of it) instead of the whole HSM.
-    pub key_name: Option<String>,
-    /// Polling interval and continuation token.
-    pub poller: PollerOptions,
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultBackupClient::begin_backup`].
+    poller pub struct BeginBackupOptions {}
+
+    /// Options of [`KeyVaultBackupClient::begin_restore`].
+    poller pub struct BeginRestoreOptions {
+        /// Restore only this key (every version of it) instead of the whole HSM.
+        pub key_name: Option<String>,
+    }
+
+    /// Options of [`KeyVaultBackupClient::begin_pre_backup`].
+    poller pub struct BeginPreBackupOptions {}
+
+    /// Options of [`KeyVaultBackupClient::begin_pre_restore`].
+    poller pub struct BeginPreRestoreOptions {}
 }
 
 /// A client of a Managed HSM's full backups and restores. Cheap to clone; `Send + Sync`.
@@ -92,8 +100,7 @@ impl KeyVaultBackupClient {
 
     /// Starts an operation, or resumes it from `options.continuation_token`.
     async fn begin<T, B>(
-        &self,
-        span: &'static str,
+        pipeline: &KeyVaultPipeline,
         method: Method,
         segments: &[&str],
         body: Option<&B>,
@@ -103,15 +110,14 @@ impl KeyVaultBackupClient {
         T: DeserializeOwned + Send + Sync + 'static,
         B: Serialize,
     {
-        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
-            Some(token) => AzureAsyncOperation::from_continuation_token(&pipeline, token)?,
+            Some(token) => AzureAsyncOperation::from_continuation_token(pipeline, token)?,
             None => {
                 let body = body.map(to_json).transpose()?;
-                async_operation::start(&pipeline, method, pipeline.url(segments), body).await?
+                async_operation::start(pipeline, method, pipeline.url(segments), body).await?
             }
         };
-        Ok(Poller::new(pipeline, operation).with_options(options))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(options))
     }
 
     /// Backs the whole HSM up into a new folder of the blob container at `blob_storage_url`
@@ -120,30 +126,31 @@ impl KeyVaultBackupClient {
         &self,
         blob_storage_url: &str,
         auth: &StorageAuthentication,
-        options: Option<PollerOptions>,
+        options: Option<BeginBackupOptions<'_>>,
     ) -> Result<Poller<KeyVaultBackupResult>> {
-        let pipeline = self.pipeline.traced("KeyVaultBackupClient.begin_backup");
-        pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
         let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("KeyVaultBackupClient.begin_backup", &options.method_options);
+        pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
         if options.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_backup",
-                    Method::Post,
-                    &[],
-                    None,
-                    &options,
-                )
-                .await;
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Post,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
         let body = self.sas_parameters(&container, auth)?;
-        self.begin(
-            "KeyVaultBackupClient.begin_backup",
+        Self::begin(
+            &pipeline,
             Method::Post,
             &["backup"],
             Some(&body),
-            &options,
+            &options.poller_options(),
         )
         .await
     }
@@ -155,21 +162,23 @@ impl KeyVaultBackupClient {
         &self,
         folder_url: &str,
         auth: &StorageAuthentication,
-        options: Option<RestoreOptions>,
+        options: Option<BeginRestoreOptions<'_>>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        let pipeline = self.pipeline.traced("KeyVaultBackupClient.begin_restore");
-        pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
         let options = options.unwrap_or_default();
-        if options.poller.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_restore",
-                    Method::Put,
-                    &[],
-                    None,
-                    &options.poller,
-                )
-                .await;
+        let pipeline = self.pipeline.operation(
+            "KeyVaultBackupClient.begin_restore",
+            &options.method_options,
+        );
+        pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
+        if options.continuation_token.is_some() {
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Put,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let (container, folder) = split_folder_url(folder_url)?;
         let sas_token_parameters = self.sas_parameters(&container, auth)?;
@@ -180,12 +189,12 @@ impl KeyVaultBackupClient {
                     sas_token_parameters,
                     folder: &folder,
                 };
-                self.begin(
-                    "KeyVaultBackupClient.begin_restore",
+                Self::begin(
+                    &pipeline,
                     Method::Put,
                     &["keys", key_name, "restore"],
                     Some(&body),
-                    &options.poller,
+                    &options.poller_options(),
                 )
                 .await
             }
@@ -194,12 +203,12 @@ impl KeyVaultBackupClient {
                     sas_token_parameters,
                     folder_to_restore: &folder,
                 };
-                self.begin(
-                    "KeyVaultBackupClient.begin_restore",
+                Self::begin(
+                    &pipeline,
                     Method::Put,
                     &["restore"],
                     Some(&body),
-                    &options.poller,
+                    &options.poller_options(),
                 )
                 .await
             }
@@ -212,32 +221,32 @@ impl KeyVaultBackupClient {
         &self,
         blob_storage_url: &str,
         auth: &StorageAuthentication,
-        options: Option<PollerOptions>,
+        options: Option<BeginPreBackupOptions<'_>>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultBackupClient.begin_pre_backup");
-        pipeline.require(&ApiVersion::V7_6, "begin_pre_backup")?;
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultBackupClient.begin_pre_backup",
+            &options.method_options,
+        );
+        pipeline.require(&ApiVersion::V7_6, "begin_pre_backup")?;
         if options.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_pre_backup",
-                    Method::Post,
-                    &[],
-                    None,
-                    &options,
-                )
-                .await;
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Post,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
         let body = self.sas_parameters(&container, auth)?;
-        self.begin(
-            "KeyVaultBackupClient.begin_pre_backup",
+        Self::begin(
+            &pipeline,
             Method::Post,
             &["prebackup"],
             Some(&body),
-            &options,
+            &options.poller_options(),
         )
         .await
     }
@@ -248,35 +257,35 @@ impl KeyVaultBackupClient {
         &self,
         folder_url: &str,
         auth: &StorageAuthentication,
-        options: Option<PollerOptions>,
+        options: Option<BeginPreRestoreOptions<'_>>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultBackupClient.begin_pre_restore");
-        pipeline.require(&ApiVersion::V7_6, "begin_pre_restore")?;
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultBackupClient.begin_pre_restore",
+            &options.method_options,
+        );
+        pipeline.require(&ApiVersion::V7_6, "begin_pre_restore")?;
         if options.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_pre_restore",
-                    Method::Put,
-                    &[],
-                    None,
-                    &options,
-                )
-                .await;
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Put,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let (container, folder) = split_folder_url(folder_url)?;
         let body = RestoreOperationParameters {
             sas_token_parameters: self.sas_parameters(&container, auth)?,
             folder_to_restore: &folder,
         };
-        self.begin(
-            "KeyVaultBackupClient.begin_pre_restore",
+        Self::begin(
+            &pipeline,
             Method::Put,
             &["prerestore"],
             Some(&body),
-            &options,
+            &options.poller_options(),
         )
         .await
     }
