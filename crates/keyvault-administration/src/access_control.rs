@@ -117,6 +117,25 @@ impl KeyVaultAccessControlClient {
 
     /// Assigns the role `definition_id` (a [`KeyVaultRoleDefinition::id`]) to `principal_id` at
     /// `scope`.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// // The built-in "Managed HSM Crypto User", for every key, to a principal's object id.
+    /// let role = client
+    ///     .get_role_definition(&KeyVaultRoleScope::Global, "21dbd100-6940-42c2-9190-5d6cb909625b", None)
+    ///     .await?;
+    /// let assignment = client
+    ///     .create_role_assignment(
+    ///         &KeyVaultRoleScope::Keys,
+    ///         &role.id,
+    ///         "6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("assignment {}", assignment.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_role_assignment(
         &self,
         scope: &KeyVaultRoleScope,
@@ -157,6 +176,16 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Gets a role assignment.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// let assignment = client
+    ///     .get_role_assignment(&KeyVaultRoleScope::Keys, "dec3aaad-3096-448d-81cd-b46da42eaf20", None)
+    ///     .await?;
+    /// println!("{} at {}", assignment.properties.principal_id, assignment.properties.scope);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_role_assignment(
         &self,
         scope: &KeyVaultRoleScope,
@@ -176,6 +205,15 @@ impl KeyVaultAccessControlClient {
 
     /// Deletes a role assignment. Deleting one that does not exist is not an error, as in
     /// Python's client.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// client
+    ///     .delete_role_assignment(&KeyVaultRoleScope::Keys, "dec3aaad-3096-448d-81cd-b46da42eaf20", None)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_role_assignment(
         &self,
         scope: &KeyVaultRoleScope,
@@ -198,6 +236,20 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Lists the role assignments that apply at `scope`.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope, ListRoleAssignmentsOptions};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut assignments = client.list_role_assignments(
+    ///     &KeyVaultRoleScope::Global,
+    ///     Some(ListRoleAssignmentsOptions { max_page_size: Some(10), ..Default::default() }),
+    /// )?;
+    /// while let Some(assignment) = assignments.try_next().await? {
+    ///     println!("{} {}", assignment.name, assignment.properties.principal_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_role_assignments(
         &self,
         scope: &KeyVaultRoleScope,
@@ -216,6 +268,26 @@ impl KeyVaultAccessControlClient {
 
     /// Creates a custom role, or updates one (when `options.name` names an existing custom
     /// role). Built-in roles cannot be changed.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultDataAction, KeyVaultPermission, KeyVaultRoleScope, SetRoleDefinitionOptions};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// let role = client
+    ///     .set_role_definition(
+    ///         &KeyVaultRoleScope::Global,
+    ///         Some(SetRoleDefinitionOptions {
+    ///             role_name: Some("Signer".into()),
+    ///             permissions: Some(vec![KeyVaultPermission {
+    ///                 data_actions: vec![KeyVaultDataAction::SignHsmKey],
+    ///                 ..Default::default()
+    ///             }]),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// println!("custom role {} ({})", role.role_name, role.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn set_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
@@ -258,6 +330,17 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Gets a role definition, built in or custom.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// // The built-in "Managed HSM Administrator".
+    /// let role = client
+    ///     .get_role_definition(&KeyVaultRoleScope::Global, "a290e904-7015-4bba-90c8-60543313cdb4", None)
+    ///     .await?;
+    /// println!("{}: {:?}", role.role_name, role.permissions);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
@@ -277,6 +360,15 @@ impl KeyVaultAccessControlClient {
 
     /// Deletes a custom role definition. Deleting one that does not exist is not an error, as
     /// in Python's client.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// client
+    ///     .delete_role_definition(&KeyVaultRoleScope::Global, "8a0a2c5e-4f5b-4e0f-9d8e-1c2b3a4d5e6f", None)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
@@ -299,6 +391,20 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Lists the role definitions that can be assigned at `scope`.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let definitions: Vec<_> = client
+    ///     .list_role_definitions(&KeyVaultRoleScope::Global, None)?
+    ///     .try_collect()
+    ///     .await?;
+    /// for definition in &definitions {
+    ///     println!("{} ({})", definition.role_name, definition.role_type);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_role_definitions(
         &self,
         scope: &KeyVaultRoleScope,

@@ -122,6 +122,25 @@ impl KeyVaultBackupClient {
 
     /// Backs the whole HSM up into a new folder of the blob container at `blob_storage_url`
     /// (`https://{account}.blob.core.windows.net/{container}`). The result names the folder.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{BeginBackupOptions, KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// let sas = StorageAuthentication::sas_token("sv=2024-08-04&sr=c&sp=crwl&sig=...");
+    /// let backup = client
+    ///     .begin_backup(
+    ///         "https://account.blob.core.windows.net/backups",
+    ///         &sas,
+    ///         Some(BeginBackupOptions {
+    ///             polling_interval: Some(std::time::Duration::from_secs(5)),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// println!("backed up to {}", backup.folder_url);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_backup(
         &self,
         blob_storage_url: &str,
@@ -158,6 +177,24 @@ impl KeyVaultBackupClient {
     /// Restores the HSM (or, with `key_name`, one key) from the backup in `folder_url`
     /// (`https://{account}.blob.core.windows.net/{container}/{folder}`, as
     /// [`KeyVaultBackupResult::folder_url`] gives it).
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{BeginRestoreOptions, KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// // Restore one key (every version of it); without `key_name`, the whole HSM.
+    /// client
+    ///     .begin_restore(
+    ///         "https://account.blob.core.windows.net/backups/mhsm-my-hsm-2026120620450185",
+    ///         &StorageAuthentication::ManagedIdentity,
+    ///         Some(BeginRestoreOptions {
+    ///             key_name: Some("release-signing-key".into()),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_restore(
         &self,
         folder_url: &str,
@@ -217,6 +254,18 @@ impl KeyVaultBackupClient {
 
     /// Checks that a full backup to `blob_storage_url` can be made (API version 7.6 and
     /// later); nothing is written.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// let sas = StorageAuthentication::sas_token("sv=2024-08-04&sr=c&sp=crwl&sig=...");
+    /// client
+    ///     .begin_pre_backup("https://account.blob.core.windows.net/backups", &sas, None)
+    ///     .await?
+    ///     .await?;
+    /// println!("a backup can be made");
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_pre_backup(
         &self,
         blob_storage_url: &str,
@@ -253,6 +302,22 @@ impl KeyVaultBackupClient {
 
     /// Checks that the HSM can be restored from the backup in `folder_url` (API version 7.6
     /// and later); nothing is restored.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// let sas = StorageAuthentication::sas_token("sv=2024-08-04&sr=c&sp=rl&sig=...");
+    /// let check = client
+    ///     .begin_pre_restore(
+    ///         "https://account.blob.core.windows.net/backups/mhsm-my-hsm-2026120620450185",
+    ///         &sas,
+    ///         None,
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// println!("the HSM can be restored: {:?}", check.status_details);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_pre_restore(
         &self,
         folder_url: &str,

@@ -87,6 +87,14 @@ impl KeyVaultEkmClient {
     }
 
     /// Gets the EKM connection; a 404 from the service when the HSM has none.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let connection = client.get_ekm_connection(None).await?;
+    /// println!("{} {:?}", connection.host, connection.path_prefix);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_ekm_connection(
         &self,
         options: Option<GetEkmConnectionOptions<'_>>,
@@ -103,6 +111,16 @@ impl KeyVaultEkmClient {
     /// Creates the EKM connection; the service refuses it (409) when the HSM already has
     /// one. The host, path prefix, server CA certificates (DER, at least one) and subject
     /// common name are checked before sending.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultEkmClient, KeyVaultEkmConnection};
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// # let proxy_root_ca_der: Vec<u8> = Vec::new();
+    /// let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com", vec![proxy_root_ca_der])
+    ///     .with_path_prefix("/api/v1");
+    /// client.create_ekm_connection(&connection, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_ekm_connection(
         &self,
         connection: &KeyVaultEkmConnection,
@@ -138,6 +156,18 @@ impl KeyVaultEkmClient {
     /// Updates the EKM connection (a PATCH: the fields `update` leaves `None` keep their
     /// value) and returns it as it now is; a 404 from the service when the HSM has none. Pass
     /// a whole [`KeyVaultEkmConnection`] with `.into()` to replace every field it sets.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultEkmClient, KeyVaultEkmConnectionUpdate};
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let update = KeyVaultEkmConnectionUpdate {
+    ///     path_prefix: Some("/api/v2".into()),
+    ///     ..Default::default()
+    /// };
+    /// let connection = client.update_ekm_connection(&update, None).await?;
+    /// println!("now {:?}", connection.path_prefix);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_ekm_connection(
         &self,
         update: &KeyVaultEkmConnectionUpdate,
@@ -176,6 +206,14 @@ impl KeyVaultEkmClient {
 
     /// Deletes the EKM connection and returns it as it was; a 404 from the service when the
     /// HSM has none.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let deleted = client.delete_ekm_connection(None).await?;
+    /// println!("disconnected from {}", deleted.host);
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_ekm_connection(
         &self,
         options: Option<DeleteEkmConnectionOptions<'_>>,
@@ -191,6 +229,18 @@ impl KeyVaultEkmClient {
 
     /// Gets the client certificate the HSM presents to the EKM proxy: its CA chain and
     /// subject common name, for the proxy to trust. Available before any connection exists.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let certificate = client.get_ekm_certificate(None).await?;
+    /// println!(
+    ///     "trust {} ({} CA certificates) on the proxy",
+    ///     certificate.subject_common_name,
+    ///     certificate.ca_certificates.len()
+    /// );
+    /// # Ok(()) }
+    /// ```
     pub async fn get_ekm_certificate(
         &self,
         options: Option<GetEkmCertificateOptions<'_>>,
@@ -206,6 +256,14 @@ impl KeyVaultEkmClient {
 
     /// Checks that the HSM reaches the EKM proxy and authenticates to it, and returns what
     /// the proxy reports about itself.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let proxy = client.check_ekm_connection(None).await?;
+    /// println!("{} {} (proxy API {})", proxy.proxy_vendor, proxy.proxy_name, proxy.api_version);
+    /// # Ok(()) }
+    /// ```
     pub async fn check_ekm_connection(
         &self,
         options: Option<CheckEkmConnectionOptions<'_>>,

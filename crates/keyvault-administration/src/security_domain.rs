@@ -103,6 +103,26 @@ impl KeyVaultSecurityDomainClient {
     /// from a continuation token: the security domain is only in the answer that started it,
     /// and a token must never carry it. Follow an interrupted download with
     /// [`get_download_status`](Self::get_download_status).
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{BeginDownloadOptions, CertificateInfo, ExposeSecret, KeyVaultSecurityDomainClient, SecurityDomainJsonWebKey};
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// # let keys: Vec<SecurityDomainJsonWebKey> = Vec::new();
+    /// // Three certificates' keys (with their x5c), any two of which restore the security domain.
+    /// let security_domain = client
+    ///     .begin_download(
+    ///         &CertificateInfo::new(keys, 2),
+    ///         Some(BeginDownloadOptions {
+    ///             polling_interval: Some(std::time::Duration::from_secs(5)),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// std::fs::write("security-domain.json", security_domain.value.expose_secret())
+    ///     .expect("written");
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_download(
         &self,
         certificate_info: &CertificateInfo,
@@ -142,6 +162,14 @@ impl KeyVaultSecurityDomainClient {
     }
 
     /// The status of the last security domain download.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSecurityDomainClient;
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// let status = client.get_download_status(None).await?;
+    /// println!("{} {:?}", status.status, status.status_details);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_download_status(
         &self,
         options: Option<GetDownloadStatusOptions<'_>>,
@@ -158,6 +186,14 @@ impl KeyVaultSecurityDomainClient {
 
     /// The HSM's transfer key: prepare a security domain for it before
     /// [`begin_upload`](Self::begin_upload).
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSecurityDomainClient;
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// let transfer = client.get_transfer_key(None).await?;
+    /// println!("prepare the security domain for key {:?}", transfer.transfer_key.kid);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_transfer_key(
         &self,
         options: Option<GetTransferKeyOptions<'_>>,
@@ -177,6 +213,16 @@ impl KeyVaultSecurityDomainClient {
     /// its certificates' private keys: this client, like Python's, sends it as given. The
     /// poller finishes with the final status once the HSM reports the upload done, and fails
     /// with [`Error::OperationFailed`] if the HSM could not restore it.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultSecurityDomainClient, SecurityDomain};
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// // A security domain already prepared for this HSM's transfer key.
+    /// let prepared = SecurityDomain::new(std::fs::read_to_string("prepared.json").expect("read"));
+    /// let status = client.begin_upload(&prepared, None).await?.await?;
+    /// println!("{} {:?}", status.status, status.status_details);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_upload(
         &self,
         security_domain: &SecurityDomain,
@@ -233,6 +279,14 @@ impl KeyVaultSecurityDomainClient {
     }
 
     /// The status of the last security domain upload.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSecurityDomainClient;
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// let status = client.get_upload_status(None).await?;
+    /// println!("{} {:?}", status.status, status.status_details);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_upload_status(
         &self,
         options: Option<GetUploadStatusOptions<'_>>,

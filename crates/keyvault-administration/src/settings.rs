@@ -53,6 +53,16 @@ keyvault_core::vault_client!(
 
 impl KeyVaultSettingsClient {
     /// Gets one setting.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSettingsClient;
+    /// # async fn run(client: &KeyVaultSettingsClient) -> keyvault_administration::Result<()> {
+    /// let setting = client
+    ///     .get_setting("AllowKeyManagementOperationsThroughARM", None)
+    ///     .await?;
+    /// println!("{} = {:?}", setting.name, setting.as_bool());
+    /// # Ok(()) }
+    /// ```
     pub async fn get_setting(
         &self,
         name: &str,
@@ -71,6 +81,15 @@ impl KeyVaultSettingsClient {
     }
 
     /// Lists every setting. The service answers them in one response, without paging.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSettingsClient;
+    /// # async fn run(client: &KeyVaultSettingsClient) -> keyvault_administration::Result<()> {
+    /// for setting in client.list_settings(None).await? {
+    ///     println!("{} = {}", setting.name, setting.value);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_settings(
         &self,
         options: Option<ListSettingsOptions<'_>>,
@@ -89,6 +108,15 @@ impl KeyVaultSettingsClient {
 
     /// Updates a setting to `setting.value`. A boolean setting's value must be `true` or
     /// `false` (sent in lower case).
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultSetting, KeyVaultSettingsClient};
+    /// # async fn run(client: &KeyVaultSettingsClient) -> keyvault_administration::Result<()> {
+    /// let setting = KeyVaultSetting::boolean("AllowKeyManagementOperationsThroughARM", true);
+    /// let updated = client.update_setting(&setting, None).await?;
+    /// assert_eq!(updated.as_bool(), Some(true));
+    /// # Ok(()) }
+    /// ```
     pub async fn update_setting(
         &self,
         setting: &KeyVaultSetting,
