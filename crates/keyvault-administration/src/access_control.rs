@@ -10,35 +10,51 @@ use crate::{
     validation::{new_guid, validate_guid},
 };
 use azure_core::http::Method;
-use keyvault_core::{
-    pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Result,
-};
+use keyvault_core::{pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Pager, Result};
 
 /// Options of every administration client: API version, `azure_core` client options (retry,
 /// transport, user agent) and `verify_challenge_resource`.
 pub type AdministrationClientOptions = keyvault_core::ClientOptions;
 
-/// Options of [`KeyVaultAccessControlClient::create_role_assignment`].
-#[derive(Debug, Clone, Default)]
-pub struct CreateRoleAssignmentOptions {
-    /// The assignment's name, a GUID; a new random one when `None`.
-    pub name: Option<String>,
-}
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultAccessControlClient::create_role_assignment`].
+    pub struct CreateRoleAssignmentOptions {
+        /// The assignment's name, a GUID; a new random one when `None`.
+        pub name: Option<String>,
+    }
 
-/// Options of [`KeyVaultAccessControlClient::set_role_definition`]: what the custom role is.
-/// Only what is set is sent, so an update may change one property.
-#[derive(Debug, Clone, Default)]
-pub struct SetRoleDefinitionOptions {
-    /// The definition's name, a GUID; a new random one (a new role) when `None`.
-    pub name: Option<String>,
-    /// The display name.
-    pub role_name: Option<String>,
-    /// The description.
-    pub description: Option<String>,
-    /// What the role permits.
-    pub permissions: Option<Vec<KeyVaultPermission>>,
-    /// Where the role can be assigned; the service's default (`/`) when `None`.
-    pub assignable_scopes: Option<Vec<KeyVaultRoleScope>>,
+    /// Options of [`KeyVaultAccessControlClient::get_role_assignment`].
+    pub struct GetRoleAssignmentOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::delete_role_assignment`].
+    pub struct DeleteRoleAssignmentOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::list_role_assignments`].
+    list pub struct ListRoleAssignmentsOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::set_role_definition`]: what the custom role
+    /// is. Only what is set is sent, so an update may change one property.
+    pub struct SetRoleDefinitionOptions {
+        /// The definition's name, a GUID; a new random one (a new role) when `None`.
+        pub name: Option<String>,
+        /// The display name.
+        pub role_name: Option<String>,
+        /// The description.
+        pub description: Option<String>,
+        /// What the role permits.
+        pub permissions: Option<Vec<KeyVaultPermission>>,
+        /// Where the role can be assigned; the service's default (`/`) when `None`.
+        pub assignable_scopes: Option<Vec<KeyVaultRoleScope>>,
+    }
+
+    /// Options of [`KeyVaultAccessControlClient::get_role_definition`].
+    pub struct GetRoleDefinitionOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::delete_role_definition`].
+    pub struct DeleteRoleDefinitionOptions {}
+
+    /// Options of [`KeyVaultAccessControlClient::list_role_definitions`].
+    list pub struct ListRoleDefinitionsOptions {}
 }
 
 /// A client of a Managed HSM's role definitions and role assignments. Cheap to clone;
@@ -101,18 +117,39 @@ impl KeyVaultAccessControlClient {
 
     /// Assigns the role `definition_id` (a [`KeyVaultRoleDefinition::id`]) to `principal_id` at
     /// `scope`.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// // The built-in "Managed HSM Crypto User", for every key, to a principal's object id.
+    /// let role = client
+    ///     .get_role_definition(&KeyVaultRoleScope::Global, "21dbd100-6940-42c2-9190-5d6cb909625b", None)
+    ///     .await?;
+    /// let assignment = client
+    ///     .create_role_assignment(
+    ///         &KeyVaultRoleScope::Keys,
+    ///         &role.id,
+    ///         "6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("assignment {}", assignment.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_role_assignment(
         &self,
         scope: &KeyVaultRoleScope,
         definition_id: &str,
         principal_id: &str,
-        options: Option<CreateRoleAssignmentOptions>,
+        options: Option<CreateRoleAssignmentOptions<'_>>,
     ) -> Result<KeyVaultRoleAssignment> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.create_role_assignment");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.create_role_assignment",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "create_role_assignment")?;
-        let name = match options.unwrap_or_default().name {
+        let name = match options.name {
             Some(name) => {
                 validate_guid("name", &name)?;
                 name
@@ -139,14 +176,27 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Gets a role assignment.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// let assignment = client
+    ///     .get_role_assignment(&KeyVaultRoleScope::Keys, "dec3aaad-3096-448d-81cd-b46da42eaf20", None)
+    ///     .await?;
+    /// println!("{} at {}", assignment.properties.principal_id, assignment.properties.scope);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_role_assignment(
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<GetRoleAssignmentOptions<'_>>,
     ) -> Result<KeyVaultRoleAssignment> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.get_role_assignment");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.get_role_assignment",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "get_role_assignment")?;
         validate_guid("name", name)?;
         let url = self.url(scope, ASSIGNMENTS, Some(name))?;
@@ -155,14 +205,26 @@ impl KeyVaultAccessControlClient {
 
     /// Deletes a role assignment. Deleting one that does not exist is not an error, as in
     /// Python's client.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// client
+    ///     .delete_role_assignment(&KeyVaultRoleScope::Keys, "dec3aaad-3096-448d-81cd-b46da42eaf20", None)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_role_assignment(
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<DeleteRoleAssignmentOptions<'_>>,
     ) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.delete_role_assignment");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.delete_role_assignment",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "delete_role_assignment")?;
         validate_guid("name", name)?;
         let url = self.url(scope, ASSIGNMENTS, Some(name))?;
@@ -174,30 +236,68 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Lists the role assignments that apply at `scope`.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope, ListRoleAssignmentsOptions};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut assignments = client.list_role_assignments(
+    ///     &KeyVaultRoleScope::Global,
+    ///     Some(ListRoleAssignmentsOptions { max_page_size: Some(10), ..Default::default() }),
+    /// )?;
+    /// while let Some(assignment) = assignments.try_next().await? {
+    ///     println!("{} {}", assignment.name, assignment.properties.principal_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_role_assignments(
         &self,
         scope: &KeyVaultRoleScope,
-        options: Option<ListOptions>,
+        options: Option<ListRoleAssignmentsOptions<'_>>,
     ) -> Result<Pager<KeyVaultRoleAssignment>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.list_role_assignments");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.list_role_assignments",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "list_role_assignments")?;
         let segments = Self::segments(scope, ASSIGNMENTS, None)?;
         let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.unwrap_or_default().pager(&pipeline, &refs)
+        options.list_options().pager(&pipeline, &refs)
     }
 
     /// Creates a custom role, or updates one (when `options.name` names an existing custom
     /// role). Built-in roles cannot be changed.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultDataAction, KeyVaultPermission, KeyVaultRoleScope, SetRoleDefinitionOptions};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// let role = client
+    ///     .set_role_definition(
+    ///         &KeyVaultRoleScope::Global,
+    ///         Some(SetRoleDefinitionOptions {
+    ///             role_name: Some("Signer".into()),
+    ///             permissions: Some(vec![KeyVaultPermission {
+    ///                 data_actions: vec![KeyVaultDataAction::SignHsmKey],
+    ///                 ..Default::default()
+    ///             }]),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// println!("custom role {} ({})", role.role_name, role.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn set_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
-        options: SetRoleDefinitionOptions,
+        options: Option<SetRoleDefinitionOptions<'_>>,
     ) -> Result<KeyVaultRoleDefinition> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.set_role_definition");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.set_role_definition",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_3, "set_role_definition")?;
         let name = match &options.name {
             Some(name) => {
@@ -230,14 +330,28 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Gets a role definition, built in or custom.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// // The built-in "Managed HSM Administrator".
+    /// let role = client
+    ///     .get_role_definition(&KeyVaultRoleScope::Global, "a290e904-7015-4bba-90c8-60543313cdb4", None)
+    ///     .await?;
+    /// println!("{}: {:?}", role.role_name, role.permissions);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<GetRoleDefinitionOptions<'_>>,
     ) -> Result<KeyVaultRoleDefinition> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.get_role_definition");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.get_role_definition",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_3, "get_role_definition")?;
         validate_guid("name", name)?;
         let url = self.url(scope, DEFINITIONS, Some(name))?;
@@ -246,14 +360,26 @@ impl KeyVaultAccessControlClient {
 
     /// Deletes a custom role definition. Deleting one that does not exist is not an error, as
     /// in Python's client.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// client
+    ///     .delete_role_definition(&KeyVaultRoleScope::Global, "8a0a2c5e-4f5b-4e0f-9d8e-1c2b3a4d5e6f", None)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_role_definition(
         &self,
         scope: &KeyVaultRoleScope,
         name: &str,
+        options: Option<DeleteRoleDefinitionOptions<'_>>,
     ) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.delete_role_definition");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.delete_role_definition",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_3, "delete_role_definition")?;
         validate_guid("name", name)?;
         let url = self.url(scope, DEFINITIONS, Some(name))?;
@@ -265,17 +391,33 @@ impl KeyVaultAccessControlClient {
     }
 
     /// Lists the role definitions that can be assigned at `scope`.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultAccessControlClient, KeyVaultRoleScope};
+    /// # async fn run(client: &KeyVaultAccessControlClient) -> keyvault_administration::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let definitions: Vec<_> = client
+    ///     .list_role_definitions(&KeyVaultRoleScope::Global, None)?
+    ///     .try_collect()
+    ///     .await?;
+    /// for definition in &definitions {
+    ///     println!("{} ({})", definition.role_name, definition.role_type);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_role_definitions(
         &self,
         scope: &KeyVaultRoleScope,
-        options: Option<ListOptions>,
+        options: Option<ListRoleDefinitionsOptions<'_>>,
     ) -> Result<Pager<KeyVaultRoleDefinition>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultAccessControlClient.list_role_definitions");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultAccessControlClient.list_role_definitions",
+            &options.method_options,
+        );
         self.require(&ApiVersion::V7_2, "list_role_definitions")?;
         let segments = Self::segments(scope, DEFINITIONS, None)?;
         let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.unwrap_or_default().pager(&pipeline, &refs)
+        options.list_options().pager(&pipeline, &refs)
     }
 }

@@ -18,13 +18,21 @@ use keyvault_core::{
 use serde::{de::DeserializeOwned, Serialize};
 use url::Url;
 
-/// Options of [`KeyVaultBackupClient::begin_restore`].
-#[derive(Debug, Clone, Default)]
-pub struct RestoreOptions {
-    /// Restore only this key (every version of it) instead of the whole HSM.
-    pub key_name: Option<String>,
-    /// Polling interval and continuation token.
-    pub poller: PollerOptions,
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultBackupClient::begin_backup`].
+    poller pub struct BeginBackupOptions {}
+
+    /// Options of [`KeyVaultBackupClient::begin_restore`].
+    poller pub struct BeginRestoreOptions {
+        /// Restore only this key (every version of it) instead of the whole HSM.
+        pub key_name: Option<String>,
+    }
+
+    /// Options of [`KeyVaultBackupClient::begin_pre_backup`].
+    poller pub struct BeginPreBackupOptions {}
+
+    /// Options of [`KeyVaultBackupClient::begin_pre_restore`].
+    poller pub struct BeginPreRestoreOptions {}
 }
 
 /// A client of a Managed HSM's full backups and restores. Cheap to clone; `Send + Sync`.
@@ -92,8 +100,7 @@ impl KeyVaultBackupClient {
 
     /// Starts an operation, or resumes it from `options.continuation_token`.
     async fn begin<T, B>(
-        &self,
-        span: &'static str,
+        pipeline: &KeyVaultPipeline,
         method: Method,
         segments: &[&str],
         body: Option<&B>,
@@ -103,47 +110,66 @@ impl KeyVaultBackupClient {
         T: DeserializeOwned + Send + Sync + 'static,
         B: Serialize,
     {
-        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
-            Some(token) => AzureAsyncOperation::from_continuation_token(&pipeline, token)?,
+            Some(token) => AzureAsyncOperation::from_continuation_token(pipeline, token)?,
             None => {
                 let body = body.map(to_json).transpose()?;
-                async_operation::start(&pipeline, method, pipeline.url(segments), body).await?
+                async_operation::start(pipeline, method, pipeline.url(segments), body).await?
             }
         };
-        Ok(Poller::new(pipeline, operation).with_options(options))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(options))
     }
 
     /// Backs the whole HSM up into a new folder of the blob container at `blob_storage_url`
     /// (`https://{account}.blob.core.windows.net/{container}`). The result names the folder.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{BeginBackupOptions, KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// let sas = StorageAuthentication::sas_token("sv=2024-08-04&sr=c&sp=crwl&sig=...");
+    /// let backup = client
+    ///     .begin_backup(
+    ///         "https://account.blob.core.windows.net/backups",
+    ///         &sas,
+    ///         Some(BeginBackupOptions {
+    ///             polling_interval: Some(std::time::Duration::from_secs(5)),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// println!("backed up to {}", backup.folder_url);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_backup(
         &self,
         blob_storage_url: &str,
         auth: &StorageAuthentication,
-        options: Option<PollerOptions>,
+        options: Option<BeginBackupOptions<'_>>,
     ) -> Result<Poller<KeyVaultBackupResult>> {
-        let pipeline = self.pipeline.traced("KeyVaultBackupClient.begin_backup");
-        pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
         let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("KeyVaultBackupClient.begin_backup", &options.method_options);
+        pipeline.require(&ApiVersion::V7_2, "begin_backup")?;
         if options.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_backup",
-                    Method::Post,
-                    &[],
-                    None,
-                    &options,
-                )
-                .await;
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Post,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
         let body = self.sas_parameters(&container, auth)?;
-        self.begin(
-            "KeyVaultBackupClient.begin_backup",
+        Self::begin(
+            &pipeline,
             Method::Post,
             &["backup"],
             Some(&body),
-            &options,
+            &options.poller_options(),
         )
         .await
     }
@@ -151,25 +177,45 @@ impl KeyVaultBackupClient {
     /// Restores the HSM (or, with `key_name`, one key) from the backup in `folder_url`
     /// (`https://{account}.blob.core.windows.net/{container}/{folder}`, as
     /// [`KeyVaultBackupResult::folder_url`] gives it).
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{BeginRestoreOptions, KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// // Restore one key (every version of it); without `key_name`, the whole HSM.
+    /// client
+    ///     .begin_restore(
+    ///         "https://account.blob.core.windows.net/backups/mhsm-my-hsm-2026120620450185",
+    ///         &StorageAuthentication::ManagedIdentity,
+    ///         Some(BeginRestoreOptions {
+    ///             key_name: Some("release-signing-key".into()),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_restore(
         &self,
         folder_url: &str,
         auth: &StorageAuthentication,
-        options: Option<RestoreOptions>,
+        options: Option<BeginRestoreOptions<'_>>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        let pipeline = self.pipeline.traced("KeyVaultBackupClient.begin_restore");
-        pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
         let options = options.unwrap_or_default();
-        if options.poller.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_restore",
-                    Method::Put,
-                    &[],
-                    None,
-                    &options.poller,
-                )
-                .await;
+        let pipeline = self.pipeline.operation(
+            "KeyVaultBackupClient.begin_restore",
+            &options.method_options,
+        );
+        pipeline.require(&ApiVersion::V7_2, "begin_restore")?;
+        if options.continuation_token.is_some() {
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Put,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let (container, folder) = split_folder_url(folder_url)?;
         let sas_token_parameters = self.sas_parameters(&container, auth)?;
@@ -180,12 +226,12 @@ impl KeyVaultBackupClient {
                     sas_token_parameters,
                     folder: &folder,
                 };
-                self.begin(
-                    "KeyVaultBackupClient.begin_restore",
+                Self::begin(
+                    &pipeline,
                     Method::Put,
                     &["keys", key_name, "restore"],
                     Some(&body),
-                    &options.poller,
+                    &options.poller_options(),
                 )
                 .await
             }
@@ -194,12 +240,12 @@ impl KeyVaultBackupClient {
                     sas_token_parameters,
                     folder_to_restore: &folder,
                 };
-                self.begin(
-                    "KeyVaultBackupClient.begin_restore",
+                Self::begin(
+                    &pipeline,
                     Method::Put,
                     &["restore"],
                     Some(&body),
-                    &options.poller,
+                    &options.poller_options(),
                 )
                 .await
             }
@@ -208,75 +254,103 @@ impl KeyVaultBackupClient {
 
     /// Checks that a full backup to `blob_storage_url` can be made (API version 7.6 and
     /// later); nothing is written.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// let sas = StorageAuthentication::sas_token("sv=2024-08-04&sr=c&sp=crwl&sig=...");
+    /// client
+    ///     .begin_pre_backup("https://account.blob.core.windows.net/backups", &sas, None)
+    ///     .await?
+    ///     .await?;
+    /// println!("a backup can be made");
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_pre_backup(
         &self,
         blob_storage_url: &str,
         auth: &StorageAuthentication,
-        options: Option<PollerOptions>,
+        options: Option<BeginPreBackupOptions<'_>>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultBackupClient.begin_pre_backup");
-        pipeline.require(&ApiVersion::V7_6, "begin_pre_backup")?;
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultBackupClient.begin_pre_backup",
+            &options.method_options,
+        );
+        pipeline.require(&ApiVersion::V7_6, "begin_pre_backup")?;
         if options.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_pre_backup",
-                    Method::Post,
-                    &[],
-                    None,
-                    &options,
-                )
-                .await;
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Post,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let container = validate_blob_url("blob_storage_url", blob_storage_url, 1)?;
         let body = self.sas_parameters(&container, auth)?;
-        self.begin(
-            "KeyVaultBackupClient.begin_pre_backup",
+        Self::begin(
+            &pipeline,
             Method::Post,
             &["prebackup"],
             Some(&body),
-            &options,
+            &options.poller_options(),
         )
         .await
     }
 
     /// Checks that the HSM can be restored from the backup in `folder_url` (API version 7.6
     /// and later); nothing is restored.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultBackupClient, StorageAuthentication};
+    /// # async fn run(client: &KeyVaultBackupClient) -> keyvault_administration::Result<()> {
+    /// let sas = StorageAuthentication::sas_token("sv=2024-08-04&sr=c&sp=rl&sig=...");
+    /// let check = client
+    ///     .begin_pre_restore(
+    ///         "https://account.blob.core.windows.net/backups/mhsm-my-hsm-2026120620450185",
+    ///         &sas,
+    ///         None,
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// println!("the HSM can be restored: {:?}", check.status_details);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_pre_restore(
         &self,
         folder_url: &str,
         auth: &StorageAuthentication,
-        options: Option<PollerOptions>,
+        options: Option<BeginPreRestoreOptions<'_>>,
     ) -> Result<Poller<KeyVaultRestoreResult>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultBackupClient.begin_pre_restore");
-        pipeline.require(&ApiVersion::V7_6, "begin_pre_restore")?;
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultBackupClient.begin_pre_restore",
+            &options.method_options,
+        );
+        pipeline.require(&ApiVersion::V7_6, "begin_pre_restore")?;
         if options.continuation_token.is_some() {
-            return self
-                .begin::<_, ()>(
-                    "KeyVaultBackupClient.begin_pre_restore",
-                    Method::Put,
-                    &[],
-                    None,
-                    &options,
-                )
-                .await;
+            return Self::begin::<_, ()>(
+                &pipeline,
+                Method::Put,
+                &[],
+                None,
+                &options.poller_options(),
+            )
+            .await;
         }
         let (container, folder) = split_folder_url(folder_url)?;
         let body = RestoreOperationParameters {
             sas_token_parameters: self.sas_parameters(&container, auth)?,
             folder_to_restore: &folder,
         };
-        self.begin(
-            "KeyVaultBackupClient.begin_pre_restore",
+        Self::begin(
+            &pipeline,
             Method::Put,
             &["prerestore"],
             Some(&body),
-            &options,
+            &options.poller_options(),
         )
         .await
     }

@@ -12,6 +12,26 @@ use crate::{
 use azure_core::http::Method;
 use keyvault_core::{pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Result};
 
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultEkmClient::get_ekm_connection`].
+    pub struct GetEkmConnectionOptions {}
+
+    /// Options of [`KeyVaultEkmClient::create_ekm_connection`].
+    pub struct CreateEkmConnectionOptions {}
+
+    /// Options of [`KeyVaultEkmClient::update_ekm_connection`].
+    pub struct UpdateEkmConnectionOptions {}
+
+    /// Options of [`KeyVaultEkmClient::delete_ekm_connection`].
+    pub struct DeleteEkmConnectionOptions {}
+
+    /// Options of [`KeyVaultEkmClient::get_ekm_certificate`].
+    pub struct GetEkmCertificateOptions {}
+
+    /// Options of [`KeyVaultEkmClient::check_ekm_connection`].
+    pub struct CheckEkmConnectionOptions {}
+}
+
 /// A client of a Managed HSM's External Key Manager (EKM) connection: the proxy through which
 /// the HSM reaches keys held outside Azure (API version 2026-04-01 and later). Cheap to clone;
 /// `Send + Sync`.
@@ -26,12 +46,12 @@ use keyvault_core::{pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Resu
 /// use keyvault_administration::{KeyVaultEkmClient, KeyVaultEkmConnection};
 /// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>, proxy_root_ca_der: Vec<u8>) -> keyvault_core::Result<()> {
 /// let client = KeyVaultEkmClient::new("https://my-hsm.managedhsm.azure.net", credential, None)?;
-/// let client_certificate = client.get_ekm_certificate().await?;
+/// let client_certificate = client.get_ekm_certificate(None).await?;
 /// println!("trust {} on the proxy", client_certificate.subject_common_name);
 /// let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com", vec![proxy_root_ca_der])
 ///     .with_path_prefix("/api/v1");
-/// client.create_ekm_connection(&connection).await?;
-/// let proxy = client.check_ekm_connection().await?;
+/// client.create_ekm_connection(&connection, None).await?;
+/// let proxy = client.check_ekm_connection(None).await?;
 /// println!("{} {} (proxy API {})", proxy.proxy_vendor, proxy.proxy_name, proxy.api_version);
 /// # Ok(()) }
 /// ```
@@ -54,13 +74,11 @@ impl KeyVaultEkmClient {
     }
 
     async fn send<T: serde::de::DeserializeOwned>(
-        &self,
-        span: &'static str,
+        pipeline: &KeyVaultPipeline,
         method: Method,
         segment: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Result<T> {
-        let pipeline = self.pipeline.traced(span);
         let url = match segment {
             Some(segment) => pipeline.url(&[EKM, segment]),
             None => pipeline.url(&[EKM]),
@@ -69,24 +87,50 @@ impl KeyVaultEkmClient {
     }
 
     /// Gets the EKM connection; a 404 from the service when the HSM has none.
-    pub async fn get_ekm_connection(&self) -> Result<KeyVaultEkmConnection> {
-        self.require("get_ekm_connection")?;
-        self.send(
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let connection = client.get_ekm_connection(None).await?;
+    /// println!("{} {:?}", connection.host, connection.path_prefix);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_ekm_connection(
+        &self,
+        options: Option<GetEkmConnectionOptions<'_>>,
+    ) -> Result<KeyVaultEkmConnection> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultEkmClient.get_ekm_connection",
-            Method::Get,
-            None,
-            None,
-        )
-        .await
+            &options.method_options,
+        );
+        self.require("get_ekm_connection")?;
+        Self::send(&pipeline, Method::Get, None, None).await
     }
 
     /// Creates the EKM connection; the service refuses it (409) when the HSM already has
     /// one. The host, path prefix, server CA certificates (DER, at least one) and subject
     /// common name are checked before sending.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultEkmClient, KeyVaultEkmConnection};
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// # let proxy_root_ca_der: Vec<u8> = Vec::new();
+    /// let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com", vec![proxy_root_ca_der])
+    ///     .with_path_prefix("/api/v1");
+    /// client.create_ekm_connection(&connection, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_ekm_connection(
         &self,
         connection: &KeyVaultEkmConnection,
+        options: Option<CreateEkmConnectionOptions<'_>>,
     ) -> Result<KeyVaultEkmConnection> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultEkmClient.create_ekm_connection",
+            &options.method_options,
+        );
         self.require("create_ekm_connection")?;
         validate_ekm_host("host", &connection.host)?;
         validate_optional(
@@ -100,8 +144,8 @@ impl KeyVaultEkmClient {
             "server_subject_common_name",
             validate_common_name,
         )?;
-        self.send(
-            "KeyVaultEkmClient.create_ekm_connection",
+        Self::send(
+            &pipeline,
             Method::Post,
             Some("create"),
             Some(to_json(connection)?),
@@ -112,10 +156,28 @@ impl KeyVaultEkmClient {
     /// Updates the EKM connection (a PATCH: the fields `update` leaves `None` keep their
     /// value) and returns it as it now is; a 404 from the service when the HSM has none. Pass
     /// a whole [`KeyVaultEkmConnection`] with `.into()` to replace every field it sets.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultEkmClient, KeyVaultEkmConnectionUpdate};
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let update = KeyVaultEkmConnectionUpdate {
+    ///     path_prefix: Some("/api/v2".into()),
+    ///     ..Default::default()
+    /// };
+    /// let connection = client.update_ekm_connection(&update, None).await?;
+    /// println!("now {:?}", connection.path_prefix);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_ekm_connection(
         &self,
         update: &KeyVaultEkmConnectionUpdate,
+        options: Option<UpdateEkmConnectionOptions<'_>>,
     ) -> Result<KeyVaultEkmConnection> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultEkmClient.update_ekm_connection",
+            &options.method_options,
+        );
         self.require("update_ekm_connection")?;
         if *update == KeyVaultEkmConnectionUpdate::default() {
             return Err(Error::invalid_argument(
@@ -139,52 +201,80 @@ impl KeyVaultEkmClient {
             "server_subject_common_name",
             validate_common_name,
         )?;
-        self.send(
-            "KeyVaultEkmClient.update_ekm_connection",
-            Method::Patch,
-            None,
-            Some(to_json(update)?),
-        )
-        .await
+        Self::send(&pipeline, Method::Patch, None, Some(to_json(update)?)).await
     }
 
     /// Deletes the EKM connection and returns it as it was; a 404 from the service when the
     /// HSM has none.
-    pub async fn delete_ekm_connection(&self) -> Result<KeyVaultEkmConnection> {
-        self.require("delete_ekm_connection")?;
-        self.send(
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let deleted = client.delete_ekm_connection(None).await?;
+    /// println!("disconnected from {}", deleted.host);
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_ekm_connection(
+        &self,
+        options: Option<DeleteEkmConnectionOptions<'_>>,
+    ) -> Result<KeyVaultEkmConnection> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultEkmClient.delete_ekm_connection",
-            Method::Delete,
-            None,
-            None,
-        )
-        .await
+            &options.method_options,
+        );
+        self.require("delete_ekm_connection")?;
+        Self::send(&pipeline, Method::Delete, None, None).await
     }
 
     /// Gets the client certificate the HSM presents to the EKM proxy: its CA chain and
     /// subject common name, for the proxy to trust. Available before any connection exists.
-    pub async fn get_ekm_certificate(&self) -> Result<KeyVaultEkmProxyClientCertificateInfo> {
-        self.require("get_ekm_certificate")?;
-        self.send(
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let certificate = client.get_ekm_certificate(None).await?;
+    /// println!(
+    ///     "trust {} ({} CA certificates) on the proxy",
+    ///     certificate.subject_common_name,
+    ///     certificate.ca_certificates.len()
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_ekm_certificate(
+        &self,
+        options: Option<GetEkmCertificateOptions<'_>>,
+    ) -> Result<KeyVaultEkmProxyClientCertificateInfo> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultEkmClient.get_ekm_certificate",
-            Method::Get,
-            Some("certificate"),
-            None,
-        )
-        .await
+            &options.method_options,
+        );
+        self.require("get_ekm_certificate")?;
+        Self::send(&pipeline, Method::Get, Some("certificate"), None).await
     }
 
     /// Checks that the HSM reaches the EKM proxy and authenticates to it, and returns what
     /// the proxy reports about itself.
-    pub async fn check_ekm_connection(&self) -> Result<KeyVaultEkmProxyInfo> {
-        self.require("check_ekm_connection")?;
-        self.send(
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultEkmClient;
+    /// # async fn run(client: &KeyVaultEkmClient) -> keyvault_administration::Result<()> {
+    /// let proxy = client.check_ekm_connection(None).await?;
+    /// println!("{} {} (proxy API {})", proxy.proxy_vendor, proxy.proxy_name, proxy.api_version);
+    /// # Ok(()) }
+    /// ```
+    pub async fn check_ekm_connection(
+        &self,
+        options: Option<CheckEkmConnectionOptions<'_>>,
+    ) -> Result<KeyVaultEkmProxyInfo> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultEkmClient.check_ekm_connection",
-            Method::Post,
-            Some("check"),
-            None,
-        )
-        .await
+            &options.method_options,
+        );
+        self.require("check_ekm_connection")?;
+        Self::send(&pipeline, Method::Post, Some("check"), None).await
     }
 }
 

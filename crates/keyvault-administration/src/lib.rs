@@ -10,11 +10,20 @@ mod settings;
 mod validation;
 
 pub use access_control::{
-    AdministrationClientOptions, CreateRoleAssignmentOptions, KeyVaultAccessControlClient,
+    AdministrationClientOptions, CreateRoleAssignmentOptions, DeleteRoleAssignmentOptions,
+    DeleteRoleDefinitionOptions, GetRoleAssignmentOptions, GetRoleDefinitionOptions,
+    KeyVaultAccessControlClient, ListRoleAssignmentsOptions, ListRoleDefinitionsOptions,
     SetRoleDefinitionOptions,
 };
-pub use backup::{KeyVaultBackupClient, RestoreOptions};
-pub use ekm::KeyVaultEkmClient;
+pub use backup::{
+    BeginBackupOptions, BeginPreBackupOptions, BeginPreRestoreOptions, BeginRestoreOptions,
+    KeyVaultBackupClient,
+};
+pub use ekm::{
+    CheckEkmConnectionOptions, CreateEkmConnectionOptions, DeleteEkmConnectionOptions,
+    GetEkmCertificateOptions, GetEkmConnectionOptions, KeyVaultEkmClient,
+    UpdateEkmConnectionOptions,
+};
 pub use models::{
     CertificateInfo, KeyVaultBackupResult, KeyVaultDataAction, KeyVaultEkmConnection,
     KeyVaultEkmConnectionUpdate, KeyVaultEkmProxyClientCertificateInfo, KeyVaultEkmProxyInfo,
@@ -24,16 +33,20 @@ pub use models::{
     SecurityDomainStatus, StorageAuthentication, TransferKey,
 };
 pub use scope::KeyVaultRoleScope;
-pub use security_domain::{KeyVaultSecurityDomainClient, SecurityDomainOptions};
-pub use settings::KeyVaultSettingsClient;
+pub use security_domain::{
+    BeginDownloadOptions, BeginUploadOptions, GetDownloadStatusOptions, GetTransferKeyOptions,
+    GetUploadStatusOptions, KeyVaultSecurityDomainClient,
+};
+pub use settings::{
+    GetSettingOptions, KeyVaultSettingsClient, ListSettingsOptions, UpdateSettingOptions,
+};
 
 pub use keyvault_core::async_operation::{AsyncOperationStatus, OperationStatus};
 /// The `azure_core` this crate is built on: its `ClientOptions`, `Request` (for
 /// `send_request`) and credential traits, at the version the clients take.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, Error, ExposeSecret, ListOptions, Page, Pager, Poller, PollerOptions, PollerStatus,
-    Result, SecretString,
+    ApiVersion, Error, ExposeSecret, Page, Pager, Poller, PollerStatus, Result, SecretString,
 };
 
 #[cfg(test)]

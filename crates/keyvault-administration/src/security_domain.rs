@@ -15,7 +15,7 @@ use keyvault_core::{
     async_operation::AzureAsyncOperation,
     pipeline::{deserialize, to_json},
     polling::{retry_after, Finished, Operation, Step},
-    ApiVersion, Error, KeyVaultPipeline, Poller, PollerOptions, Result,
+    ApiVersion, Error, KeyVaultPipeline, Poller, Result,
 };
 use url::Url;
 
@@ -30,16 +30,32 @@ const MIN_QUORUM: u32 = 2;
 /// a choice of that package rather than a limit of the service.
 const MINIMUM_VERSION: ApiVersion = ApiVersion::V7_2;
 
-/// Options of [`KeyVaultSecurityDomainClient::begin_download`] and
-/// [`KeyVaultSecurityDomainClient::begin_upload`].
-#[derive(Debug, Clone, Default)]
-pub struct SecurityDomainOptions {
-    /// Return a poller that is already finished instead of waiting for the HSM's activation
-    /// (Python's `skip_activation_polling`, the CLI's `--no-wait`): a download's result is the
-    /// security domain of the service's first answer, an upload's the status it first reported.
-    pub skip_activation_polling: bool,
-    /// Polling interval and, for an upload, the continuation token to resume from.
-    pub poller: PollerOptions,
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultSecurityDomainClient::begin_download`]. A download cannot be
+    /// resumed: `continuation_token` is refused.
+    poller pub struct BeginDownloadOptions {
+        /// Return a poller that is already finished instead of waiting for the HSM's
+        /// activation (Python's `skip_activation_polling`, the CLI's `--no-wait`): its result is
+        /// the security domain of the service's first answer.
+        pub skip_activation_polling: bool,
+    }
+
+    /// Options of [`KeyVaultSecurityDomainClient::get_download_status`].
+    pub struct GetDownloadStatusOptions {}
+
+    /// Options of [`KeyVaultSecurityDomainClient::get_transfer_key`].
+    pub struct GetTransferKeyOptions {}
+
+    /// Options of [`KeyVaultSecurityDomainClient::begin_upload`].
+    poller pub struct BeginUploadOptions {
+        /// Return a poller that is already finished instead of waiting for the HSM's
+        /// activation (Python's `skip_activation_polling`, the CLI's `--no-wait`): its result is
+        /// the status the service first reported.
+        pub skip_activation_polling: bool,
+    }
+
+    /// Options of [`KeyVaultSecurityDomainClient::get_upload_status`].
+    pub struct GetUploadStatusOptions {}
 }
 
 /// A client of a Managed HSM's security domain. Cheap to clone; `Send + Sync`.
@@ -87,17 +103,38 @@ impl KeyVaultSecurityDomainClient {
     /// from a continuation token: the security domain is only in the answer that started it,
     /// and a token must never carry it. Follow an interrupted download with
     /// [`get_download_status`](Self::get_download_status).
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{BeginDownloadOptions, CertificateInfo, ExposeSecret, KeyVaultSecurityDomainClient, SecurityDomainJsonWebKey};
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// # let keys: Vec<SecurityDomainJsonWebKey> = Vec::new();
+    /// // Three certificates' keys (with their x5c), any two of which restore the security domain.
+    /// let security_domain = client
+    ///     .begin_download(
+    ///         &CertificateInfo::new(keys, 2),
+    ///         Some(BeginDownloadOptions {
+    ///             polling_interval: Some(std::time::Duration::from_secs(5)),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// std::fs::write("security-domain.json", security_domain.value.expose_secret())
+    ///     .expect("written");
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_download(
         &self,
         certificate_info: &CertificateInfo,
-        options: Option<SecurityDomainOptions>,
+        options: Option<BeginDownloadOptions<'_>>,
     ) -> Result<Poller<SecurityDomain>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultSecurityDomainClient.begin_download");
-        self.require("begin_download")?;
         let options = options.unwrap_or_default();
-        if options.poller.continuation_token.is_some() {
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSecurityDomainClient.begin_download",
+            &options.method_options,
+        );
+        self.require("begin_download")?;
+        if options.continuation_token.is_some() {
             return Err(Error::invalid_argument(
                 "continuation_token",
                 "a security domain download cannot be resumed: the security domain is only in the \
@@ -105,8 +142,7 @@ impl KeyVaultSecurityDomainClient {
             ));
         }
         validate_certificate_info(certificate_info)?;
-        let response = self
-            .pipeline
+        let response = pipeline
             .send(
                 Method::Post,
                 pipeline.url(&["securitydomain", "download"]),
@@ -122,27 +158,51 @@ impl KeyVaultSecurityDomainClient {
         } else {
             Poller::new(pipeline.clone(), Activation::download(status, domain))
         };
-        Ok(poller.with_options(&options.poller))
+        Ok(poller.with_options(&options.poller_options()))
     }
 
     /// The status of the last security domain download.
-    pub async fn get_download_status(&self) -> Result<SecurityDomainOperationStatus> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultSecurityDomainClient.get_download_status");
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSecurityDomainClient;
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// let status = client.get_download_status(None).await?;
+    /// println!("{} {:?}", status.status, status.status_details);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_download_status(
+        &self,
+        options: Option<GetDownloadStatusOptions<'_>>,
+    ) -> Result<SecurityDomainOperationStatus> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSecurityDomainClient.get_download_status",
+            &options.method_options,
+        );
         self.require("get_download_status")?;
-        let url = self
-            .pipeline
-            .url(&["securitydomain", "download", "pending"]);
+        let url = pipeline.url(&["securitydomain", "download", "pending"]);
         pipeline.send_json(Method::Get, url, None).await
     }
 
     /// The HSM's transfer key: prepare a security domain for it before
     /// [`begin_upload`](Self::begin_upload).
-    pub async fn get_transfer_key(&self) -> Result<TransferKey> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultSecurityDomainClient.get_transfer_key");
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSecurityDomainClient;
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// let transfer = client.get_transfer_key(None).await?;
+    /// println!("prepare the security domain for key {:?}", transfer.transfer_key.kid);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_transfer_key(
+        &self,
+        options: Option<GetTransferKeyOptions<'_>>,
+    ) -> Result<TransferKey> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSecurityDomainClient.get_transfer_key",
+            &options.method_options,
+        );
         self.require("get_transfer_key")?;
         let url = pipeline.url(&["securitydomain", "upload"]);
         pipeline.send_json(Method::Get, url, None).await
@@ -153,22 +213,33 @@ impl KeyVaultSecurityDomainClient {
     /// its certificates' private keys: this client, like Python's, sends it as given. The
     /// poller finishes with the final status once the HSM reports the upload done, and fails
     /// with [`Error::OperationFailed`] if the HSM could not restore it.
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultSecurityDomainClient, SecurityDomain};
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// // A security domain already prepared for this HSM's transfer key.
+    /// let prepared = SecurityDomain::new(std::fs::read_to_string("prepared.json").expect("read"));
+    /// let status = client.begin_upload(&prepared, None).await?.await?;
+    /// println!("{} {:?}", status.status, status.status_details);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_upload(
         &self,
         security_domain: &SecurityDomain,
-        options: Option<SecurityDomainOptions>,
+        options: Option<BeginUploadOptions<'_>>,
     ) -> Result<Poller<SecurityDomainOperationStatus>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultSecurityDomainClient.begin_upload");
-        self.require("begin_upload")?;
         let options = options.unwrap_or_default();
-        if let Some(token) = &options.poller.continuation_token {
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSecurityDomainClient.begin_upload",
+            &options.method_options,
+        );
+        self.require("begin_upload")?;
+        if let Some(token) = &options.continuation_token {
             let url = AzureAsyncOperation::<()>::from_continuation_token(&pipeline, token)?
                 .url()
                 .clone();
             return Ok(Poller::new(pipeline.clone(), Activation::upload(url))
-                .with_options(&options.poller));
+                .with_options(&options.poller_options()));
         }
         if security_domain.value.expose_secret().trim().is_empty() {
             return Err(Error::invalid_argument(
@@ -176,8 +247,7 @@ impl KeyVaultSecurityDomainClient {
                 "must not be empty",
             ));
         }
-        let response = self
-            .pipeline
+        let response = pipeline
             .send(
                 Method::Post,
                 pipeline.url(&["securitydomain", "upload"]),
@@ -193,7 +263,7 @@ impl KeyVaultSecurityDomainClient {
             };
             return Ok(
                 Poller::new(pipeline.clone(), Finished::new(done, pending.to_string()))
-                    .with_options(&options.poller),
+                    .with_options(&options.poller_options()),
             );
         }
         let initial: SecurityDomainOperationStatus = deserialize(response.body().as_ref())?;
@@ -205,14 +275,27 @@ impl KeyVaultSecurityDomainClient {
         } else {
             Poller::new(pipeline.clone(), Activation::upload(status))
         };
-        Ok(poller.with_options(&options.poller))
+        Ok(poller.with_options(&options.poller_options()))
     }
 
     /// The status of the last security domain upload.
-    pub async fn get_upload_status(&self) -> Result<SecurityDomainOperationStatus> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultSecurityDomainClient.get_upload_status");
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSecurityDomainClient;
+    /// # async fn run(client: &KeyVaultSecurityDomainClient) -> keyvault_administration::Result<()> {
+    /// let status = client.get_upload_status(None).await?;
+    /// println!("{} {:?}", status.status, status.status_details);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_upload_status(
+        &self,
+        options: Option<GetUploadStatusOptions<'_>>,
+    ) -> Result<SecurityDomainOperationStatus> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSecurityDomainClient.get_upload_status",
+            &options.method_options,
+        );
         self.require("get_upload_status")?;
         let url = pipeline.url(&["securitydomain", "upload", "pending"]);
         pipeline.send_json(Method::Get, url, None).await

@@ -8,6 +8,18 @@ use keyvault_core::{
     pipeline::to_json, validation::validate_name, ApiVersion, Error, KeyVaultPipeline, Result,
 };
 
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultSettingsClient::get_setting`].
+    pub struct GetSettingOptions {}
+
+    /// Options of [`KeyVaultSettingsClient::list_settings`]. The service answers every setting
+    /// in one response, so there is no paging to set.
+    pub struct ListSettingsOptions {}
+
+    /// Options of [`KeyVaultSettingsClient::update_setting`].
+    pub struct UpdateSettingOptions {}
+}
+
 /// A client of a Managed HSM's account settings (API version 7.4 and later). Cheap to clone;
 /// `Send + Sync`.
 ///
@@ -15,10 +27,13 @@ use keyvault_core::{
 /// use keyvault_administration::{KeyVaultSetting, KeyVaultSettingsClient};
 /// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
 /// let client = KeyVaultSettingsClient::new("https://my-hsm.managedhsm.azure.net", credential, None)?;
-/// let setting = client.get_setting("AllowKeyManagementOperationsThroughARM").await?;
+/// let setting = client.get_setting("AllowKeyManagementOperationsThroughARM", None).await?;
 /// if setting.as_bool() == Some(false) {
 ///     client
-///         .update_setting(&KeyVaultSetting::boolean("AllowKeyManagementOperationsThroughARM", true))
+///         .update_setting(
+///             &KeyVaultSetting::boolean("AllowKeyManagementOperationsThroughARM", true),
+///             None,
+///         )
 ///         .await?;
 /// }
 /// # Ok(()) }
@@ -38,8 +53,26 @@ keyvault_core::vault_client!(
 
 impl KeyVaultSettingsClient {
     /// Gets one setting.
-    pub async fn get_setting(&self, name: &str) -> Result<KeyVaultSetting> {
-        let pipeline = self.pipeline.traced("KeyVaultSettingsClient.get_setting");
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSettingsClient;
+    /// # async fn run(client: &KeyVaultSettingsClient) -> keyvault_administration::Result<()> {
+    /// let setting = client
+    ///     .get_setting("AllowKeyManagementOperationsThroughARM", None)
+    ///     .await?;
+    /// println!("{} = {:?}", setting.name, setting.as_bool());
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_setting(
+        &self,
+        name: &str,
+        options: Option<GetSettingOptions<'_>>,
+    ) -> Result<KeyVaultSetting> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSettingsClient.get_setting",
+            &options.method_options,
+        );
         pipeline.require(&ApiVersion::V7_4, "get_setting")?;
         validate_name("name", name)?;
         pipeline
@@ -48,11 +81,26 @@ impl KeyVaultSettingsClient {
     }
 
     /// Lists every setting. The service answers them in one response, without paging.
-    pub async fn list_settings(&self) -> Result<Vec<KeyVaultSetting>> {
-        let pipeline = self.pipeline.traced("KeyVaultSettingsClient.list_settings");
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::KeyVaultSettingsClient;
+    /// # async fn run(client: &KeyVaultSettingsClient) -> keyvault_administration::Result<()> {
+    /// for setting in client.list_settings(None).await? {
+    ///     println!("{} = {}", setting.name, setting.value);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_settings(
+        &self,
+        options: Option<ListSettingsOptions<'_>>,
+    ) -> Result<Vec<KeyVaultSetting>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSettingsClient.list_settings",
+            &options.method_options,
+        );
         pipeline.require(&ApiVersion::V7_4, "list_settings")?;
-        let result: SettingsListResult = self
-            .pipeline
+        let result: SettingsListResult = pipeline
             .send_json(Method::Get, pipeline.url(&[SETTINGS]), None)
             .await?;
         Ok(result.settings)
@@ -60,10 +108,25 @@ impl KeyVaultSettingsClient {
 
     /// Updates a setting to `setting.value`. A boolean setting's value must be `true` or
     /// `false` (sent in lower case).
-    pub async fn update_setting(&self, setting: &KeyVaultSetting) -> Result<KeyVaultSetting> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultSettingsClient.update_setting");
+    ///
+    /// ```no_run
+    /// # use keyvault_administration::{KeyVaultSetting, KeyVaultSettingsClient};
+    /// # async fn run(client: &KeyVaultSettingsClient) -> keyvault_administration::Result<()> {
+    /// let setting = KeyVaultSetting::boolean("AllowKeyManagementOperationsThroughARM", true);
+    /// let updated = client.update_setting(&setting, None).await?;
+    /// assert_eq!(updated.as_bool(), Some(true));
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_setting(
+        &self,
+        setting: &KeyVaultSetting,
+        options: Option<UpdateSettingOptions<'_>>,
+    ) -> Result<KeyVaultSetting> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultSettingsClient.update_setting",
+            &options.method_options,
+        );
         pipeline.require(&ApiVersion::V7_4, "update_setting")?;
         validate_name("name", &setting.name)?;
         let value = match &setting.setting_type {

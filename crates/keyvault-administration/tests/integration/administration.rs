@@ -5,11 +5,12 @@
 use azure_core::credentials::TokenCredential;
 use futures::TryStreamExt;
 use keyvault_administration::{
-    AdministrationClientOptions, ApiVersion, CreateRoleAssignmentOptions, Error,
+    AdministrationClientOptions, ApiVersion, BeginBackupOptions, BeginPreBackupOptions,
+    BeginPreRestoreOptions, BeginRestoreOptions, CreateRoleAssignmentOptions, Error,
     KeyVaultAccessControlClient, KeyVaultBackupClient, KeyVaultDataAction, KeyVaultEkmClient,
     KeyVaultEkmConnection, KeyVaultEkmConnectionUpdate, KeyVaultPermission, KeyVaultRoleScope,
-    KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingsClient, ListOptions, PollerOptions,
-    PollerStatus, RestoreOptions, SetRoleDefinitionOptions, StorageAuthentication,
+    KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingsClient, ListRoleAssignmentsOptions,
+    ListRoleDefinitionsOptions, PollerStatus, SetRoleDefinitionOptions, StorageAuthentication,
 };
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use serde_json::{json, Value};
@@ -79,12 +80,8 @@ fn sas() -> StorageAuthentication {
     StorageAuthentication::sas_token("?sv=2024-01-01&sig=not-checked")
 }
 
-pub(crate) fn fast() -> Option<PollerOptions> {
-    Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(20)),
-        ..Default::default()
-    })
-}
+/// The polling interval of the tests' pollers.
+pub(crate) const FAST: Option<Duration> = Some(Duration::from_millis(20));
 
 pub(crate) fn invalid_argument(err: &Error, name: &str) -> bool {
     matches!(err, Error::InvalidArgument { argument, .. } if *argument == name)
@@ -209,7 +206,7 @@ async fn built_in_role_definitions_list_get_and_page() {
     assert_eq!(user.assignable_scopes, [KeyVaultRoleScope::Global]);
 
     let admin = client
-        .get_role_definition(&KeyVaultRoleScope::Global, ADMINISTRATOR)
+        .get_role_definition(&KeyVaultRoleScope::Global, ADMINISTRATOR, None)
         .await
         .unwrap();
     assert_eq!(admin.role_name, "Managed HSM Administrator");
@@ -218,7 +215,7 @@ async fn built_in_role_definitions_list_get_and_page() {
     let mut pages = client
         .list_role_definitions(
             &KeyVaultRoleScope::Keys,
-            Some(ListOptions {
+            Some(ListRoleDefinitionsOptions {
                 max_page_size: Some(2),
                 ..Default::default()
             }),
@@ -231,7 +228,7 @@ async fn built_in_role_definitions_list_get_and_page() {
     let rest: Vec<_> = client
         .list_role_definitions(
             &KeyVaultRoleScope::Keys,
-            Some(ListOptions {
+            Some(ListRoleDefinitionsOptions {
                 continuation_token: Some(token),
                 ..Default::default()
             }),
@@ -259,12 +256,12 @@ async fn custom_role_definition_lifecycle() {
     let created = client
         .set_role_definition(
             &scope,
-            SetRoleDefinitionOptions {
+            Some(SetRoleDefinitionOptions {
                 role_name: Some("Signer".into()),
                 description: Some("signs".into()),
                 permissions: Some(permissions.clone()),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
@@ -277,12 +274,12 @@ async fn custom_role_definition_lifecycle() {
     let updated = client
         .set_role_definition(
             &scope,
-            SetRoleDefinitionOptions {
+            Some(SetRoleDefinitionOptions {
                 name: Some(created.name.clone()),
                 description: Some("signs things".into()),
                 assignable_scopes: Some(vec![KeyVaultRoleScope::Keys]),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
@@ -292,7 +289,7 @@ async fn custom_role_definition_lifecycle() {
     assert_eq!(updated.permissions, permissions);
     assert_eq!(updated.assignable_scopes, [KeyVaultRoleScope::Keys]);
     let got = client
-        .get_role_definition(&scope, &created.name)
+        .get_role_definition(&scope, &created.name, None)
         .await
         .unwrap();
     assert_eq!(got, updated);
@@ -310,26 +307,26 @@ async fn custom_role_definition_lifecycle() {
 
     // A role in use cannot be deleted.
     let err = client
-        .delete_role_definition(&scope, &created.name)
+        .delete_role_definition(&scope, &created.name, None)
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
     client
-        .delete_role_assignment(&KeyVaultRoleScope::Keys, &assignment.name)
+        .delete_role_assignment(&KeyVaultRoleScope::Keys, &assignment.name, None)
         .await
         .unwrap();
     client
-        .delete_role_definition(&scope, &created.name)
+        .delete_role_definition(&scope, &created.name, None)
         .await
         .unwrap();
     let err = client
-        .get_role_definition(&scope, &created.name)
+        .get_role_definition(&scope, &created.name, None)
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // Deleting again is not an error.
     client
-        .delete_role_definition(&scope, &created.name)
+        .delete_role_definition(&scope, &created.name, None)
         .await
         .unwrap();
 
@@ -337,18 +334,18 @@ async fn custom_role_definition_lifecycle() {
     let err = client
         .set_role_definition(
             &scope,
-            SetRoleDefinitionOptions {
+            Some(SetRoleDefinitionOptions {
                 name: Some(ADMINISTRATOR.into()),
                 role_name: Some("Mine".into()),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(err.to_string().contains("built-in role"), "{err}");
     let err = client
-        .delete_role_definition(&scope, ADMINISTRATOR)
+        .delete_role_definition(&scope, ADMINISTRATOR, None)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -359,7 +356,7 @@ async fn role_assignment_lifecycle() {
     let emulator = emulator().await;
     let client = rbac(&emulator, "assign");
     let user = client
-        .get_role_definition(&KeyVaultRoleScope::Global, CRYPTO_USER)
+        .get_role_definition(&KeyVaultRoleScope::Global, CRYPTO_USER, None)
         .await
         .unwrap();
     let name = "00000000-0000-0000-0000-0000000000a1";
@@ -371,6 +368,7 @@ async fn role_assignment_lifecycle() {
             "principal-2",
             Some(CreateRoleAssignmentOptions {
                 name: Some(name.into()),
+                ..Default::default()
             }),
         )
         .await
@@ -383,7 +381,10 @@ async fn role_assignment_lifecycle() {
         created.role_assignment_id,
         format!("/keys/my-key/providers/Microsoft.Authorization/roleAssignments/{name}")
     );
-    let got = client.get_role_assignment(&key_scope, name).await.unwrap();
+    let got = client
+        .get_role_assignment(&key_scope, name, None)
+        .await
+        .unwrap();
     assert_eq!(got, created);
     // The same name again is a conflict.
     let err = client
@@ -393,6 +394,7 @@ async fn role_assignment_lifecycle() {
             "principal-2",
             Some(CreateRoleAssignmentOptions {
                 name: Some(name.into()),
+                ..Default::default()
             }),
         )
         .await
@@ -419,17 +421,17 @@ async fn role_assignment_lifecycle() {
     assert!(keys.iter().any(|a| a.name == name));
 
     client
-        .delete_role_assignment(&key_scope, name)
+        .delete_role_assignment(&key_scope, name, None)
         .await
         .unwrap();
     let err = client
-        .get_role_assignment(&key_scope, name)
+        .get_role_assignment(&key_scope, name, None)
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // Deleting again is not an error.
     client
-        .delete_role_assignment(&key_scope, name)
+        .delete_role_assignment(&key_scope, name, None)
         .await
         .unwrap();
     // An unknown role definition is refused by the service.
@@ -453,7 +455,7 @@ async fn bad_access_control_input_is_refused_before_sending() {
     control.clear_requests();
     let global = KeyVaultRoleScope::Global;
     let err = client
-        .get_role_assignment(&global, "not-a-guid")
+        .get_role_assignment(&global, "not-a-guid", None)
         .await
         .unwrap_err();
     assert!(invalid_argument(&err, "name"), "{err}");
@@ -464,6 +466,7 @@ async fn bad_access_control_input_is_refused_before_sending() {
             "p",
             Some(CreateRoleAssignmentOptions {
                 name: Some("{a290e904-7015-4bba-90c8-60543313cdb4}".into()),
+                ..Default::default()
             }),
         )
         .await
@@ -485,14 +488,18 @@ async fn bad_access_control_input_is_refused_before_sending() {
     assert!(invalid_argument(&err, "scope"), "{err}");
     assert!(KeyVaultRoleScope::key("bad/name").is_err());
     let err = client
-        .get_role_definition(&KeyVaultRoleScope::Key("x/../y".into()), ADMINISTRATOR)
+        .get_role_definition(
+            &KeyVaultRoleScope::Key("x/../y".into()),
+            ADMINISTRATOR,
+            None,
+        )
         .await
         .unwrap_err();
     assert!(invalid_argument(&err, "scope"), "{err}");
     let err = client
         .list_role_assignments(
             &global,
-            Some(ListOptions {
+            Some(ListRoleAssignmentsOptions {
                 max_page_size: Some(0),
                 ..Default::default()
             }),
@@ -509,7 +516,7 @@ async fn bad_access_control_input_is_refused_before_sending() {
     )
     .unwrap();
     let err = old
-        .set_role_definition(&global, SetRoleDefinitionOptions::default())
+        .set_role_definition(&global, Some(SetRoleDefinitionOptions::default()))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
@@ -523,7 +530,7 @@ async fn bad_access_control_input_is_refused_before_sending() {
     )
     .unwrap();
     let err = vault
-        .get_role_definition(&global, ADMINISTRATOR)
+        .get_role_definition(&global, ADMINISTRATOR, None)
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
@@ -539,26 +546,33 @@ async fn full_backup_and_restore_round_trip() {
     let role = rbac
         .set_role_definition(
             &KeyVaultRoleScope::Global,
-            SetRoleDefinitionOptions {
+            Some(SetRoleDefinitionOptions {
                 role_name: Some("Backed up".into()),
                 permissions: Some(vec![KeyVaultPermission {
                     data_actions: vec![KeyVaultDataAction::BackupHsmKeys],
                     ..Default::default()
                 }]),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
     let settings = settings(&emulator, "source", ApiVersion::default());
     settings
-        .update_setting(&KeyVaultSetting::boolean(SETTING, true))
+        .update_setting(&KeyVaultSetting::boolean(SETTING, true), None)
         .await
         .unwrap();
 
     let client = backups(&emulator, "source", ApiVersion::default());
     let backup = client
-        .begin_backup(CONTAINER, &sas(), fast())
+        .begin_backup(
+            CONTAINER,
+            &sas(),
+            Some(BeginBackupOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
@@ -585,19 +599,19 @@ async fn full_backup_and_restore_round_trip() {
     // Change everything, then restore.
     keys.destroy("kept").await;
     keys.create("added").await;
-    rbac.delete_role_definition(&KeyVaultRoleScope::Global, &role.name)
+    rbac.delete_role_definition(&KeyVaultRoleScope::Global, &role.name, None)
         .await
         .unwrap();
     settings
-        .update_setting(&KeyVaultSetting::boolean(SETTING, false))
+        .update_setting(&KeyVaultSetting::boolean(SETTING, false), None)
         .await
         .unwrap();
     let restored = client
         .begin_restore(
             &backup.folder_url,
             &sas(),
-            Some(RestoreOptions {
-                poller: fast().unwrap(),
+            Some(BeginRestoreOptions {
+                polling_interval: FAST,
                 ..Default::default()
             }),
         )
@@ -614,12 +628,12 @@ async fn full_backup_and_restore_round_trip() {
         "a full restore replaces the keys"
     );
     let back = rbac
-        .get_role_definition(&KeyVaultRoleScope::Global, &role.name)
+        .get_role_definition(&KeyVaultRoleScope::Global, &role.name, None)
         .await
         .unwrap();
     assert_eq!(back.role_name, "Backed up");
     assert_eq!(
-        settings.get_setting(SETTING).await.unwrap().as_bool(),
+        settings.get_setting(SETTING, None).await.unwrap().as_bool(),
         Some(true)
     );
 
@@ -649,7 +663,14 @@ async fn selective_key_restore() {
     keys.create("other").await;
     let client = backups(&emulator, "selective", ApiVersion::default());
     let backup = client
-        .begin_backup(CONTAINER, &sas(), fast())
+        .begin_backup(
+            CONTAINER,
+            &sas(),
+            Some(BeginBackupOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
@@ -660,9 +681,10 @@ async fn selective_key_restore() {
         .begin_restore(
             &backup.folder_url,
             &sas(),
-            Some(RestoreOptions {
+            Some(BeginRestoreOptions {
                 key_name: Some("precious".into()),
-                poller: fast().unwrap(),
+                polling_interval: FAST,
+                ..Default::default()
             }),
         )
         .await
@@ -677,9 +699,10 @@ async fn selective_key_restore() {
         .begin_restore(
             &backup.folder_url,
             &sas(),
-            Some(RestoreOptions {
+            Some(BeginRestoreOptions {
                 key_name: Some("never-existed".into()),
-                poller: fast().unwrap(),
+                polling_interval: FAST,
+                ..Default::default()
             }),
         )
         .await
@@ -692,7 +715,7 @@ async fn selective_key_restore() {
         .begin_restore(
             &backup.folder_url,
             &sas(),
-            Some(RestoreOptions {
+            Some(BeginRestoreOptions {
                 key_name: Some("bad name".into()),
                 ..Default::default()
             }),
@@ -721,7 +744,7 @@ async fn jobs_report_progress_with_retry_after_and_resume_from_tokens() {
         .begin_backup(
             "",
             &sas(),
-            Some(PollerOptions {
+            Some(BeginBackupOptions {
                 continuation_token: Some(token),
                 ..Default::default()
             }),
@@ -754,26 +777,54 @@ async fn pre_checks_need_api_7_6() {
     let emulator = emulator().await;
     let client = backups(&emulator, "prechecks", ApiVersion::default());
     let pre = client
-        .begin_pre_backup(CONTAINER, &sas(), fast())
+        .begin_pre_backup(
+            CONTAINER,
+            &sas(),
+            Some(BeginPreBackupOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
         .unwrap();
     assert!(pre.job_id.is_some());
     let backup = client
-        .begin_backup(CONTAINER, &sas(), fast())
+        .begin_backup(
+            CONTAINER,
+            &sas(),
+            Some(BeginBackupOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
         .unwrap();
     client
-        .begin_pre_restore(&backup.folder_url, &sas(), fast())
+        .begin_pre_restore(
+            &backup.folder_url,
+            &sas(),
+            Some(BeginPreRestoreOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
         .unwrap();
     let err = client
-        .begin_pre_restore(&format!("{CONTAINER}/absent"), &sas(), fast())
+        .begin_pre_restore(
+            &format!("{CONTAINER}/absent"),
+            &sas(),
+            Some(BeginPreRestoreOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
@@ -830,7 +881,7 @@ async fn bad_backup_input_is_refused_before_sending() {
         .begin_backup(
             "",
             &sas(),
-            Some(PollerOptions {
+            Some(BeginBackupOptions {
                 continuation_token: Some("https://elsewhere.example/backup/x/pending".into()),
                 ..Default::default()
             }),
@@ -845,12 +896,12 @@ async fn bad_backup_input_is_refused_before_sending() {
 async fn settings_get_list_update() {
     let emulator = emulator().await;
     let client = settings(&emulator, "settings", ApiVersion::default());
-    let all = client.list_settings().await.unwrap();
+    let all = client.list_settings(None).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].name, SETTING);
     assert_eq!(all[0].as_bool(), Some(false));
     let updated = client
-        .update_setting(&KeyVaultSetting::boolean(SETTING, true))
+        .update_setting(&KeyVaultSetting::boolean(SETTING, true), None)
         .await
         .unwrap();
     assert_eq!(updated.as_bool(), Some(true));
@@ -858,31 +909,37 @@ async fn settings_get_list_update() {
     // Any case is accepted and sent in lower case.
     let mut upper = KeyVaultSetting::boolean(SETTING, false);
     upper.value = "FALSE".into();
-    assert_eq!(client.update_setting(&upper).await.unwrap().value, "false");
     assert_eq!(
-        client.get_setting(SETTING).await.unwrap().as_bool(),
+        client.update_setting(&upper, None).await.unwrap().value,
+        "false"
+    );
+    assert_eq!(
+        client.get_setting(SETTING, None).await.unwrap().as_bool(),
         Some(false)
     );
 
     emulator.control().clear_requests();
     let mut bad = KeyVaultSetting::boolean(SETTING, true);
     bad.value = "maybe".into();
-    let err = client.update_setting(&bad).await.unwrap_err();
+    let err = client.update_setting(&bad, None).await.unwrap_err();
     assert!(invalid_argument(&err, "value"), "{err}");
-    let err = client.get_setting("no such/setting").await.unwrap_err();
+    let err = client
+        .get_setting("no such/setting", None)
+        .await
+        .unwrap_err();
     assert!(invalid_argument(&err, "name"), "{err}");
     let err = settings(&emulator, "settings", ApiVersion::V7_3)
-        .list_settings()
+        .list_settings(None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
     assert!(emulator.control().requests().is_empty());
 
     // The service checks too: unknown settings and non-boolean values of boolean settings.
-    let err = client.get_setting("NoSuchSetting").await.unwrap_err();
+    let err = client.get_setting("NoSuchSetting", None).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
     let err = client
-        .update_setting(&KeyVaultSetting::new(SETTING, "maybe", None))
+        .update_setting(&KeyVaultSetting::new(SETTING, "maybe", None), None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("BadParameter"), "{err}");
@@ -896,16 +953,16 @@ async fn ekm_connection_lifecycle() {
     assert_eq!(client.api_version(), &ApiVersion::V2026_04_01);
 
     // The client certificate exists before any connection, and stays the same.
-    let certificate = client.get_ekm_certificate().await.unwrap();
+    let certificate = client.get_ekm_certificate(None).await.unwrap();
     assert_eq!(
         certificate.subject_common_name,
         "Azure Key Vault EKM Client"
     );
     assert_eq!(certificate.ca_certificates.len(), 1);
     assert_eq!(certificate.ca_certificates[0][0], 0x30, "DER");
-    assert_eq!(client.get_ekm_certificate().await.unwrap(), certificate);
+    assert_eq!(client.get_ekm_certificate(None).await.unwrap(), certificate);
     let other = ekm(&emulator, "ekm-2", ApiVersion::default())
-        .get_ekm_certificate()
+        .get_ekm_certificate(None)
         .await
         .unwrap();
     assert_ne!(
@@ -914,16 +971,16 @@ async fn ekm_connection_lifecycle() {
     );
 
     // Nothing yet: every connection operation is 404.
-    let err = client.get_ekm_connection().await.unwrap_err();
+    let err = client.get_ekm_connection(None).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
     assert_eq!(err.code(), Some("EkmConnectionNotFound"));
     assert!(client
-        .check_ekm_connection()
+        .check_ekm_connection(None)
         .await
         .unwrap_err()
         .is_not_found());
     assert!(client
-        .delete_ekm_connection()
+        .delete_ekm_connection(None)
         .await
         .unwrap_err()
         .is_not_found());
@@ -932,7 +989,7 @@ async fn ekm_connection_lifecycle() {
         ..Default::default()
     };
     assert!(client
-        .update_ekm_connection(&update)
+        .update_ekm_connection(&update, None)
         .await
         .unwrap_err()
         .is_not_found());
@@ -941,14 +998,20 @@ async fn ekm_connection_lifecycle() {
     let ca = certificate.ca_certificates.clone();
     let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com:8443", ca.clone())
         .with_path_prefix("/api/v1");
-    let created = client.create_ekm_connection(&connection).await.unwrap();
+    let created = client
+        .create_ekm_connection(&connection, None)
+        .await
+        .unwrap();
     assert_eq!(created, connection);
-    assert_eq!(client.get_ekm_connection().await.unwrap(), connection);
-    let err = client.create_ekm_connection(&connection).await.unwrap_err();
+    assert_eq!(client.get_ekm_connection(None).await.unwrap(), connection);
+    let err = client
+        .create_ekm_connection(&connection, None)
+        .await
+        .unwrap_err();
     assert!(err.is_conflict(), "{err}");
 
     // The check answers from the configured connection.
-    let proxy = client.check_ekm_connection().await.unwrap();
+    let proxy = client.check_ekm_connection(None).await.unwrap();
     assert_eq!(proxy.api_version, "1.0.0");
     assert!(
         proxy
@@ -958,7 +1021,7 @@ async fn ekm_connection_lifecycle() {
     );
 
     // PATCH: what the update leaves out keeps its value.
-    let updated = client.update_ekm_connection(&update).await.unwrap();
+    let updated = client.update_ekm_connection(&update, None).await.unwrap();
     assert_eq!(updated.host, "ekm-proxy-2.contoso.com");
     assert_eq!(updated.path_prefix.as_deref(), Some("/api/v1"));
     assert_eq!(updated.server_ca_certificates, ca);
@@ -966,20 +1029,23 @@ async fn ekm_connection_lifecycle() {
         .with_path_prefix("/api/v2")
         .with_server_subject_common_name("ekm-proxy-3.contoso.com");
     let updated = client
-        .update_ekm_connection(&replaced.clone().into())
+        .update_ekm_connection(&replaced.clone().into(), None)
         .await
         .unwrap();
     assert_eq!(updated, replaced);
-    assert_eq!(client.get_ekm_connection().await.unwrap(), replaced);
+    assert_eq!(client.get_ekm_connection(None).await.unwrap(), replaced);
 
     // Delete answers the deleted connection; then there is none.
-    assert_eq!(client.delete_ekm_connection().await.unwrap(), replaced);
+    assert_eq!(client.delete_ekm_connection(None).await.unwrap(), replaced);
     assert!(client
-        .get_ekm_connection()
+        .get_ekm_connection(None)
         .await
         .unwrap_err()
         .is_not_found());
-    client.create_ekm_connection(&connection).await.unwrap();
+    client
+        .create_ekm_connection(&connection, None)
+        .await
+        .unwrap();
 
     // A vault has no EKM connection: 404 for the path.
     let vault = KeyVaultEkmClient::new(
@@ -988,7 +1054,7 @@ async fn ekm_connection_lifecycle() {
         Some(options(&emulator, ApiVersion::default())),
     )
     .unwrap();
-    let err = vault.get_ekm_connection().await.unwrap_err();
+    let err = vault.get_ekm_connection(None).await.unwrap_err();
     assert_eq!(err.code(), Some("NotFound"), "{err}");
 }
 
@@ -996,21 +1062,25 @@ async fn ekm_connection_lifecycle() {
 async fn ekm_errors_are_caught_before_sending() {
     let emulator = emulator().await;
     let client = ekm(&emulator, "ekm-checks", ApiVersion::default());
-    let der = client.get_ekm_certificate().await.unwrap().ca_certificates;
+    let der = client
+        .get_ekm_certificate(None)
+        .await
+        .unwrap()
+        .ca_certificates;
     emulator.control().clear_requests();
 
     // API versions before 2026-04-01 lack every EKM operation.
     let old = ekm(&emulator, "ekm-checks", ApiVersion::V2025_07_01);
     let connection = KeyVaultEkmConnection::new("ekm-proxy.contoso.com", der.clone());
     let results = [
-        old.get_ekm_connection().await.map(drop),
-        old.create_ekm_connection(&connection).await.map(drop),
-        old.update_ekm_connection(&connection.clone().into())
+        old.get_ekm_connection(None).await.map(drop),
+        old.create_ekm_connection(&connection, None).await.map(drop),
+        old.update_ekm_connection(&connection.clone().into(), None)
             .await
             .map(drop),
-        old.delete_ekm_connection().await.map(drop),
-        old.get_ekm_certificate().await.map(drop),
-        old.check_ekm_connection().await.map(drop),
+        old.delete_ekm_connection(None).await.map(drop),
+        old.get_ekm_certificate(None).await.map(drop),
+        old.check_ekm_connection(None).await.map(drop),
     ];
     for result in results {
         let err = result.unwrap_err();
@@ -1051,19 +1121,25 @@ async fn ekm_errors_are_caught_before_sending() {
         ),
     ];
     for (connection, argument) in cases {
-        let err = client.create_ekm_connection(&connection).await.unwrap_err();
+        let err = client
+            .create_ekm_connection(&connection, None)
+            .await
+            .unwrap_err();
         assert!(invalid_argument(&err, argument), "{argument}: {err}");
     }
     let err = client
-        .update_ekm_connection(&KeyVaultEkmConnectionUpdate::default())
+        .update_ekm_connection(&KeyVaultEkmConnectionUpdate::default(), None)
         .await
         .unwrap_err();
     assert!(invalid_argument(&err, "update"), "{err}");
     let err = client
-        .update_ekm_connection(&KeyVaultEkmConnectionUpdate {
-            server_ca_certificates: Some(vec![vec![0x30, 0x05, 0x01]]),
-            ..Default::default()
-        })
+        .update_ekm_connection(
+            &KeyVaultEkmConnectionUpdate {
+                server_ca_certificates: Some(vec![vec![0x30, 0x05, 0x01]]),
+                ..Default::default()
+            },
+            None,
+        )
         .await
         .unwrap_err();
     assert!(invalid_argument(&err, "server_ca_certificates"), "{err}");
@@ -1098,7 +1174,7 @@ async fn the_emulator_checks_ekm_requests_too() {
     let example = json!({
         "host": "ekm-proxy.contoso.com",
         "path_prefix": "/api/v1",
-        "server_ca_certificates": [base64(&client.get_ekm_certificate().await.unwrap().ca_certificates[0])],
+        "server_ca_certificates": [base64(&client.get_ekm_certificate(None).await.unwrap().ca_certificates[0])],
     });
     // The service refuses the EKM operations under older API versions.
     let mut old = keyvault_administration::azure_core::http::Request::new(

@@ -5,4 +5,5 @@
 //! whole HTTP stack, so a binary per file multiplied link time and disk use.
 
 mod administration;
+mod method_options;
 mod security_domain;

@@ -2,10 +2,11 @@
 //! the status calls, the transfer key, resuming, checks made before sending, and the security
 //! domain kept out of `Debug` output and the `tracing` log.
 
-use crate::administration::{emulator, fast, invalid_argument, options};
+use crate::administration::{emulator, invalid_argument, options, FAST};
 use keyvault_administration::{
-    ApiVersion, CertificateInfo, Error, KeyVaultSecurityDomainClient, PollerOptions, PollerStatus,
-    SecurityDomain, SecurityDomainJsonWebKey, SecurityDomainOptions, SecurityDomainStatus,
+    ApiVersion, BeginDownloadOptions, BeginUploadOptions, CertificateInfo, Error,
+    KeyVaultSecurityDomainClient, PollerStatus, SecurityDomain, SecurityDomainJsonWebKey,
+    SecurityDomainStatus,
 };
 use keyvault_core::ExposeSecret;
 use keyvault_emulator::security_domain::{prepare_upload, SecurityDomainCertificate};
@@ -40,13 +41,21 @@ fn info(certificates: &[SecurityDomainCertificate], required: u32) -> Certificat
     CertificateInfo::new(keys, required)
 }
 
-fn sd_options(token: Option<String>, skip: bool) -> Option<SecurityDomainOptions> {
-    Some(SecurityDomainOptions {
+fn download_options(token: Option<String>, skip: bool) -> Option<BeginDownloadOptions<'static>> {
+    Some(BeginDownloadOptions {
         skip_activation_polling: skip,
-        poller: PollerOptions {
-            continuation_token: token,
-            ..fast().unwrap()
-        },
+        polling_interval: FAST,
+        continuation_token: token,
+        ..Default::default()
+    })
+}
+
+fn upload_options(token: Option<String>, skip: bool) -> Option<BeginUploadOptions<'static>> {
+    Some(BeginUploadOptions {
+        skip_activation_polling: skip,
+        polling_interval: FAST,
+        continuation_token: token,
+        ..Default::default()
     })
 }
 
@@ -56,7 +65,7 @@ async fn prepare(
     downloaded: &SecurityDomain,
     quorum: &[&SecurityDomainCertificate],
 ) -> SecurityDomain {
-    let transfer = client.get_transfer_key().await.unwrap();
+    let transfer = client.get_transfer_key(None).await.unwrap();
     let jwk = serde_json::to_value(&transfer.transfer_key).unwrap();
     SecurityDomain::new(prepare_upload(downloaded.value.expose_secret(), quorum, &jwk).unwrap())
 }
@@ -70,7 +79,7 @@ async fn security_domain_download_and_upload_round_trip() {
     let certs = certificates(3);
 
     let mut download = source
-        .begin_download(&info(&certs, 2), sd_options(None, false))
+        .begin_download(&info(&certs, 2), download_options(None, false))
         .await
         .unwrap();
     assert_eq!(download.poll().await.unwrap(), PollerStatus::InProgress);
@@ -79,13 +88,13 @@ async fn security_domain_download_and_upload_round_trip() {
         Duration::from_secs(2),
         "Retry-After wins"
     );
-    let status = source.get_download_status().await.unwrap();
+    let status = source.get_download_status(None).await.unwrap();
     assert_eq!(status.status, SecurityDomainStatus::InProgress);
     // A download cannot be resumed: the security domain is only in the first answer.
     let err = source
         .begin_download(
             &info(&certs, 2),
-            sd_options(Some(download.continuation_token()), false),
+            download_options(Some(download.continuation_token()), false),
         )
         .await
         .unwrap_err();
@@ -93,13 +102,13 @@ async fn security_domain_download_and_upload_round_trip() {
     control.advance_clock(Duration::from_secs(2));
     let domain = download.await.unwrap();
     assert!(!domain.value.expose_secret().is_empty());
-    let status = source.get_download_status().await.unwrap();
+    let status = source.get_download_status(None).await.unwrap();
     assert_eq!(status.status, SecurityDomainStatus::Success);
     assert!(status.status_details.is_some());
 
     // The transfer key of the target HSM is an RSA key with its certificate.
     let target = client(&emulator, "sd-target", ApiVersion::default());
-    let transfer = target.get_transfer_key().await.unwrap();
+    let transfer = target.get_transfer_key(None).await.unwrap();
     assert_eq!(transfer.key_format, "jwk");
     assert_eq!(transfer.transfer_key.kty, "RSA");
     assert_eq!(transfer.transfer_key.n.len(), 256);
@@ -112,31 +121,31 @@ async fn security_domain_download_and_upload_round_trip() {
     // Upload with two of the three keys; the poller resumes from its token.
     let prepared = prepare(&target, &domain, &[&certs[2], &certs[1]]).await;
     let mut upload = target
-        .begin_upload(&prepared, sd_options(None, false))
+        .begin_upload(&prepared, upload_options(None, false))
         .await
         .unwrap();
     assert_eq!(upload.poll().await.unwrap(), PollerStatus::InProgress);
     let token = upload.continuation_token();
     assert!(token.contains("/securitydomain/upload/pending"), "{token}");
     assert_eq!(
-        target.get_upload_status().await.unwrap().status,
+        target.get_upload_status(None).await.unwrap().status,
         SecurityDomainStatus::InProgress
     );
     control.advance_clock(Duration::from_secs(2));
     let resumed = target
-        .begin_upload(&SecurityDomain::new(""), sd_options(Some(token), false))
+        .begin_upload(&SecurityDomain::new(""), upload_options(Some(token), false))
         .await
         .unwrap();
     let done = resumed.await.unwrap();
     assert_eq!(done.status, SecurityDomainStatus::Success);
     assert_eq!(
-        target.get_upload_status().await.unwrap().status,
+        target.get_upload_status(None).await.unwrap().status,
         SecurityDomainStatus::Success
     );
 
     // Without activation polling, the pollers are done at once.
     let quick = target
-        .begin_download(&info(&certificates(3), 3), sd_options(None, true))
+        .begin_download(&info(&certificates(3), 3), download_options(None, true))
         .await
         .unwrap()
         .await
@@ -156,7 +165,7 @@ async fn an_upload_the_hsm_cannot_open_fails_the_poller() {
     let hsm = client(&emulator, "sd-fail", ApiVersion::default());
     let certs = certificates(3);
     let domain = hsm
-        .begin_download(&info(&certs, 2), sd_options(None, false))
+        .begin_download(&info(&certs, 2), download_options(None, false))
         .await
         .unwrap()
         .await
@@ -170,7 +179,7 @@ async fn an_upload_the_hsm_cannot_open_fails_the_poller() {
     let err = hsm
         .begin_upload(
             &SecurityDomain::new(document.to_string()),
-            sd_options(None, false),
+            upload_options(None, false),
         )
         .await
         .unwrap()
@@ -227,12 +236,12 @@ async fn security_domain_input_is_checked_before_sending() {
     assert!(invalid_argument(&err, "security_domain"), "{err}");
 
     let old = client(&emulator, "sd-checks", ApiVersion::V7_1);
-    let err = old.get_transfer_key().await.unwrap_err();
+    let err = old.get_transfer_key(None).await.unwrap_err();
     assert!(matches!(err, Error::UnsupportedApiVersion { .. }), "{err}");
     assert!(err.to_string().contains("7.2"), "{err}");
     assert!(old.begin_download(&info(&certs, 2), None).await.is_err());
-    assert!(old.get_download_status().await.is_err());
-    assert!(old.get_upload_status().await.is_err());
+    assert!(old.get_download_status(None).await.is_err());
+    assert!(old.get_upload_status(None).await.is_err());
     assert!(old
         .begin_upload(&SecurityDomain::new("x"), None)
         .await
@@ -277,7 +286,7 @@ async fn the_security_domain_is_never_printed_or_logged() {
     let certs = certificates(3);
     let mut printed = Vec::new();
     let mut poller = hsm
-        .begin_download(&info(&certs, 2), sd_options(None, false))
+        .begin_download(&info(&certs, 2), download_options(None, false))
         .await
         .unwrap();
     printed.push(format!("{poller:?}"));
@@ -287,7 +296,7 @@ async fn the_security_domain_is_never_printed_or_logged() {
     let prepared = prepare(&hsm, &domain, &[&certs[0], &certs[2]]).await;
     printed.push(format!("{prepared:?}"));
     let upload = hsm
-        .begin_upload(&prepared, sd_options(None, false))
+        .begin_upload(&prepared, upload_options(None, false))
         .await
         .unwrap();
     printed.push(format!("{upload:?}"));
