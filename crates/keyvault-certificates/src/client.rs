@@ -248,6 +248,24 @@ impl CertificateClient {
     /// The policy needs an issuer and a subject or a subject alternative name. With
     /// `options.continuation_token` set, nothing is created: the poller resumes and the
     /// policy is not used.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{CertificatePolicy, WellKnownIssuerNames};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let policy = CertificatePolicy {
+    ///     san_dns_names: Some(vec!["www.contoso.com".into()]),
+    ///     validity_in_months: Some(12),
+    ///     ..CertificatePolicy::new(WellKnownIssuerNames::SELF, "CN=contoso.com")
+    /// };
+    /// let certificate = client
+    ///     .begin_create_certificate("web", &policy, None)
+    ///     .await?
+    ///     .await?
+    ///     .into_certificate()?;
+    /// println!("issued {:?}", certificate.version());
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_create_certificate(
         &self,
         name: &str,
@@ -286,6 +304,14 @@ impl CertificateClient {
     }
 
     /// Gets the latest version of a certificate, with its policy.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let certificate = client.get_certificate("web", None).await?;
+    /// println!("{} bytes of DER, policy {:?}", certificate.cer.len(), certificate.policy);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_certificate(
         &self,
         name: &str,
@@ -302,6 +328,16 @@ impl CertificateClient {
     }
 
     /// Gets one version of a certificate.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let certificate = client
+    ///     .get_certificate_version("web", "0123456789abcdef0123456789abcdef", None)
+    ///     .await?;
+    /// println!("{:?}", certificate.properties.x509_thumbprint);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_certificate_version(
         &self,
         name: &str,
@@ -336,6 +372,20 @@ impl CertificateClient {
     /// The bytes are checked before sending: anything that is neither PKCS#12 nor PEM with a
     /// certificate is an [`Error::InvalidArgument`]. A wrong password is found by the service.
     /// Without a policy content type, the bytes' format is sent as the content type.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{ImportCertificateOptions, SecretString};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let pfx = std::fs::read("web.pfx").expect("a PKCS#12 file");
+    /// let options = ImportCertificateOptions {
+    ///     password: Some(SecretString::new("pfx-password")),
+    ///     ..Default::default()
+    /// };
+    /// let certificate = client.import_certificate("web", &pfx, Some(options)).await?;
+    /// println!("imported {:?}", certificate.version());
+    /// # Ok(()) }
+    /// ```
     pub async fn import_certificate(
         &self,
         name: &str,
@@ -401,6 +451,17 @@ impl CertificateClient {
     /// Merges the certificate (or chain) signed by your CA into a pending certificate whose
     /// issuer is `Unknown`. Each element is one DER certificate or PEM text with
     /// `CERTIFICATE` blocks; the leaf comes first.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// // The certificate your CA signed from the pending operation's CSR, then the CA's.
+    /// let signed = std::fs::read("web.cer").expect("DER");
+    /// let ca = std::fs::read("ca.cer").expect("DER");
+    /// let certificate = client.merge_certificate("web", &[signed, ca], None).await?;
+    /// println!("merged {:?}", certificate.version());
+    /// # Ok(()) }
+    /// ```
     pub async fn merge_certificate(
         &self,
         name: &str,
@@ -440,6 +501,14 @@ impl CertificateClient {
     }
 
     /// Gets a certificate's policy.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let policy = client.get_certificate_policy("web", None).await?;
+    /// println!("issuer {:?}, valid {:?} months", policy.issuer_name, policy.validity_in_months);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_certificate_policy(
         &self,
         name: &str,
@@ -462,6 +531,16 @@ impl CertificateClient {
 
     /// Updates a certificate's policy; what the policy leaves unset is unchanged. The new
     /// policy applies from the next version (renewal or create).
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut policy = client.get_certificate_policy("web", None).await?;
+    /// policy.validity_in_months = Some(24);
+    /// let policy = client.update_certificate_policy("web", &policy, None).await?;
+    /// println!("{:?}", policy.validity_in_months);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_certificate_policy(
         &self,
         name: &str,
@@ -485,6 +564,19 @@ impl CertificateClient {
     }
 
     /// Updates a certificate version's properties (enabled, tags).
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{UpdateCertificatePropertiesOptions};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let options = UpdateCertificatePropertiesOptions {
+    ///     enabled: Some(false),
+    ///     ..Default::default()
+    /// };
+    /// let certificate = client.update_certificate_properties("web", Some(options)).await?;
+    /// println!("enabled: {:?}", certificate.properties.enabled);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_certificate_properties(
         &self,
         name: &str,
@@ -513,6 +605,14 @@ impl CertificateClient {
     }
 
     /// Gets the pending create operation of a certificate.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let operation = client.get_certificate_operation("web", None).await?;
+    /// println!("{:?}, CSR present: {}", operation.status, operation.csr.is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn get_certificate_operation(
         &self,
         name: &str,
@@ -534,6 +634,14 @@ impl CertificateClient {
     }
 
     /// Asks the service to cancel a certificate's pending create operation.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let operation = client.cancel_certificate_operation("web", None).await?;
+    /// println!("cancellation requested: {:?}", operation.cancellation_requested);
+    /// # Ok(()) }
+    /// ```
     pub async fn cancel_certificate_operation(
         &self,
         name: &str,
@@ -559,6 +667,14 @@ impl CertificateClient {
 
     /// Deletes a certificate's create operation (it stops being pending; no certificate is
     /// made) and returns it.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let operation = client.delete_certificate_operation("web", None).await?;
+    /// println!("deleted the operation of {}", operation.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_certificate_operation(
         &self,
         name: &str,
@@ -582,6 +698,14 @@ impl CertificateClient {
     /// Deletes a certificate (every version, with its key and secret). In a vault with soft
     /// delete, the poller completes once the deleted certificate can be read; await it before
     /// purging or recovering.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let deleted = client.begin_delete_certificate("web", None).await?.await?;
+    /// println!("purge scheduled {:?}", deleted.scheduled_purge_date);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_delete_certificate(
         &self,
         name: &str,
@@ -604,6 +728,14 @@ impl CertificateClient {
     }
 
     /// Gets a deleted certificate.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let deleted = client.get_deleted_certificate("web", None).await?;
+    /// println!("deleted on {:?}", deleted.deleted_on);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_deleted_certificate(
         &self,
         name: &str,
@@ -621,6 +753,14 @@ impl CertificateClient {
     }
 
     /// Purges a deleted certificate for good.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// client.begin_delete_certificate("web", None).await?.await?;
+    /// client.purge_deleted_certificate("web", None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn purge_deleted_certificate(
         &self,
         name: &str,
@@ -636,6 +776,17 @@ impl CertificateClient {
 
     /// Recovers a deleted certificate. The poller completes once the certificate can be read
     /// again.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let certificate = client
+    ///     .begin_recover_deleted_certificate("web", None)
+    ///     .await?
+    ///     .await?;
+    /// println!("recovered {}", certificate.name());
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_recover_deleted_certificate(
         &self,
         name: &str,
@@ -675,6 +826,17 @@ impl CertificateClient {
     }
 
     /// Lists deleted certificates.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut deleted = client.list_deleted_certificates(None)?;
+    /// while let Some(certificate) = deleted.try_next().await? {
+    ///     println!("{} (purge {:?})", certificate.name(), certificate.scheduled_purge_date);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_certificates(
         &self,
         options: Option<ListDeletedCertificatesOptions<'_>>,
@@ -693,6 +855,17 @@ impl CertificateClient {
     }
 
     /// Lists the properties of every certificate (latest versions).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut certificates = client.list_properties_of_certificates(None)?;
+    /// while let Some(properties) = certificates.try_next().await? {
+    ///     println!("{} enabled {:?}", properties.name, properties.enabled);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_certificates(
         &self,
         options: Option<ListPropertiesOfCertificatesOptions<'_>>,
@@ -711,6 +884,17 @@ impl CertificateClient {
     }
 
     /// Lists the properties of every version of a certificate.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut versions = client.list_properties_of_certificate_versions("web", None)?;
+    /// while let Some(properties) = versions.try_next().await? {
+    ///     println!("{:?} expires {:?}", properties.version, properties.expires_on);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_certificate_versions(
         &self,
         name: &str,
@@ -729,6 +913,15 @@ impl CertificateClient {
 
     /// Backs a certificate up (every version, with key and secret) into a blob only Key Vault
     /// can read.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{ExposeSecret};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let backup = client.backup_certificate("web", None).await?;
+    /// std::fs::write("web.backup", backup.expose_secret()).expect("written");
+    /// # Ok(()) }
+    /// ```
     pub async fn backup_certificate(
         &self,
         name: &str,
@@ -743,6 +936,15 @@ impl CertificateClient {
     }
 
     /// Restores a backed-up certificate into this vault.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let backup = std::fs::read("web.backup").expect("a backup");
+    /// let certificate = client.restore_certificate_backup(&backup, None).await?;
+    /// println!("restored {}", certificate.name());
+    /// # Ok(()) }
+    /// ```
     pub async fn restore_certificate_backup(
         &self,
         backup: &[u8],
@@ -757,6 +959,19 @@ impl CertificateClient {
     }
 
     /// Sets the vault's certificate contacts, replacing the previous ones, and returns them.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{CertificateContact};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let contacts = [CertificateContact {
+    ///     email: Some("admin@contoso.com".into()),
+    ///     name: Some("John Doe".into()),
+    ///     phone: None,
+    /// }];
+    /// client.set_contacts(&contacts, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn set_contacts(
         &self,
         contacts: &[CertificateContact],
@@ -786,6 +1001,15 @@ impl CertificateClient {
     }
 
     /// Gets the vault's certificate contacts.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// for contact in client.get_contacts(None).await? {
+    ///     println!("{:?}", contact.email);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_contacts(
         &self,
         options: Option<GetContactsOptions<'_>>,
@@ -801,6 +1025,14 @@ impl CertificateClient {
     }
 
     /// Deletes the vault's certificate contacts and returns them.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let removed = client.delete_contacts(None).await?;
+    /// println!("{} contacts removed", removed.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_contacts(
         &self,
         options: Option<DeleteContactsOptions<'_>>,
@@ -821,6 +1053,20 @@ impl CertificateClient {
 
     /// Creates (or replaces) a certificate issuer: a provider such as `DigiCert` or
     /// `GlobalSign` and the account Key Vault orders certificates with.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{CreateIssuerOptions, SecretString};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let options = CreateIssuerOptions {
+    ///     account_id: Some("keyvaultuser".into()),
+    ///     password: Some(SecretString::new("account-password")),
+    ///     ..Default::default()
+    /// };
+    /// let issuer = client.create_issuer("my-ca", "DigiCert", Some(options)).await?;
+    /// println!("{} at {:?}", issuer.name(), issuer.properties.provider);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_issuer(
         &self,
         issuer_name: &str,
@@ -853,6 +1099,14 @@ impl CertificateClient {
     }
 
     /// Gets a certificate issuer.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let issuer = client.get_issuer("my-ca", None).await?;
+    /// println!("account {:?}", issuer.account_id);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_issuer(
         &self,
         issuer_name: &str,
@@ -873,6 +1127,19 @@ impl CertificateClient {
     }
 
     /// Updates a certificate issuer; only what is set changes.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{UpdateIssuerOptions};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let options = UpdateIssuerOptions {
+    ///     enabled: Some(false),
+    ///     ..Default::default()
+    /// };
+    /// let issuer = client.update_issuer("my-ca", Some(options)).await?;
+    /// println!("enabled: {:?}", issuer.enabled);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_issuer(
         &self,
         issuer_name: &str,
@@ -901,6 +1168,14 @@ impl CertificateClient {
     }
 
     /// Deletes a certificate issuer and returns it.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let issuer = client.delete_issuer("my-ca", None).await?;
+    /// println!("deleted {}", issuer.name());
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_issuer(
         &self,
         issuer_name: &str,
@@ -921,6 +1196,17 @@ impl CertificateClient {
     }
 
     /// Lists the vault's certificate issuers.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut issuers = client.list_properties_of_issuers(None)?;
+    /// while let Some(issuer) = issuers.try_next().await? {
+    ///     println!("{} ({:?})", issuer.name, issuer.provider);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_issuers(
         &self,
         options: Option<ListPropertiesOfIssuersOptions<'_>>,
