@@ -21,8 +21,8 @@ use keyvault_core::{
     pipeline::to_json,
     polling::{begin_delete, begin_recover},
     validation::{validate_name, validate_version},
-    ApiVersion, Attributes, Error, KeyVaultPipeline, ListOptions, Pager, Poller, PollerOptions,
-    Result, SecretBytes, SecretString,
+    ApiVersion, Attributes, Error, KeyVaultPipeline, ListOptions, Pager, Poller, Result,
+    SecretBytes, SecretString,
 };
 use std::collections::HashMap;
 
@@ -30,96 +30,150 @@ use std::collections::HashMap;
 /// transport, user agent) and `verify_challenge_resource`.
 pub type CertificateClientOptions = keyvault_core::ClientOptions;
 
-/// Options of [`CertificateClient::begin_create_certificate`].
-#[derive(Debug, Clone, Default)]
-pub struct CreateCertificateOptions {
-    /// Whether the certificate is enabled.
-    pub enabled: Option<bool>,
-    /// Tags.
-    pub tags: Option<HashMap<String, String>>,
-    /// Keep the order of the certificate chain as issued (API version 7.6 and later).
-    pub preserve_cert_order: Option<bool>,
-    /// Polling interval, and a continuation token to resume a poller instead of creating.
-    pub poller: PollerOptions,
-}
+keyvault_core::method_options! {
+    /// Options of [`CertificateClient::begin_create_certificate`].
+    poller pub struct BeginCreateCertificateOptions {
+        /// Whether the certificate is enabled.
+        pub enabled: Option<bool>,
+        /// Tags.
+        pub tags: Option<HashMap<String, String>>,
+        /// Keep the order of the certificate chain as issued (API version 7.6 and later).
+        pub preserve_cert_order: Option<bool>,
+    }
 
-/// Options of [`CertificateClient::import_certificate`].
-#[derive(Debug, Clone, Default)]
-pub struct ImportCertificateOptions {
-    /// The password of a PKCS#12 archive. Never printed.
-    pub password: Option<SecretString>,
-    /// The policy. Without one, the content type is taken from the bytes (PKCS#12 or PEM).
-    pub policy: Option<CertificatePolicy>,
-    /// Whether the certificate is enabled.
-    pub enabled: Option<bool>,
-    /// Tags.
-    pub tags: Option<HashMap<String, String>>,
-    /// Keep the order of the certificate chain as imported (API version 7.6 and later).
-    pub preserve_cert_order: Option<bool>,
-}
+    /// Options of [`CertificateClient::get_certificate`].
+    pub struct GetCertificateOptions {}
 
-/// Options of [`CertificateClient::merge_certificate`].
-#[derive(Debug, Clone, Default)]
-pub struct MergeCertificateOptions {
-    /// Whether the certificate is enabled.
-    pub enabled: Option<bool>,
-    /// Tags.
-    pub tags: Option<HashMap<String, String>>,
-}
+    /// Options of [`CertificateClient::get_certificate_version`].
+    pub struct GetCertificateVersionOptions {}
 
-/// Options of [`CertificateClient::update_certificate_properties`]: only what is set changes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateCertificatePropertiesOptions {
-    /// The version to update; the latest when `None`.
-    pub version: Option<String>,
-    /// Enable or disable the certificate.
-    pub enabled: Option<bool>,
-    /// New tags, replacing the old ones.
-    pub tags: Option<HashMap<String, String>>,
-}
+    /// Options of [`CertificateClient::import_certificate`].
+    pub struct ImportCertificateOptions {
+        /// The password of a PKCS#12 archive. Never printed.
+        pub password: Option<SecretString>,
+        /// The policy. Without one, the content type is taken from the bytes (PKCS#12 or PEM).
+        pub policy: Option<CertificatePolicy>,
+        /// Whether the certificate is enabled.
+        pub enabled: Option<bool>,
+        /// Tags.
+        pub tags: Option<HashMap<String, String>>,
+        /// Keep the order of the certificate chain as imported (API version 7.6 and later).
+        pub preserve_cert_order: Option<bool>,
+    }
 
-/// Options of [`CertificateClient::list_properties_of_certificates`] and
-/// [`CertificateClient::list_deleted_certificates`].
-#[derive(Debug, Clone, Default)]
-pub struct ListCertificatesOptions {
-    /// Include certificates that are not fully provisioned yet (`includePending`).
-    pub include_pending: Option<bool>,
-    /// Items per page (`maxresults`, 1 to 25); the service's default when `None`.
-    pub max_page_size: Option<u32>,
-    /// Resume a list from a token given by an earlier pager.
-    pub continuation_token: Option<String>,
-}
+    /// Options of [`CertificateClient::merge_certificate`].
+    pub struct MergeCertificateOptions {
+        /// Whether the certificate is enabled.
+        pub enabled: Option<bool>,
+        /// Tags.
+        pub tags: Option<HashMap<String, String>>,
+    }
 
-/// Options of [`CertificateClient::create_issuer`].
-#[derive(Debug, Clone, Default)]
-pub struct CreateIssuerOptions {
-    /// Whether the issuer is enabled.
-    pub enabled: Option<bool>,
-    /// The account id at the provider.
-    pub account_id: Option<String>,
-    /// The account password. Never printed.
-    pub password: Option<SecretString>,
-    /// The organization's id at the provider.
-    pub organization_id: Option<String>,
-    /// The organization's administrators.
-    pub admin_contacts: Option<Vec<AdministratorContact>>,
-}
+    /// Options of [`CertificateClient::get_certificate_policy`].
+    pub struct GetCertificatePolicyOptions {}
 
-/// Options of [`CertificateClient::update_issuer`]: only what is set changes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateIssuerOptions {
-    /// A new provider.
-    pub provider: Option<String>,
-    /// Enable or disable the issuer.
-    pub enabled: Option<bool>,
-    /// A new account id.
-    pub account_id: Option<String>,
-    /// A new account password. Never printed.
-    pub password: Option<SecretString>,
-    /// A new organization id.
-    pub organization_id: Option<String>,
-    /// New administrators.
-    pub admin_contacts: Option<Vec<AdministratorContact>>,
+    /// Options of [`CertificateClient::update_certificate_policy`].
+    pub struct UpdateCertificatePolicyOptions {}
+
+    /// Options of [`CertificateClient::update_certificate_properties`]: only what is set changes.
+    pub struct UpdateCertificatePropertiesOptions {
+        /// The version to update; the latest when `None`.
+        pub version: Option<String>,
+        /// Enable or disable the certificate.
+        pub enabled: Option<bool>,
+        /// New tags, replacing the old ones.
+        pub tags: Option<HashMap<String, String>>,
+    }
+
+    /// Options of [`CertificateClient::get_certificate_operation`].
+    pub struct GetCertificateOperationOptions {}
+
+    /// Options of [`CertificateClient::cancel_certificate_operation`].
+    pub struct CancelCertificateOperationOptions {}
+
+    /// Options of [`CertificateClient::delete_certificate_operation`].
+    pub struct DeleteCertificateOperationOptions {}
+
+    /// Options of [`CertificateClient::begin_delete_certificate`].
+    poller pub struct BeginDeleteCertificateOptions {}
+
+    /// Options of [`CertificateClient::get_deleted_certificate`].
+    pub struct GetDeletedCertificateOptions {}
+
+    /// Options of [`CertificateClient::purge_deleted_certificate`].
+    pub struct PurgeDeletedCertificateOptions {}
+
+    /// Options of [`CertificateClient::begin_recover_deleted_certificate`].
+    poller pub struct BeginRecoverDeletedCertificateOptions {}
+
+    /// Options of [`CertificateClient::list_deleted_certificates`].
+    list pub struct ListDeletedCertificatesOptions {
+        /// Include certificates that are not fully provisioned yet (`includePending`).
+        pub include_pending: Option<bool>,
+    }
+
+    /// Options of [`CertificateClient::list_properties_of_certificates`].
+    list pub struct ListPropertiesOfCertificatesOptions {
+        /// Include certificates that are not fully provisioned yet (`includePending`).
+        pub include_pending: Option<bool>,
+    }
+
+    /// Options of [`CertificateClient::list_properties_of_certificate_versions`].
+    list pub struct ListPropertiesOfCertificateVersionsOptions {}
+
+    /// Options of [`CertificateClient::backup_certificate`].
+    pub struct BackupCertificateOptions {}
+
+    /// Options of [`CertificateClient::restore_certificate_backup`].
+    pub struct RestoreCertificateBackupOptions {}
+
+    /// Options of [`CertificateClient::set_contacts`].
+    pub struct SetContactsOptions {}
+
+    /// Options of [`CertificateClient::get_contacts`].
+    pub struct GetContactsOptions {}
+
+    /// Options of [`CertificateClient::delete_contacts`].
+    pub struct DeleteContactsOptions {}
+
+    /// Options of [`CertificateClient::create_issuer`].
+    pub struct CreateIssuerOptions {
+        /// Whether the issuer is enabled.
+        pub enabled: Option<bool>,
+        /// The account id at the provider.
+        pub account_id: Option<String>,
+        /// The account password. Never printed.
+        pub password: Option<SecretString>,
+        /// The organization's id at the provider.
+        pub organization_id: Option<String>,
+        /// The organization's administrators.
+        pub admin_contacts: Option<Vec<AdministratorContact>>,
+    }
+
+    /// Options of [`CertificateClient::get_issuer`].
+    pub struct GetIssuerOptions {}
+
+    /// Options of [`CertificateClient::update_issuer`]: only what is set changes.
+    pub struct UpdateIssuerOptions {
+        /// A new provider.
+        pub provider: Option<String>,
+        /// Enable or disable the issuer.
+        pub enabled: Option<bool>,
+        /// A new account id.
+        pub account_id: Option<String>,
+        /// A new account password. Never printed.
+        pub password: Option<SecretString>,
+        /// A new organization id.
+        pub organization_id: Option<String>,
+        /// New administrators.
+        pub admin_contacts: Option<Vec<AdministratorContact>>,
+    }
+
+    /// Options of [`CertificateClient::delete_issuer`].
+    pub struct DeleteIssuerOptions {}
+
+    /// Options of [`CertificateClient::list_properties_of_issuers`].
+    list pub struct ListPropertiesOfIssuersOptions {}
 }
 
 /// A client of the certificates, issuers and contacts of one vault. Cheap to clone;
@@ -192,20 +246,39 @@ impl CertificateClient {
     /// issued certificate.
     ///
     /// The policy needs an issuer and a subject or a subject alternative name. With
-    /// `options.poller.continuation_token` set, nothing is created: the poller resumes and the
+    /// `options.continuation_token` set, nothing is created: the poller resumes and the
     /// policy is not used.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{CertificatePolicy, WellKnownIssuerNames};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let policy = CertificatePolicy {
+    ///     san_dns_names: Some(vec!["www.contoso.com".into()]),
+    ///     validity_in_months: Some(12),
+    ///     ..CertificatePolicy::new(WellKnownIssuerNames::SELF, "CN=contoso.com")
+    /// };
+    /// let certificate = client
+    ///     .begin_create_certificate("web", &policy, None)
+    ///     .await?
+    ///     .await?
+    ///     .into_certificate()?;
+    /// println!("issued {:?}", certificate.version());
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_create_certificate(
         &self,
         name: &str,
         policy: &CertificatePolicy,
-        options: Option<CreateCertificateOptions>,
+        options: Option<BeginCreateCertificateOptions<'_>>,
     ) -> Result<Poller<CreateCertificateResult>> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.begin_create_certificate");
-        validate_name("name", name)?;
         let options = options.unwrap_or_default();
-        let operation = match &options.poller.continuation_token {
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.begin_create_certificate",
+            &options.method_options,
+        );
+        validate_name("name", name)?;
+        let operation = match &options.continuation_token {
             Some(token) => CreateCertificate::from_continuation_token(&pipeline, token)?,
             None => {
                 policy.validate_for_create()?;
@@ -217,8 +290,7 @@ impl CertificateClient {
                     tags: options.tags.as_ref(),
                     preserve_cert_order: options.preserve_cert_order,
                 })?;
-                let initial: CertificateOperation = self
-                    .pipeline
+                let initial: CertificateOperation = pipeline
                     .send_json(
                         Method::Post,
                         pipeline.url(&[CERTIFICATES, name, "create"]),
@@ -228,12 +300,27 @@ impl CertificateClient {
                 CreateCertificate::new(&pipeline, name, Some(initial))
             }
         };
-        Ok(Poller::new(pipeline.clone(), operation).with_options(&options.poller))
+        Ok(Poller::new(pipeline.clone(), operation).with_options(&options.poller_options()))
     }
 
     /// Gets the latest version of a certificate, with its policy.
-    pub async fn get_certificate(&self, name: &str) -> Result<KeyVaultCertificate> {
-        let pipeline = self.pipeline.traced("CertificateClient.get_certificate");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let certificate = client.get_certificate("web", None).await?;
+    /// println!("{} bytes of DER, policy {:?}", certificate.cer.len(), certificate.policy);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_certificate(
+        &self,
+        name: &str,
+        options: Option<GetCertificateOptions<'_>>,
+    ) -> Result<KeyVaultCertificate> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("CertificateClient.get_certificate", &options.method_options);
         validate_name("name", name)?;
         pipeline
             .send_json(Method::Get, pipeline.url(&[CERTIFICATES, name]), None)
@@ -241,14 +328,27 @@ impl CertificateClient {
     }
 
     /// Gets one version of a certificate.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let certificate = client
+    ///     .get_certificate_version("web", "0123456789abcdef0123456789abcdef", None)
+    ///     .await?;
+    /// println!("{:?}", certificate.properties.x509_thumbprint);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_certificate_version(
         &self,
         name: &str,
         version: &str,
+        options: Option<GetCertificateVersionOptions<'_>>,
     ) -> Result<KeyVaultCertificate> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.get_certificate_version");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.get_certificate_version",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         validate_version("version", version)?;
         if version.is_empty() {
@@ -272,15 +372,32 @@ impl CertificateClient {
     /// The bytes are checked before sending: anything that is neither PKCS#12 nor PEM with a
     /// certificate is an [`Error::InvalidArgument`]. A wrong password is found by the service.
     /// Without a policy content type, the bytes' format is sent as the content type.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{ImportCertificateOptions, SecretString};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let pfx = std::fs::read("web.pfx").expect("a PKCS#12 file");
+    /// let options = ImportCertificateOptions {
+    ///     password: Some(SecretString::new("pfx-password")),
+    ///     ..Default::default()
+    /// };
+    /// let certificate = client.import_certificate("web", &pfx, Some(options)).await?;
+    /// println!("imported {:?}", certificate.version());
+    /// # Ok(()) }
+    /// ```
     pub async fn import_certificate(
         &self,
         name: &str,
         certificate_bytes: &[u8],
-        options: Option<ImportCertificateOptions>,
+        options: Option<ImportCertificateOptions<'_>>,
     ) -> Result<KeyVaultCertificate> {
-        let pipeline = self.pipeline.traced("CertificateClient.import_certificate");
-        validate_name("name", name)?;
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.import_certificate",
+            &options.method_options,
+        );
+        validate_name("name", name)?;
         let format = formats::detect("certificate_bytes", certificate_bytes)?;
         let mut policy = options.policy.clone();
         match policy.as_ref().and_then(|p| p.content_type.as_ref()) {
@@ -334,15 +451,29 @@ impl CertificateClient {
     /// Merges the certificate (or chain) signed by your CA into a pending certificate whose
     /// issuer is `Unknown`. Each element is one DER certificate or PEM text with
     /// `CERTIFICATE` blocks; the leaf comes first.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// // The certificate your CA signed from the pending operation's CSR, then the CA's.
+    /// let signed = std::fs::read("web.cer").expect("DER");
+    /// let ca = std::fs::read("ca.cer").expect("DER");
+    /// let certificate = client.merge_certificate("web", &[signed, ca], None).await?;
+    /// println!("merged {:?}", certificate.version());
+    /// # Ok(()) }
+    /// ```
     pub async fn merge_certificate(
         &self,
         name: &str,
         x509_certificates: &[Vec<u8>],
-        options: Option<MergeCertificateOptions>,
+        options: Option<MergeCertificateOptions<'_>>,
     ) -> Result<KeyVaultCertificate> {
-        let pipeline = self.pipeline.traced("CertificateClient.merge_certificate");
-        validate_name("name", name)?;
         let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.merge_certificate",
+            &options.method_options,
+        );
+        validate_name("name", name)?;
         if x509_certificates.is_empty() {
             return Err(Error::invalid_argument(
                 "x509_certificates",
@@ -370,10 +501,24 @@ impl CertificateClient {
     }
 
     /// Gets a certificate's policy.
-    pub async fn get_certificate_policy(&self, name: &str) -> Result<CertificatePolicy> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.get_certificate_policy");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let policy = client.get_certificate_policy("web", None).await?;
+    /// println!("issuer {:?}, valid {:?} months", policy.issuer_name, policy.validity_in_months);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_certificate_policy(
+        &self,
+        name: &str,
+        options: Option<GetCertificatePolicyOptions<'_>>,
+    ) -> Result<CertificatePolicy> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.get_certificate_policy",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         pipeline
             .send_json(
@@ -386,14 +531,27 @@ impl CertificateClient {
 
     /// Updates a certificate's policy; what the policy leaves unset is unchanged. The new
     /// policy applies from the next version (renewal or create).
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut policy = client.get_certificate_policy("web", None).await?;
+    /// policy.validity_in_months = Some(24);
+    /// let policy = client.update_certificate_policy("web", &policy, None).await?;
+    /// println!("{:?}", policy.validity_in_months);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_certificate_policy(
         &self,
         name: &str,
         policy: &CertificatePolicy,
+        options: Option<UpdateCertificatePolicyOptions<'_>>,
     ) -> Result<CertificatePolicy> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.update_certificate_policy");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.update_certificate_policy",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         self.require_policy(Some(policy))?;
         pipeline
@@ -406,14 +564,29 @@ impl CertificateClient {
     }
 
     /// Updates a certificate version's properties (enabled, tags).
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{UpdateCertificatePropertiesOptions};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let options = UpdateCertificatePropertiesOptions {
+    ///     enabled: Some(false),
+    ///     ..Default::default()
+    /// };
+    /// let certificate = client.update_certificate_properties("web", Some(options)).await?;
+    /// println!("enabled: {:?}", certificate.properties.enabled);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_certificate_properties(
         &self,
         name: &str,
-        options: UpdateCertificatePropertiesOptions,
+        options: Option<UpdateCertificatePropertiesOptions<'_>>,
     ) -> Result<KeyVaultCertificate> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.update_certificate_properties");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.update_certificate_properties",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         let version = options.version.clone().unwrap_or_default();
         validate_version("version", &version)?;
@@ -432,10 +605,24 @@ impl CertificateClient {
     }
 
     /// Gets the pending create operation of a certificate.
-    pub async fn get_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.get_certificate_operation");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let operation = client.get_certificate_operation("web", None).await?;
+    /// println!("{:?}, CSR present: {}", operation.status, operation.csr.is_some());
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_certificate_operation(
+        &self,
+        name: &str,
+        options: Option<GetCertificateOperationOptions<'_>>,
+    ) -> Result<CertificateOperation> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.get_certificate_operation",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         pipeline
             .send_json(
@@ -447,10 +634,24 @@ impl CertificateClient {
     }
 
     /// Asks the service to cancel a certificate's pending create operation.
-    pub async fn cancel_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.cancel_certificate_operation");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let operation = client.cancel_certificate_operation("web", None).await?;
+    /// println!("cancellation requested: {:?}", operation.cancellation_requested);
+    /// # Ok(()) }
+    /// ```
+    pub async fn cancel_certificate_operation(
+        &self,
+        name: &str,
+        options: Option<CancelCertificateOperationOptions<'_>>,
+    ) -> Result<CertificateOperation> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.cancel_certificate_operation",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         let body = to_json(&CertificateOperationUpdateParameter {
             cancellation_requested: true,
@@ -466,10 +667,24 @@ impl CertificateClient {
 
     /// Deletes a certificate's create operation (it stops being pending; no certificate is
     /// made) and returns it.
-    pub async fn delete_certificate_operation(&self, name: &str) -> Result<CertificateOperation> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.delete_certificate_operation");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let operation = client.delete_certificate_operation("web", None).await?;
+    /// println!("deleted the operation of {}", operation.name);
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_certificate_operation(
+        &self,
+        name: &str,
+        options: Option<DeleteCertificateOperationOptions<'_>>,
+    ) -> Result<CertificateOperation> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.delete_certificate_operation",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         pipeline
             .send_json(
@@ -483,30 +698,54 @@ impl CertificateClient {
     /// Deletes a certificate (every version, with its key and secret). In a vault with soft
     /// delete, the poller completes once the deleted certificate can be read; await it before
     /// purging or recovering.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let deleted = client.begin_delete_certificate("web", None).await?.await?;
+    /// println!("purge scheduled {:?}", deleted.scheduled_purge_date);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_delete_certificate(
         &self,
         name: &str,
-        options: Option<PollerOptions>,
+        options: Option<BeginDeleteCertificateOptions<'_>>,
     ) -> Result<Poller<DeletedCertificate>> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.begin_delete_certificate");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.begin_delete_certificate",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         begin_delete(
             &pipeline,
             &[CERTIFICATES, name],
             &[DELETED, name],
-            &options.unwrap_or_default(),
+            &options.poller_options(),
             |d: &DeletedCertificate| d.recovery_id.is_some(),
         )
         .await
     }
 
     /// Gets a deleted certificate.
-    pub async fn get_deleted_certificate(&self, name: &str) -> Result<DeletedCertificate> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.get_deleted_certificate");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let deleted = client.get_deleted_certificate("web", None).await?;
+    /// println!("deleted on {:?}", deleted.deleted_on);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_deleted_certificate(
+        &self,
+        name: &str,
+        options: Option<GetDeletedCertificateOptions<'_>>,
+    ) -> Result<DeletedCertificate> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.get_deleted_certificate",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         pipeline
             .send_json(Method::Get, pipeline.url(&[DELETED, name]), None)
@@ -514,46 +753,71 @@ impl CertificateClient {
     }
 
     /// Purges a deleted certificate for good.
-    pub async fn purge_deleted_certificate(&self, name: &str) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.purge_deleted_certificate");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// client.begin_delete_certificate("web", None).await?.await?;
+    /// client.purge_deleted_certificate("web", None).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn purge_deleted_certificate(
+        &self,
+        name: &str,
+        options: Option<PurgeDeletedCertificateOptions<'_>>,
+    ) -> Result<()> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.purge_deleted_certificate",
+            &options.method_options,
+        );
         lifecycle::purge(&pipeline, DELETED, name).await
     }
 
     /// Recovers a deleted certificate. The poller completes once the certificate can be read
     /// again.
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let certificate = client
+    ///     .begin_recover_deleted_certificate("web", None)
+    ///     .await?
+    ///     .await?;
+    /// println!("recovered {}", certificate.name());
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_recover_deleted_certificate(
         &self,
         name: &str,
-        options: Option<PollerOptions>,
+        options: Option<BeginRecoverDeletedCertificateOptions<'_>>,
     ) -> Result<Poller<KeyVaultCertificate>> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.begin_recover_deleted_certificate");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.begin_recover_deleted_certificate",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         begin_recover(
             &pipeline,
             &[DELETED, name, "recover"],
             &[CERTIFICATES, name],
-            &options.unwrap_or_default(),
+            &options.poller_options(),
         )
         .await
     }
 
     fn list_certificates<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        span: &'static str,
+        pipeline: KeyVaultPipeline,
         collection: &str,
-        options: Option<ListCertificatesOptions>,
+        include_pending: Option<bool>,
+        list: ListOptions,
     ) -> Result<Pager<T>> {
-        let pipeline = self.pipeline.traced(span);
-        let options = options.unwrap_or_default();
-        if let Some(token) = &options.continuation_token {
+        if let Some(token) = &list.continuation_token {
             return Pager::from_continuation_token(pipeline, token);
         }
-        let mut url = first_page_url(&pipeline, &[collection], options.max_page_size)?;
-        if let Some(include) = options.include_pending {
+        let mut url = first_page_url(&pipeline, &[collection], list.max_page_size)?;
+        if let Some(include) = include_pending {
             pipeline.require(&ApiVersion::V7_0, "include_pending")?;
             url.query_pairs_mut()
                 .append_pair("includePending", if include { "true" } else { "false" });
@@ -562,65 +826,161 @@ impl CertificateClient {
     }
 
     /// Lists deleted certificates.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut deleted = client.list_deleted_certificates(None)?;
+    /// while let Some(certificate) = deleted.try_next().await? {
+    ///     println!("{} (purge {:?})", certificate.name(), certificate.scheduled_purge_date);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_certificates(
         &self,
-        options: Option<ListCertificatesOptions>,
+        options: Option<ListDeletedCertificatesOptions<'_>>,
     ) -> Result<Pager<DeletedCertificate>> {
-        self.list_certificates(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "CertificateClient.list_deleted_certificates",
+            &options.method_options,
+        );
+        Self::list_certificates(
+            pipeline,
             DELETED,
-            options,
+            options.include_pending,
+            options.list_options(),
         )
     }
 
     /// Lists the properties of every certificate (latest versions).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut certificates = client.list_properties_of_certificates(None)?;
+    /// while let Some(properties) = certificates.try_next().await? {
+    ///     println!("{} enabled {:?}", properties.name, properties.enabled);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_certificates(
         &self,
-        options: Option<ListCertificatesOptions>,
+        options: Option<ListPropertiesOfCertificatesOptions<'_>>,
     ) -> Result<Pager<CertificateProperties>> {
-        self.list_certificates(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "CertificateClient.list_properties_of_certificates",
+            &options.method_options,
+        );
+        Self::list_certificates(
+            pipeline,
             CERTIFICATES,
-            options,
+            options.include_pending,
+            options.list_options(),
         )
     }
 
     /// Lists the properties of every version of a certificate.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut versions = client.list_properties_of_certificate_versions("web", None)?;
+    /// while let Some(properties) = versions.try_next().await? {
+    ///     println!("{:?} expires {:?}", properties.version, properties.expires_on);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_certificate_versions(
         &self,
         name: &str,
-        options: Option<ListOptions>,
+        options: Option<ListPropertiesOfCertificateVersionsOptions<'_>>,
     ) -> Result<Pager<CertificateProperties>> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.list_properties_of_certificate_versions");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.list_properties_of_certificate_versions",
+            &options.method_options,
+        );
         validate_name("name", name)?;
         options
-            .unwrap_or_default()
+            .list_options()
             .pager(&pipeline, &[CERTIFICATES, name, "versions"])
     }
 
     /// Backs a certificate up (every version, with key and secret) into a blob only Key Vault
     /// can read.
-    pub async fn backup_certificate(&self, name: &str) -> Result<SecretBytes> {
-        let pipeline = self.pipeline.traced("CertificateClient.backup_certificate");
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{ExposeSecret};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let backup = client.backup_certificate("web", None).await?;
+    /// std::fs::write("web.backup", backup.expose_secret()).expect("written");
+    /// # Ok(()) }
+    /// ```
+    pub async fn backup_certificate(
+        &self,
+        name: &str,
+        options: Option<BackupCertificateOptions<'_>>,
+    ) -> Result<SecretBytes> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.backup_certificate",
+            &options.method_options,
+        );
         lifecycle::backup(&pipeline, CERTIFICATES, name).await
     }
 
     /// Restores a backed-up certificate into this vault.
-    pub async fn restore_certificate_backup(&self, backup: &[u8]) -> Result<KeyVaultCertificate> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.restore_certificate_backup");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let backup = std::fs::read("web.backup").expect("a backup");
+    /// let certificate = client.restore_certificate_backup(&backup, None).await?;
+    /// println!("restored {}", certificate.name());
+    /// # Ok(()) }
+    /// ```
+    pub async fn restore_certificate_backup(
+        &self,
+        backup: &[u8],
+        options: Option<RestoreCertificateBackupOptions<'_>>,
+    ) -> Result<KeyVaultCertificate> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.restore_certificate_backup",
+            &options.method_options,
+        );
         lifecycle::restore(&pipeline, CERTIFICATES, backup).await
     }
 
     /// Sets the vault's certificate contacts, replacing the previous ones, and returns them.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{CertificateContact};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let contacts = [CertificateContact {
+    ///     email: Some("admin@contoso.com".into()),
+    ///     name: Some("John Doe".into()),
+    ///     phone: None,
+    /// }];
+    /// client.set_contacts(&contacts, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn set_contacts(
         &self,
         contacts: &[CertificateContact],
+        options: Option<SetContactsOptions<'_>>,
     ) -> Result<Vec<CertificateContact>> {
-        let pipeline = self.pipeline.traced("CertificateClient.set_contacts");
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("CertificateClient.set_contacts", &options.method_options);
         if contacts.is_empty() {
             return Err(Error::invalid_argument(
                 "contacts",
@@ -630,8 +990,7 @@ impl CertificateClient {
         let body = to_json(&ContactsWire {
             contacts: Some(contacts.to_vec()),
         })?;
-        let wire: ContactsWire = self
-            .pipeline
+        let wire: ContactsWire = pipeline
             .send_json(
                 Method::Put,
                 pipeline.url(&[CERTIFICATES, CONTACTS]),
@@ -642,20 +1001,47 @@ impl CertificateClient {
     }
 
     /// Gets the vault's certificate contacts.
-    pub async fn get_contacts(&self) -> Result<Vec<CertificateContact>> {
-        let pipeline = self.pipeline.traced("CertificateClient.get_contacts");
-        let wire: ContactsWire = self
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// for contact in client.get_contacts(None).await? {
+    ///     println!("{:?}", contact.email);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_contacts(
+        &self,
+        options: Option<GetContactsOptions<'_>>,
+    ) -> Result<Vec<CertificateContact>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
             .pipeline
+            .operation("CertificateClient.get_contacts", &options.method_options);
+        let wire: ContactsWire = pipeline
             .send_json(Method::Get, pipeline.url(&[CERTIFICATES, CONTACTS]), None)
             .await?;
         Ok(wire.contacts.unwrap_or_default())
     }
 
     /// Deletes the vault's certificate contacts and returns them.
-    pub async fn delete_contacts(&self) -> Result<Vec<CertificateContact>> {
-        let pipeline = self.pipeline.traced("CertificateClient.delete_contacts");
-        let wire: ContactsWire = self
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let removed = client.delete_contacts(None).await?;
+    /// println!("{} contacts removed", removed.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_contacts(
+        &self,
+        options: Option<DeleteContactsOptions<'_>>,
+    ) -> Result<Vec<CertificateContact>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
             .pipeline
+            .operation("CertificateClient.delete_contacts", &options.method_options);
+        let wire: ContactsWire = pipeline
             .send_json(
                 Method::Delete,
                 pipeline.url(&[CERTIFICATES, CONTACTS]),
@@ -667,18 +1053,34 @@ impl CertificateClient {
 
     /// Creates (or replaces) a certificate issuer: a provider such as `DigiCert` or
     /// `GlobalSign` and the account Key Vault orders certificates with.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{CreateIssuerOptions, SecretString};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let options = CreateIssuerOptions {
+    ///     account_id: Some("keyvaultuser".into()),
+    ///     password: Some(SecretString::new("account-password")),
+    ///     ..Default::default()
+    /// };
+    /// let issuer = client.create_issuer("my-ca", "DigiCert", Some(options)).await?;
+    /// println!("{} at {:?}", issuer.name(), issuer.properties.provider);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_issuer(
         &self,
         issuer_name: &str,
         provider: &str,
-        options: Option<CreateIssuerOptions>,
+        options: Option<CreateIssuerOptions<'_>>,
     ) -> Result<CertificateIssuer> {
-        let pipeline = self.pipeline.traced("CertificateClient.create_issuer");
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("CertificateClient.create_issuer", &options.method_options);
         validate_issuer_name(issuer_name)?;
         if provider.trim().is_empty() {
             return Err(Error::invalid_argument("provider", "must not be empty"));
         }
-        let options = options.unwrap_or_default();
         let body = to_json(&issuer_body(
             Some(provider.to_string()),
             options.enabled,
@@ -697,8 +1099,23 @@ impl CertificateClient {
     }
 
     /// Gets a certificate issuer.
-    pub async fn get_issuer(&self, issuer_name: &str) -> Result<CertificateIssuer> {
-        let pipeline = self.pipeline.traced("CertificateClient.get_issuer");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let issuer = client.get_issuer("my-ca", None).await?;
+    /// println!("account {:?}", issuer.account_id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_issuer(
+        &self,
+        issuer_name: &str,
+        options: Option<GetIssuerOptions<'_>>,
+    ) -> Result<CertificateIssuer> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("CertificateClient.get_issuer", &options.method_options);
         validate_issuer_name(issuer_name)?;
         pipeline
             .send_json(
@@ -710,12 +1127,28 @@ impl CertificateClient {
     }
 
     /// Updates a certificate issuer; only what is set changes.
+    ///
+    /// ```no_run
+    /// use keyvault_certificates::{UpdateIssuerOptions};
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let options = UpdateIssuerOptions {
+    ///     enabled: Some(false),
+    ///     ..Default::default()
+    /// };
+    /// let issuer = client.update_issuer("my-ca", Some(options)).await?;
+    /// println!("enabled: {:?}", issuer.enabled);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_issuer(
         &self,
         issuer_name: &str,
-        options: UpdateIssuerOptions,
+        options: Option<UpdateIssuerOptions<'_>>,
     ) -> Result<CertificateIssuer> {
-        let pipeline = self.pipeline.traced("CertificateClient.update_issuer");
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("CertificateClient.update_issuer", &options.method_options);
         validate_issuer_name(issuer_name)?;
         let body = to_json(&issuer_body(
             options.provider,
@@ -735,8 +1168,23 @@ impl CertificateClient {
     }
 
     /// Deletes a certificate issuer and returns it.
-    pub async fn delete_issuer(&self, issuer_name: &str) -> Result<CertificateIssuer> {
-        let pipeline = self.pipeline.traced("CertificateClient.delete_issuer");
+    ///
+    /// ```no_run
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let issuer = client.delete_issuer("my-ca", None).await?;
+    /// println!("deleted {}", issuer.name());
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_issuer(
+        &self,
+        issuer_name: &str,
+        options: Option<DeleteIssuerOptions<'_>>,
+    ) -> Result<CertificateIssuer> {
+        let options = options.unwrap_or_default();
+        let pipeline = self
+            .pipeline
+            .operation("CertificateClient.delete_issuer", &options.method_options);
         validate_issuer_name(issuer_name)?;
         pipeline
             .send_json(
@@ -748,15 +1196,28 @@ impl CertificateClient {
     }
 
     /// Lists the vault's certificate issuers.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # use keyvault_certificates::CertificateClient;
+    /// # async fn run(client: &CertificateClient) -> keyvault_core::Result<()> {
+    /// let mut issuers = client.list_properties_of_issuers(None)?;
+    /// while let Some(issuer) = issuers.try_next().await? {
+    ///     println!("{} ({:?})", issuer.name, issuer.provider);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_issuers(
         &self,
-        options: Option<ListOptions>,
+        options: Option<ListPropertiesOfIssuersOptions<'_>>,
     ) -> Result<Pager<IssuerProperties>> {
-        let pipeline = self
-            .pipeline
-            .traced("CertificateClient.list_properties_of_issuers");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "CertificateClient.list_properties_of_issuers",
+            &options.method_options,
+        );
         options
-            .unwrap_or_default()
+            .list_options()
             .pager(&pipeline, &[CERTIFICATES, ISSUERS])
     }
 }

@@ -8,9 +8,16 @@ mod models;
 mod policy;
 
 pub use client::{
-    CertificateClient, CertificateClientOptions, CreateCertificateOptions, CreateIssuerOptions,
-    ImportCertificateOptions, ListCertificatesOptions, MergeCertificateOptions,
-    UpdateCertificatePropertiesOptions, UpdateIssuerOptions,
+    BackupCertificateOptions, BeginCreateCertificateOptions, BeginDeleteCertificateOptions,
+    BeginRecoverDeletedCertificateOptions, CancelCertificateOperationOptions, CertificateClient,
+    CertificateClientOptions, CreateIssuerOptions, DeleteCertificateOperationOptions,
+    DeleteContactsOptions, DeleteIssuerOptions, GetCertificateOperationOptions,
+    GetCertificateOptions, GetCertificatePolicyOptions, GetCertificateVersionOptions,
+    GetContactsOptions, GetDeletedCertificateOptions, GetIssuerOptions, ImportCertificateOptions,
+    ListDeletedCertificatesOptions, ListPropertiesOfCertificateVersionsOptions,
+    ListPropertiesOfCertificatesOptions, ListPropertiesOfIssuersOptions, MergeCertificateOptions,
+    PurgeDeletedCertificateOptions, RestoreCertificateBackupOptions, SetContactsOptions,
+    UpdateCertificatePolicyOptions, UpdateCertificatePropertiesOptions, UpdateIssuerOptions,
 };
 pub use create::CreateCertificateResult;
 pub use identifier::KeyVaultCertificateIdentifier;
@@ -28,8 +35,8 @@ pub use policy::{
 /// `send_request`) and credential traits, at the version the clients take.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, ListOptions, Page, Pager, Poller,
-    PollerOptions, PollerStatus, Result, SecretBytes, SecretString,
+    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, Page, Pager, Poller, PollerStatus,
+    Result, SecretBytes, SecretString,
 };
 
 #[cfg(test)]

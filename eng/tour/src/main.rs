@@ -8,8 +8,8 @@
 
 use futures::TryStreamExt;
 use keyvault_certificates::{
-    CertificateClient, CertificateClientOptions, CertificateContentType, CertificatePolicy,
-    WellKnownIssuerNames,
+    BeginDeleteCertificateOptions, CertificateClient, CertificateClientOptions,
+    CertificateContentType, CertificatePolicy, WellKnownIssuerNames,
 };
 use keyvault_emulator::Target;
 use keyvault_keys::PollerOptions;
@@ -195,7 +195,7 @@ async fn certificates_tour(target: &Target, suffix: &str) -> TourResult {
             ..Default::default()
         }),
     )?;
-    let poll = Some(PollerOptions {
+    let poll = Some(BeginDeleteCertificateOptions {
         polling_interval: Some(target.polling_interval),
         ..Default::default()
     });
@@ -251,7 +251,7 @@ async fn certificates_tour(target: &Target, suffix: &str) -> TourResult {
     }
 
     client.begin_delete_certificate(&name, poll).await?.await?;
-    client.purge_deleted_certificate(&name).await?;
+    client.purge_deleted_certificate(&name, None).await?;
     println!("purge    {name}");
     Ok(())
 }

@@ -26,11 +26,13 @@
 
 use futures::TryStreamExt;
 use keyvault_certificates::{
-    AdministratorContact, ApiVersion, CertificateClient, CertificateClientOptions,
+    AdministratorContact, ApiVersion, BeginCreateCertificateOptions, BeginDeleteCertificateOptions,
+    BeginRecoverDeletedCertificateOptions, CertificateClient, CertificateClientOptions,
     CertificateContact, CertificateContentType, CertificateOperationStatus, CertificatePolicy,
-    CertificatePolicyAction, CreateCertificateOptions, CreateCertificateResult,
-    CreateIssuerOptions, Error, ImportCertificateOptions, KeyCurveName, KeyType, KeyUsageType,
-    LifetimeAction, ListCertificatesOptions, ListOptions, MergeCertificateOptions, PollerOptions,
+    CertificatePolicyAction, CreateCertificateResult, CreateIssuerOptions, Error,
+    ImportCertificateOptions, KeyCurveName, KeyType, KeyUsageType, LifetimeAction,
+    ListDeletedCertificatesOptions, ListPropertiesOfCertificateVersionsOptions,
+    ListPropertiesOfCertificatesOptions, ListPropertiesOfIssuersOptions, MergeCertificateOptions,
     PollerStatus, SecretString, UpdateCertificatePropertiesOptions, UpdateIssuerOptions,
     WellKnownIssuerNames,
 };
@@ -78,16 +80,12 @@ fn secrets(emulator: &Emulator, vault: &str) -> SecretClient {
     .expect("secret client")
 }
 
-fn fast_poller() -> PollerOptions {
-    PollerOptions {
-        polling_interval: Some(Duration::from_millis(50)),
-        ..Default::default()
-    }
-}
+/// The wait between polls of the tests' pollers.
+const FAST: Option<Duration> = Some(Duration::from_millis(50));
 
-fn fast() -> Option<CreateCertificateOptions> {
-    Some(CreateCertificateOptions {
-        poller: fast_poller(),
+fn fast() -> Option<BeginCreateCertificateOptions<'static>> {
+    Some(BeginCreateCertificateOptions {
+        polling_interval: FAST,
         ..Default::default()
     })
 }
@@ -226,10 +224,10 @@ async fn a_self_signed_certificate_has_everything_its_policy_asks() {
         .begin_create_certificate(
             "web",
             &policy,
-            Some(CreateCertificateOptions {
+            Some(BeginCreateCertificateOptions {
                 enabled: Some(true),
                 tags: Some(tags.clone()),
-                poller: fast_poller(),
+                polling_interval: FAST,
                 ..Default::default()
             }),
         )
@@ -327,7 +325,7 @@ async fn a_self_signed_certificate_has_everything_its_policy_asks() {
     assert_eq!(open_pfx(&archive, ""), certificate.cer);
 
     // The operation is done, and says where the certificate is.
-    let operation = client.get_certificate_operation("web").await.unwrap();
+    let operation = client.get_certificate_operation("web", None).await.unwrap();
     assert_eq!(
         operation.status,
         Some(CertificateOperationStatus::Completed)
@@ -336,10 +334,10 @@ async fn a_self_signed_certificate_has_everything_its_policy_asks() {
     assert!(operation.target.unwrap().ends_with("/certificates/web"));
     assert!(operation.csr.is_some());
 
-    let got = client.get_certificate("web").await.unwrap();
+    let got = client.get_certificate("web", None).await.unwrap();
     assert_eq!(got.cer, certificate.cer);
     let by_version = client
-        .get_certificate_version("web", &version)
+        .get_certificate_version("web", &version, None)
         .await
         .unwrap();
     assert_eq!(by_version.properties.id, certificate.properties.id);
@@ -397,11 +395,9 @@ async fn the_create_poller_resumes_from_a_token() {
         .begin_create_certificate(
             "resumed",
             &CertificatePolicy::default(),
-            Some(CreateCertificateOptions {
-                poller: PollerOptions {
-                    continuation_token: Some(token),
-                    polling_interval: Some(Duration::from_millis(50)),
-                },
+            Some(BeginCreateCertificateOptions {
+                continuation_token: Some(token),
+                polling_interval: FAST,
                 ..Default::default()
             }),
         )
@@ -426,14 +422,11 @@ async fn the_create_poller_resumes_from_a_token() {
         .begin_create_certificate(
             "resumed",
             &CertificatePolicy::default(),
-            Some(CreateCertificateOptions {
-                poller: PollerOptions {
-                    continuation_token: Some(format!(
-                        "{}/certificates/resumed/pending",
-                        emulator.vault_url("resume")
-                    )),
-                    ..Default::default()
-                },
+            Some(BeginCreateCertificateOptions {
+                continuation_token: Some(format!(
+                    "{}/certificates/resumed/pending",
+                    emulator.vault_url("resume")
+                )),
                 ..Default::default()
             }),
         )
@@ -485,7 +478,7 @@ async fn an_unknown_issuer_waits_for_a_csr_signed_elsewhere_and_merged() {
         .unwrap();
     assert!(listed.iter().all(|c| c.name != "merged"));
     let listed: Vec<_> = client
-        .list_properties_of_certificates(Some(ListCertificatesOptions {
+        .list_properties_of_certificates(Some(ListPropertiesOfCertificatesOptions {
             include_pending: Some(true),
             ..Default::default()
         }))
@@ -517,7 +510,10 @@ async fn an_unknown_issuer_waits_for_a_csr_signed_elsewhere_and_merged() {
     assert_eq!(x509.issuer().to_string(), "CN=Test Root CA");
     assert_eq!(x509.subject().to_string(), "CN=merge.contoso.com");
 
-    let done = client.get_certificate_operation("merged").await.unwrap();
+    let done = client
+        .get_certificate_operation("merged", None)
+        .await
+        .unwrap();
     assert_eq!(done.status, Some(CertificateOperationStatus::Completed));
     // The secret pairs the merged certificate with the key behind the CSR.
     let secret = secrets(&emulator, "merge")
@@ -551,11 +547,14 @@ async fn pending_operations_can_be_cancelled_and_deleted() {
     assert!(poller.await.unwrap().pending_operation().is_some());
 
     let cancelled = client
-        .cancel_certificate_operation("cancel-me")
+        .cancel_certificate_operation("cancel-me", None)
         .await
         .unwrap();
     assert!(cancelled.cancellation_requested);
-    let again = client.get_certificate_operation("cancel-me").await.unwrap();
+    let again = client
+        .get_certificate_operation("cancel-me", None)
+        .await
+        .unwrap();
     assert!(again.cancellation_requested);
     assert_eq!(again.status, Some(CertificateOperationStatus::Cancelled));
 
@@ -564,11 +563,9 @@ async fn pending_operations_can_be_cancelled_and_deleted() {
         .begin_create_certificate(
             "cancel-me",
             &policy,
-            Some(CreateCertificateOptions {
-                poller: PollerOptions {
-                    continuation_token: Some(token),
-                    polling_interval: Some(Duration::from_millis(50)),
-                },
+            Some(BeginCreateCertificateOptions {
+                continuation_token: Some(token),
+                polling_interval: FAST,
                 ..Default::default()
             }),
         )
@@ -580,12 +577,12 @@ async fn pending_operations_can_be_cancelled_and_deleted() {
     assert!(err.to_string().contains("cancelled"), "{err}");
 
     let deleted = client
-        .delete_certificate_operation("cancel-me")
+        .delete_certificate_operation("cancel-me", None)
         .await
         .unwrap();
     assert_eq!(deleted.name, "cancel-me");
     let err = client
-        .get_certificate_operation("cancel-me")
+        .get_certificate_operation("cancel-me", None)
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
@@ -691,7 +688,7 @@ async fn versions_properties_and_policies() {
     let versions: Vec<_> = client
         .list_properties_of_certificate_versions(
             "rotating",
-            Some(ListOptions {
+            Some(ListPropertiesOfCertificateVersionsOptions {
                 max_page_size: Some(1),
                 ..Default::default()
             }),
@@ -706,11 +703,12 @@ async fn versions_properties_and_policies() {
     let updated = client
         .update_certificate_properties(
             "rotating",
-            UpdateCertificatePropertiesOptions {
+            Some(UpdateCertificatePropertiesOptions {
                 version: first.version().map(str::to_string),
                 enabled: Some(false),
                 tags: Some(HashMap::from([("old".to_string(), "yes".to_string())])),
-            },
+                ..Default::default()
+            }),
         )
         .await
         .unwrap();
@@ -721,7 +719,7 @@ async fn versions_properties_and_policies() {
     );
     assert_eq!(
         client
-            .get_certificate("rotating")
+            .get_certificate("rotating", None)
             .await
             .unwrap()
             .properties
@@ -730,7 +728,10 @@ async fn versions_properties_and_policies() {
         "the latest version is untouched"
     );
 
-    let policy = client.get_certificate_policy("rotating").await.unwrap();
+    let policy = client
+        .get_certificate_policy("rotating", None)
+        .await
+        .unwrap();
     assert_eq!(policy.subject.as_deref(), Some("CN=DefaultPolicy"));
     assert!(policy
         .id
@@ -747,6 +748,7 @@ async fn versions_properties_and_policies() {
                 }]),
                 ..Default::default()
             },
+            None,
         )
         .await
         .unwrap();
@@ -768,7 +770,10 @@ async fn versions_properties_and_policies() {
 }
 
 async fn changed_policy(client: &CertificateClient) -> CertificatePolicy {
-    client.get_certificate_policy("rotating").await.unwrap()
+    client
+        .get_certificate_policy("rotating", None)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -777,7 +782,13 @@ async fn delete_recover_purge_and_list_deleted() {
     let client = client(&emulator, "lifecycle");
     let original = create_issued(&client, "doomed", &CertificatePolicy::get_default()).await;
     let deleted = client
-        .begin_delete_certificate("doomed", Some(fast_poller()))
+        .begin_delete_certificate(
+            "doomed",
+            Some(BeginDeleteCertificateOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
@@ -791,7 +802,7 @@ async fn delete_recover_purge_and_list_deleted() {
     assert!(deleted.deleted_on.is_some() && deleted.scheduled_purge_date.is_some());
     assert_eq!(deleted.cer.as_deref(), Some(&original.cer[..]));
 
-    let err = client.get_certificate("doomed").await.unwrap_err();
+    let err = client.get_certificate("doomed", None).await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.code(), Some("CertificateNotFound"));
     let err = client
@@ -801,10 +812,13 @@ async fn delete_recover_purge_and_list_deleted() {
     assert!(err.is_conflict(), "{err}");
     assert_eq!(err.inner_code(), Some("ObjectIsDeletedButRecoverable"));
 
-    let got = client.get_deleted_certificate("doomed").await.unwrap();
+    let got = client
+        .get_deleted_certificate("doomed", None)
+        .await
+        .unwrap();
     assert_eq!(got.properties.name, "doomed");
     let listed: Vec<_> = client
-        .list_deleted_certificates(Some(ListCertificatesOptions {
+        .list_deleted_certificates(Some(ListDeletedCertificatesOptions {
             max_page_size: Some(5),
             ..Default::default()
         }))
@@ -815,25 +829,43 @@ async fn delete_recover_purge_and_list_deleted() {
     assert!(listed.iter().any(|d| d.name() == "doomed"));
 
     let recovered = client
-        .begin_recover_deleted_certificate("doomed", Some(fast_poller()))
+        .begin_recover_deleted_certificate(
+            "doomed",
+            Some(BeginRecoverDeletedCertificateOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
         .unwrap();
     assert_eq!(recovered.name(), "doomed");
     assert_eq!(
-        client.get_certificate("doomed").await.unwrap().cer,
+        client.get_certificate("doomed", None).await.unwrap().cer,
         original.cer
     );
 
     client
-        .begin_delete_certificate("doomed", Some(fast_poller()))
+        .begin_delete_certificate(
+            "doomed",
+            Some(BeginDeleteCertificateOptions {
+                polling_interval: FAST,
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .await
         .unwrap();
-    client.purge_deleted_certificate("doomed").await.unwrap();
-    let err = client.get_deleted_certificate("doomed").await.unwrap_err();
+    client
+        .purge_deleted_certificate("doomed", None)
+        .await
+        .unwrap();
+    let err = client
+        .get_deleted_certificate("doomed", None)
+        .await
+        .unwrap_err();
     assert!(err.is_not_found());
     create_issued(&client, "doomed", &CertificatePolicy::get_default()).await;
 }
@@ -844,22 +876,22 @@ async fn backups_restore_into_another_vault() {
     let source = client(&emulator, "source");
     let target = client(&emulator, "target");
     let original = create_issued(&source, "portable", &CertificatePolicy::get_default()).await;
-    let backup = source.backup_certificate("portable").await.unwrap();
+    let backup = source.backup_certificate("portable", None).await.unwrap();
     assert!(!backup.is_empty());
     let restored = target
-        .restore_certificate_backup(backup.expose_secret())
+        .restore_certificate_backup(backup.expose_secret(), None)
         .await
         .unwrap();
     assert_eq!(restored.name(), "portable");
     assert_eq!(restored.properties.vault_url, emulator.vault_url("target"));
     assert_eq!(restored.cer, original.cer);
     let err = source
-        .restore_certificate_backup(backup.expose_secret())
+        .restore_certificate_backup(backup.expose_secret(), None)
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
     let err = target
-        .restore_certificate_backup(b"not a backup")
+        .restore_certificate_backup(b"not a backup", None)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
@@ -880,10 +912,13 @@ async fn contacts_are_set_read_and_deleted() {
             phone: Some("1234567891".into()),
         },
     ];
-    assert_eq!(client.set_contacts(&contacts).await.unwrap(), contacts);
-    assert_eq!(client.get_contacts().await.unwrap(), contacts);
-    assert_eq!(client.delete_contacts().await.unwrap(), contacts);
-    let err = client.get_contacts().await.unwrap_err();
+    assert_eq!(
+        client.set_contacts(&contacts, None).await.unwrap(),
+        contacts
+    );
+    assert_eq!(client.get_contacts(None).await.unwrap(), contacts);
+    assert_eq!(client.delete_contacts(None).await.unwrap(), contacts);
+    let err = client.get_contacts(None).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
 }
 
@@ -903,6 +938,7 @@ async fn issuers_are_created_read_updated_listed_and_deleted() {
         password: Some(SecretString::new("hunter2")),
         organization_id: Some("org-1".into()),
         admin_contacts: Some(admins.clone()),
+        ..Default::default()
     };
     assert!(!format!("{options:?}").contains("hunter2"));
     let issuer = client
@@ -918,17 +954,17 @@ async fn issuers_are_created_read_updated_listed_and_deleted() {
     assert_eq!(issuer.enabled, Some(true));
     assert!(issuer.created_on.is_some());
 
-    let got = client.get_issuer("issuer01").await.unwrap();
+    let got = client.get_issuer("issuer01", None).await.unwrap();
     assert_eq!(got.properties, issuer.properties);
     let updated = client
         .update_issuer(
             "issuer01",
-            UpdateIssuerOptions {
+            Some(UpdateIssuerOptions {
                 enabled: Some(false),
                 account_id: Some("newuser".into()),
                 password: Some(SecretString::new("newpassword")),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
@@ -941,7 +977,7 @@ async fn issuers_are_created_read_updated_listed_and_deleted() {
         .await
         .unwrap();
     let listed: Vec<_> = client
-        .list_properties_of_issuers(Some(ListOptions {
+        .list_properties_of_issuers(Some(ListPropertiesOfIssuersOptions {
             max_page_size: Some(1),
             ..Default::default()
         }))
@@ -954,9 +990,9 @@ async fn issuers_are_created_read_updated_listed_and_deleted() {
     assert_eq!(names, ["issuer01", "issuer02"]);
     assert!(listed.iter().all(|i| i.provider.as_deref() == Some("Test")));
 
-    let deleted = client.delete_issuer("issuer01").await.unwrap();
+    let deleted = client.delete_issuer("issuer01", None).await.unwrap();
     assert_eq!(deleted.name(), "issuer01");
-    let err = client.get_issuer("issuer01").await.unwrap_err();
+    let err = client.get_issuer("issuer01", None).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
 }
 
@@ -967,7 +1003,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let long = "a".repeat(128);
     let policy = CertificatePolicy::get_default();
     for name in ["", "bad name", "under_score", "slash/", long.as_str()] {
-        let err = client.get_certificate(name).await.unwrap_err();
+        let err = client.get_certificate(name, None).await.unwrap_err();
         assert!(
             matches!(
                 err,
@@ -984,9 +1020,9 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             .is_err());
         assert!(client.import_certificate(name, b"x", None).await.is_err());
         assert!(client.begin_delete_certificate(name, None).await.is_err());
-        assert!(client.purge_deleted_certificate(name).await.is_err());
-        assert!(client.get_certificate_operation(name).await.is_err());
-        let err = client.get_issuer(name).await.unwrap_err();
+        assert!(client.purge_deleted_certificate(name, None).await.is_err());
+        assert!(client.get_certificate_operation(name, None).await.is_err());
+        let err = client.get_issuer(name, None).await.unwrap_err();
         assert!(
             matches!(
                 err,
@@ -1067,14 +1103,17 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .merge_certificate("c", &[b"junk".to_vec()], None)
         .await
         .is_err());
-    assert!(client.restore_certificate_backup(b"").await.is_err());
-    assert!(client.set_contacts(&[]).await.is_err());
+    assert!(client.restore_certificate_backup(b"", None).await.is_err());
+    assert!(client.set_contacts(&[], None).await.is_err());
     assert!(client.create_issuer("i", " ", None).await.is_err());
-    assert!(client.get_certificate_version("c", "").await.is_err());
-    assert!(client.get_certificate_version("c", "../x").await.is_err());
+    assert!(client.get_certificate_version("c", "", None).await.is_err());
+    assert!(client
+        .get_certificate_version("c", "../x", None)
+        .await
+        .is_err());
     for size in [0, 26] {
         let err = client
-            .list_properties_of_certificates(Some(ListCertificatesOptions {
+            .list_properties_of_certificates(Some(ListPropertiesOfCertificatesOptions {
                 max_page_size: Some(size),
                 ..Default::default()
             }))
@@ -1108,7 +1147,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .begin_create_certificate(
             "c",
             &CertificatePolicy::get_default(),
-            Some(CreateCertificateOptions {
+            Some(BeginCreateCertificateOptions {
                 preserve_cert_order: Some(true),
                 ..Default::default()
             }),
@@ -1124,19 +1163,22 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 async fn service_errors_are_typed() {
     let emulator = emulator().await;
     let client = client(&emulator, "errors");
-    let err = client.get_certificate("missing").await.unwrap_err();
+    let err = client.get_certificate("missing", None).await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.code(), Some("CertificateNotFound"));
     assert!(err.request_id().is_some());
-    let err = client.get_certificate_policy("missing").await.unwrap_err();
-    assert!(err.is_not_found(), "{err}");
     let err = client
-        .get_certificate_operation("missing")
+        .get_certificate_policy("missing", None)
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     let err = client
-        .purge_deleted_certificate("missing")
+        .get_certificate_operation("missing", None)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let err = client
+        .purge_deleted_certificate("missing", None)
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
@@ -1154,7 +1196,7 @@ async fn every_known_api_version_reads_certificates() {
             Some(options(&emulator, version.clone())),
         )
         .unwrap();
-        let got = client.get_certificate("versioned").await.unwrap();
+        let got = client.get_certificate("versioned", None).await.unwrap();
         assert_eq!(got.cer, certificate.cer, "{version}");
     }
 }

@@ -129,7 +129,7 @@ async fn no_certificate_secret_is_printed_or_logged() {
         .unwrap_err();
     printed.push(format!("{err:?} {err}"));
 
-    let backup = client.backup_certificate("quiet").await.unwrap();
+    let backup = client.backup_certificate("quiet", None).await.unwrap();
     printed.push(format!("{backup:?}"));
 
     let issuer_options = CreateIssuerOptions {
@@ -143,7 +143,7 @@ async fn no_certificate_secret_is_printed_or_logged() {
         .await
         .unwrap();
     printed.push(format!("{issuer:?}"));
-    let got = client.get_issuer("quiet-issuer").await.unwrap();
+    let got = client.get_issuer("quiet-issuer", None).await.unwrap();
     printed.push(format!("{got:?}"));
 
     let printed = printed.join("\n");

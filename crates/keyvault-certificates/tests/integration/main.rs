@@ -6,4 +6,5 @@
 
 mod certificate_client;
 mod certificates_stay_secret;
+mod method_options;
 mod properties;
