@@ -1,7 +1,7 @@
 //! Private endpoint connections, private link resources, Managed HSM regions and network
 //! security perimeter configurations of `KeyVaultManagementClient`.
 
-use crate::client::{KeyVaultManagementClient, ListVaultsOptions};
+use crate::client::KeyVaultManagementClient;
 use crate::hsm_models::MhsmGeoReplicatedRegion;
 use crate::operation::OperationKind;
 use crate::private_link_models::{
@@ -13,7 +13,7 @@ use crate::validation::{validate_child_name, validate_resource_group, validate_v
 use azure_core::http::{Method, StatusCode};
 use keyvault_core::{
     pipeline::{deserialize, to_json},
-    Error, Pager, Poller, PollerOptions, Result,
+    Error, Pager, Poller, Result,
 };
 use url::Url;
 
@@ -43,6 +43,54 @@ fn check_parameters(parameters: &PrivateEndpointConnectionParameters) -> Result<
     Ok(())
 }
 
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultManagementClient::list_private_endpoint_connections`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListPrivateEndpointConnectionsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_private_endpoint_connection`].
+    pub struct GetPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::put_private_endpoint_connection`].
+    pub struct PutPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::delete_private_endpoint_connection`].
+    poller pub struct DeletePrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_managed_hsm_private_endpoint_connections`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListManagedHsmPrivateEndpointConnectionsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_managed_hsm_private_endpoint_connection`].
+    pub struct GetManagedHsmPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::put_managed_hsm_private_endpoint_connection`].
+    pub struct PutManagedHsmPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::delete_managed_hsm_private_endpoint_connection`].
+    poller pub struct DeleteManagedHsmPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_private_link_resources`].
+    pub struct ListPrivateLinkResourcesOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_managed_hsm_private_link_resources`].
+    pub struct ListManagedHsmPrivateLinkResourcesOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_managed_hsm_regions`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListManagedHsmRegionsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_network_security_perimeter_configurations`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListNetworkSecurityPerimeterConfigurationsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_network_security_perimeter_configuration`].
+    pub struct GetNetworkSecurityPerimeterConfigurationOptions {}
+
+    /// Options of [`KeyVaultManagementClient::reconcile_network_security_perimeter_configuration`].
+    pub struct ReconcileNetworkSecurityPerimeterConfigurationOptions {}
+}
+
 impl KeyVaultManagementClient {
     fn connection_url(&self, resource_group: &str, vault_name: &str, name: &str) -> Url {
         self.vault_url(resource_group, vault_name, &[CONNECTIONS, name])
@@ -57,15 +105,16 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         vault_name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListPrivateEndpointConnectionsOptions<'_>>,
     ) -> Result<Pager<PrivateEndpointConnection>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_private_endpoint_connections",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[CONNECTIONS]);
-        self.pager(
-            "KeyVaultManagementClient.list_private_endpoint_connections",
-            url,
-            options,
-        )
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// Reads a private endpoint connection of a vault (`PrivateEndpointConnections_Get`).
@@ -78,10 +127,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         vault_name: &str,
         private_endpoint_connection_name: &str,
+        options: Option<GetPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<Option<PrivateEndpointConnection>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_private_endpoint_connection",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
@@ -101,10 +153,13 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         private_endpoint_connection_name: &str,
         parameters: PrivateEndpointConnectionParameters,
+        options: Option<PutPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<PrivateEndpointConnection> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.put_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.put_private_endpoint_connection",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         check_parameters(&parameters)?;
@@ -125,16 +180,21 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         vault_name: &str,
         private_endpoint_connection_name: &str,
-        options: Option<PollerOptions>,
+        options: Option<DeletePrivateEndpointConnectionOptions<'_>>,
     ) -> Result<Poller<Option<PrivateEndpointConnection>>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.delete_private_endpoint_connection",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
         self.begin_final_location(
-            "KeyVaultManagementClient.delete_private_endpoint_connection",
+            &pipeline,
             OperationKind::PrivateEndpointConnectionsDelete,
             url,
-            options,
+            options.poller_options(),
         )
         .await
     }
@@ -145,13 +205,18 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListManagedHsmPrivateEndpointConnectionsOptions<'_>>,
     ) -> Result<Pager<MhsmPrivateEndpointConnection>> {
-        Self::check_hsm(resource_group, name)?;
-        self.pager(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultManagementClient.list_managed_hsm_private_endpoint_connections",
+            &options.method_options,
+        );
+        Self::check_hsm(resource_group, name)?;
+        Self::pager(
+            &pipeline,
             self.hsm_url_with(resource_group, name, &[CONNECTIONS]),
-            options,
+            options.list_options(),
         )
     }
 
@@ -162,10 +227,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         name: &str,
         private_endpoint_connection_name: &str,
+        options: Option<GetManagedHsmPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<MhsmPrivateEndpointConnection> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_managed_hsm_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_managed_hsm_private_endpoint_connection",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
@@ -180,10 +248,13 @@ impl KeyVaultManagementClient {
         name: &str,
         private_endpoint_connection_name: &str,
         parameters: PrivateEndpointConnectionParameters,
+        options: Option<PutManagedHsmPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<MhsmPrivateEndpointConnection> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.put_managed_hsm_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.put_managed_hsm_private_endpoint_connection",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         check_parameters(&parameters)?;
@@ -204,16 +275,21 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         name: &str,
         private_endpoint_connection_name: &str,
-        options: Option<PollerOptions>,
+        options: Option<DeleteManagedHsmPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<Poller<Option<MhsmPrivateEndpointConnection>>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.delete_managed_hsm_private_endpoint_connection",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
         self.begin_final_location(
-            "KeyVaultManagementClient.delete_managed_hsm_private_endpoint_connection",
+            &pipeline,
             OperationKind::MhsmPrivateEndpointConnectionsDelete,
             url,
-            options,
+            options.poller_options(),
         )
         .await
     }
@@ -224,10 +300,13 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         vault_name: &str,
+        options: Option<ListPrivateLinkResourcesOptions<'_>>,
     ) -> Result<Vec<PrivateLinkResource>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.list_private_link_resources");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_private_link_resources",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &["privateLinkResources"]);
         let list: ListResult<PrivateLinkResource> =
@@ -241,10 +320,13 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         name: &str,
+        options: Option<ListManagedHsmPrivateLinkResourcesOptions<'_>>,
     ) -> Result<Vec<MhsmPrivateLinkResource>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.list_managed_hsm_private_link_resources");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_managed_hsm_private_link_resources",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         let url = self.hsm_url_with(resource_group, name, &["privateLinkResources"]);
         let list: ListResult<MhsmPrivateLinkResource> =
@@ -258,13 +340,18 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListManagedHsmRegionsOptions<'_>>,
     ) -> Result<Pager<MhsmGeoReplicatedRegion>> {
-        Self::check_hsm(resource_group, name)?;
-        self.pager(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultManagementClient.list_managed_hsm_regions",
+            &options.method_options,
+        );
+        Self::check_hsm(resource_group, name)?;
+        Self::pager(
+            &pipeline,
             self.hsm_url_with(resource_group, name, &["regions"]),
-            options,
+            options.list_options(),
         )
     }
 
@@ -274,15 +361,16 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         vault_name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListNetworkSecurityPerimeterConfigurationsOptions<'_>>,
     ) -> Result<Pager<NetworkSecurityPerimeterConfiguration>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_network_security_perimeter_configurations",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[PERIMETER_CONFIGURATIONS]);
-        self.pager(
-            "KeyVaultManagementClient.list_network_security_perimeter_configurations",
-            url,
-            options,
-        )
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// Reads a network security perimeter configuration of a vault
@@ -292,10 +380,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         vault_name: &str,
         configuration_name: &str,
+        options: Option<GetNetworkSecurityPerimeterConfigurationOptions<'_>>,
     ) -> Result<NetworkSecurityPerimeterConfiguration> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_network_security_perimeter_configuration");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_network_security_perimeter_configuration",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name("configuration_name", configuration_name)?;
         let url = self.vault_url(
@@ -314,10 +405,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         vault_name: &str,
         configuration_name: &str,
+        options: Option<ReconcileNetworkSecurityPerimeterConfigurationOptions<'_>>,
     ) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.reconcile_network_security_perimeter_configuration");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.reconcile_network_security_perimeter_configuration",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name("configuration_name", configuration_name)?;
         let url = self.vault_url(

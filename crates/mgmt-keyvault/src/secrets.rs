@@ -1,11 +1,26 @@
 //! The secrets ARM sub-resource of `KeyVaultManagementClient`.
 
-use crate::client::{KeyVaultManagementClient, ListVaultsOptions, PROVIDER};
+use crate::client::{KeyVaultManagementClient, PROVIDER};
 use crate::secret_models::{Secret, SecretParameters};
 use crate::validation::{validate_resource_group, validate_vault_name};
 use azure_core::http::Method;
 use keyvault_core::{pipeline::to_json, validation::validate_name, Pager, Result};
 use url::Url;
+
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultManagementClient::create_or_update_secret`].
+    pub struct CreateOrUpdateSecretOptions {}
+
+    /// Options of [`KeyVaultManagementClient::update_secret`].
+    pub struct UpdateSecretOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_secret`].
+    pub struct GetSecretOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_secrets`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListSecretsOptions {}
+}
 
 impl KeyVaultManagementClient {
     fn secrets_url(&self, resource_group: &str, vault_name: &str, name: Option<&str>) -> Url {
@@ -39,10 +54,13 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         secret_name: &str,
         parameters: SecretParameters,
+        options: Option<CreateOrUpdateSecretOptions<'_>>,
     ) -> Result<Secret> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.create_or_update_secret");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.create_or_update_secret",
+            &options.method_options,
+        );
         Self::check_secret(resource_group, vault_name, Some(secret_name))?;
         if parameters.properties.value.is_none() {
             return Err(keyvault_core::Error::invalid_argument(
@@ -63,10 +81,13 @@ impl KeyVaultManagementClient {
         vault_name: &str,
         secret_name: &str,
         parameters: SecretParameters,
+        options: Option<UpdateSecretOptions<'_>>,
     ) -> Result<Secret> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.update_secret");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.update_secret",
+            &options.method_options,
+        );
         Self::check_secret(resource_group, vault_name, Some(secret_name))?;
         let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
         pipeline
@@ -80,8 +101,13 @@ impl KeyVaultManagementClient {
         resource_group: &str,
         vault_name: &str,
         secret_name: &str,
+        options: Option<GetSecretOptions<'_>>,
     ) -> Result<Secret> {
-        let pipeline = self.pipeline.traced("KeyVaultManagementClient.get_secret");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_secret",
+            &options.method_options,
+        );
         Self::check_secret(resource_group, vault_name, Some(secret_name))?;
         let url = self.secrets_url(resource_group, vault_name, Some(secret_name));
         pipeline.send_json(Method::Get, url, None).await
@@ -92,13 +118,18 @@ impl KeyVaultManagementClient {
         &self,
         resource_group: &str,
         vault_name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListSecretsOptions<'_>>,
     ) -> Result<Pager<Secret>> {
-        Self::check_secret(resource_group, vault_name, None)?;
-        self.pager(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultManagementClient.list_secrets",
+            &options.method_options,
+        );
+        Self::check_secret(resource_group, vault_name, None)?;
+        Self::pager(
+            &pipeline,
             self.secrets_url(resource_group, vault_name, None),
-            options,
+            options.list_options(),
         )
     }
 }
