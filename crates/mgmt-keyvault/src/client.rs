@@ -365,6 +365,17 @@ impl KeyVaultManagementClient {
     /// ends when the vault's `provisioningState` is `Succeeded`, with the vault.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, VaultCreateOrUpdateParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: VaultCreateOrUpdateParameters) -> mgmt_keyvault::Result<()> {
+    /// let vault = client
+    ///     .create_or_update_vault("my-rg", "my-vault", parameters, None)
+    ///     .await?
+    ///     .await?;
+    /// println!("{vault:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_or_update_vault(
         &self,
         resource_group: &str,
@@ -397,6 +408,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads a vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let vault = client.get_vault("my-rg", "my-vault", None).await?;
+    /// println!("{vault:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_vault(
         &self,
         resource_group: &str,
@@ -415,6 +434,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Changes the tags and properties that `parameters` sets (PATCH).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, VaultPatchParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: VaultPatchParameters) -> mgmt_keyvault::Result<()> {
+    /// let vault = client.update_vault("my-rg", "my-vault", parameters, None).await?;
+    /// println!("{vault:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn update_vault(
         &self,
         resource_group: &str,
@@ -445,6 +472,13 @@ impl KeyVaultManagementClient {
 
     /// Deletes a vault. With soft delete (always on for new vaults) it becomes a deleted
     /// vault, readable with [`KeyVaultManagementClient::get_deleted_vault`] until purged.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client.delete_vault("my-rg", "my-vault", None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_vault(
         &self,
         resource_group: &str,
@@ -463,6 +497,22 @@ impl KeyVaultManagementClient {
     }
 
     /// Adds, replaces or removes access policies of a vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{AccessPolicyUpdateKind, KeyVaultManagementClient, VaultAccessPolicyParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: VaultAccessPolicyParameters) -> mgmt_keyvault::Result<()> {
+    /// let policies = client
+    ///     .update_access_policy(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         AccessPolicyUpdateKind::Add,
+    ///         parameters,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{policies:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn update_access_policy(
         &self,
         resource_group: &str,
@@ -496,6 +546,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The vaults of a resource group.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_vaults_by_resource_group("my-rg", None)?;
+    /// while let Some(vault) = items.try_next().await? {
+    ///     println!("{vault:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_vaults_by_resource_group(
         &self,
         resource_group: &str,
@@ -518,6 +579,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The vaults of the subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_vaults_by_subscription(None)?;
+    /// while let Some(vault) = items.try_next().await? {
+    ///     println!("{vault:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_vaults_by_subscription(
         &self,
         options: Option<ListVaultsBySubscriptionOptions<'_>>,
@@ -535,6 +607,17 @@ impl KeyVaultManagementClient {
     /// id, name, region and tags, without properties. `max_page_size` (sent as `$top`) is the most items per page. The
     /// requests carry the resource list's own API version, [`RESOURCES_API_VERSION`], whatever
     /// the client's.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_vaults(None)?;
+    /// while let Some(vault) = items.try_next().await? {
+    ///     println!("{vault:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_vaults(
         &self,
         options: Option<ListVaultsOptions<'_>>,
@@ -552,6 +635,17 @@ impl KeyVaultManagementClient {
     /// The operations of the `Microsoft.KeyVault` provider (`Operations_List`): the actions a
     /// role definition can grant, with their display strings, and the logs and metrics the
     /// diagnostic ones feed. The same for every subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_operations(None)?;
+    /// while let Some(operation) = items.try_next().await? {
+    ///     println!("{operation:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_operations(
         &self,
         options: Option<ListOperationsOptions<'_>>,
@@ -570,6 +664,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The soft-deleted vaults of the subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_deleted_vaults(None)?;
+    /// while let Some(deleted) = items.try_next().await? {
+    ///     println!("{deleted:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_vaults(
         &self,
         options: Option<ListDeletedVaultsOptions<'_>>,
@@ -584,6 +689,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads a soft-deleted vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let deleted = client.get_deleted_vault("westus", "my-vault", None).await?;
+    /// println!("{deleted:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_deleted_vault(
         &self,
         location: &str,
@@ -604,6 +717,13 @@ impl KeyVaultManagementClient {
     /// Purges a soft-deleted vault for good. A long-running operation.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same deleted vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client.purge_deleted_vault("westus", "my-vault", None).await?.await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn purge_deleted_vault(
         &self,
         location: &str,
@@ -630,6 +750,14 @@ impl KeyVaultManagementClient {
 
     /// Whether `vault_name` can be used for a new vault (names are global). A name that is not
     /// a valid vault name is reported by the service as `AccountNameInvalid`.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let availability = client.check_vault_name_availability("my-vault", None).await?;
+    /// println!("{availability:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn check_vault_name_availability(
         &self,
         vault_name: &str,

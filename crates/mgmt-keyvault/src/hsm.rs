@@ -90,6 +90,17 @@ impl KeyVaultManagementClient {
     /// the poller ends when `provisioningState` is `Succeeded`, with the pool.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, ManagedHsmCreateOrUpdateParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: ManagedHsmCreateOrUpdateParameters) -> mgmt_keyvault::Result<()> {
+    /// let hsm = client
+    ///     .create_or_update_managed_hsm("my-rg", "my-hsm", parameters, None)
+    ///     .await?
+    ///     .await?;
+    /// println!("{hsm:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_or_update_managed_hsm(
         &self,
         resource_group: &str,
@@ -131,6 +142,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads a Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let hsm = client.get_managed_hsm("my-rg", "my-hsm", None).await?;
+    /// println!("{hsm:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_managed_hsm(
         &self,
         resource_group: &str,
@@ -151,6 +170,14 @@ impl KeyVaultManagementClient {
     /// Changes what `parameters` sets (PATCH). A long-running operation.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, ManagedHsmPatchParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: ManagedHsmPatchParameters) -> mgmt_keyvault::Result<()> {
+    /// let hsm = client.update_managed_hsm("my-rg", "my-hsm", parameters, None).await?.await?;
+    /// println!("{hsm:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn update_managed_hsm(
         &self,
         resource_group: &str,
@@ -185,6 +212,13 @@ impl KeyVaultManagementClient {
     /// Deletes a Managed HSM pool (soft delete). A long-running operation.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client.delete_managed_hsm("my-rg", "my-hsm", None).await?.await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_managed_hsm(
         &self,
         resource_group: &str,
@@ -208,6 +242,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The Managed HSM pools of a resource group.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_managed_hsms_by_resource_group("my-rg", None)?;
+    /// while let Some(hsm) = items.try_next().await? {
+    ///     println!("{hsm:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsms_by_resource_group(
         &self,
         resource_group: &str,
@@ -230,6 +275,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The Managed HSM pools of the subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_managed_hsms_by_subscription(None)?;
+    /// while let Some(hsm) = items.try_next().await? {
+    ///     println!("{hsm:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsms_by_subscription(
         &self,
         options: Option<ListManagedHsmsBySubscriptionOptions<'_>>,
@@ -244,6 +300,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The soft-deleted Managed HSM pools of the subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_deleted_managed_hsms(None)?;
+    /// while let Some(deleted) = items.try_next().await? {
+    ///     println!("{deleted:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_managed_hsms(
         &self,
         options: Option<ListDeletedManagedHsmsOptions<'_>>,
@@ -258,6 +325,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads a soft-deleted Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let deleted = client.get_deleted_managed_hsm("westus", "my-hsm", None).await?;
+    /// println!("{deleted:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_deleted_managed_hsm(
         &self,
         location: &str,
@@ -279,6 +354,13 @@ impl KeyVaultManagementClient {
     /// Purges a soft-deleted Managed HSM pool for good. A long-running operation.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same deleted pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client.purge_deleted_managed_hsm("westus", "my-hsm", None).await?.await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn purge_deleted_managed_hsm(
         &self,
         location: &str,
@@ -303,6 +385,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Whether `name` can be used for a new Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let availability = client.check_managed_hsm_name_availability("my-hsm", None).await?;
+    /// println!("{availability:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn check_managed_hsm_name_availability(
         &self,
         name: &str,

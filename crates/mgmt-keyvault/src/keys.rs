@@ -79,6 +79,16 @@ impl KeyVaultManagementClient {
 
     /// Creates a key unless one of that name exists, in which case the existing key is
     /// returned unchanged. Meant for deployments; use the data plane for cryptography.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyCreateParameters, KeyVaultManagementClient};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: KeyCreateParameters) -> mgmt_keyvault::Result<()> {
+    /// let key = client
+    ///     .create_key_if_not_exist("my-rg", "my-vault", "my-key", parameters, None)
+    ///     .await?;
+    /// println!("{key:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_key_if_not_exist(
         &self,
         resource_group: &str,
@@ -106,6 +116,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads the current version of a key.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let key = client.get_key("my-rg", "my-vault", "my-key", None).await?;
+    /// println!("{key:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_key(
         &self,
         resource_group: &str,
@@ -123,6 +141,22 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads one version of a key.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let key = client
+    ///     .get_key_version(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-key",
+    ///         "0123456789abcdef0123456789abcdef",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{key:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_key_version(
         &self,
         resource_group: &str,
@@ -150,6 +184,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The keys of a vault (their current versions).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_keys("my-rg", "my-vault", None)?;
+    /// while let Some(key) = items.try_next().await? {
+    ///     println!("{key:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_keys(
         &self,
         resource_group: &str,
@@ -170,6 +215,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The versions of a key.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_key_versions("my-rg", "my-vault", "my-key", None)?;
+    /// while let Some(key) = items.try_next().await? {
+    ///     println!("{key:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_key_versions(
         &self,
         resource_group: &str,
@@ -189,6 +245,16 @@ impl KeyVaultManagementClient {
 
     /// Creates a key in a Managed HSM pool unless one of that name exists (then it is returned
     /// unchanged). Pool keys are HSM keys: `RSA-HSM`, `EC-HSM` (or `oct-HSM`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyCreateParameters, KeyVaultManagementClient};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: KeyCreateParameters) -> mgmt_keyvault::Result<()> {
+    /// let key = client
+    ///     .create_managed_hsm_key_if_not_exist("my-rg", "my-hsm", "my-key", parameters, None)
+    ///     .await?;
+    /// println!("{key:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_managed_hsm_key_if_not_exist(
         &self,
         resource_group: &str,
@@ -216,6 +282,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads the current version of a key of a Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let key = client.get_managed_hsm_key("my-rg", "my-hsm", "my-key", None).await?;
+    /// println!("{key:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_managed_hsm_key(
         &self,
         resource_group: &str,
@@ -234,6 +308,22 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads one version of a key of a Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let key = client
+    ///     .get_managed_hsm_key_version(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-key",
+    ///         "0123456789abcdef0123456789abcdef",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{key:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_managed_hsm_key_version(
         &self,
         resource_group: &str,
@@ -262,6 +352,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The keys of a Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_managed_hsm_keys("my-rg", "my-hsm", None)?;
+    /// while let Some(key) = items.try_next().await? {
+    ///     println!("{key:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsm_keys(
         &self,
         resource_group: &str,
@@ -282,6 +383,19 @@ impl KeyVaultManagementClient {
     }
 
     /// The versions of a key of a Managed HSM pool.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client
+    ///     .list_managed_hsm_key_versions("my-rg", "my-hsm", "my-key", None)
+    ///     ?;
+    /// while let Some(key) = items.try_next().await? {
+    ///     println!("{key:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsm_key_versions(
         &self,
         resource_group: &str,

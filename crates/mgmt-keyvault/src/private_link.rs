@@ -101,6 +101,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The private endpoint connections of a vault (`PrivateEndpointConnections_ListByResource`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_private_endpoint_connections("my-rg", "my-vault", None)?;
+    /// while let Some(connection) = items.try_next().await? {
+    ///     println!("{connection:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_private_endpoint_connections(
         &self,
         resource_group: &str,
@@ -122,6 +133,16 @@ impl KeyVaultManagementClient {
     /// `None` when the service answers `204 No Content`, which the spec allows for a
     /// connection that no longer exists; an unknown connection may also be a 404
     /// [`Error::Service`], as the emulator answers.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .get_private_endpoint_connection("my-rg", "my-vault", "my-connection", None)
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_private_endpoint_connection(
         &self,
         resource_group: &str,
@@ -147,6 +168,22 @@ impl KeyVaultManagementClient {
     /// Approves or rejects a private endpoint connection of a vault
     /// (`PrivateEndpointConnections_Put`). Connections are made by the network side, when a
     /// private endpoint is created for the vault; the vault's owner only changes their state.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, PrivateEndpointConnectionParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: PrivateEndpointConnectionParameters) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .put_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-connection",
+    ///         parameters,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn put_private_endpoint_connection(
         &self,
         resource_group: &str,
@@ -175,6 +212,17 @@ impl KeyVaultManagementClient {
     /// without one (204: there was no such connection).
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same connection.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .delete_private_endpoint_connection("my-rg", "my-vault", "my-connection", None)
+    ///     .await?
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_private_endpoint_connection(
         &self,
         resource_group: &str,
@@ -201,6 +249,19 @@ impl KeyVaultManagementClient {
 
     /// The private endpoint connections of a Managed HSM pool
     /// (`MHSMPrivateEndpointConnections_ListByResource`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client
+    ///     .list_managed_hsm_private_endpoint_connections("my-rg", "my-hsm", None)
+    ///     ?;
+    /// while let Some(connection) = items.try_next().await? {
+    ///     println!("{connection:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsm_private_endpoint_connections(
         &self,
         resource_group: &str,
@@ -222,6 +283,21 @@ impl KeyVaultManagementClient {
 
     /// Reads a private endpoint connection of a Managed HSM pool
     /// (`MHSMPrivateEndpointConnections_Get`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .get_managed_hsm_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-connection",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_managed_hsm_private_endpoint_connection(
         &self,
         resource_group: &str,
@@ -242,6 +318,22 @@ impl KeyVaultManagementClient {
 
     /// Approves or rejects a private endpoint connection of a Managed HSM pool
     /// (`MHSMPrivateEndpointConnections_Put`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, PrivateEndpointConnectionParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: PrivateEndpointConnectionParameters) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .put_managed_hsm_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-connection",
+    ///         parameters,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn put_managed_hsm_private_endpoint_connection(
         &self,
         resource_group: &str,
@@ -270,6 +362,22 @@ impl KeyVaultManagementClient {
     /// without one (204: there was no such connection).
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same connection.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .delete_managed_hsm_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-connection",
+    ///         None,
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_managed_hsm_private_endpoint_connection(
         &self,
         resource_group: &str,
@@ -296,6 +404,16 @@ impl KeyVaultManagementClient {
 
     /// What a private endpoint can connect to on a vault (`PrivateLinkResources_ListByVault`):
     /// its `vault` group and the DNS zone it needs. Not paged by the service.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let private_link_resource = client
+    ///     .list_private_link_resources("my-rg", "my-vault", None)
+    ///     .await?;
+    /// println!("{private_link_resource:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn list_private_link_resources(
         &self,
         resource_group: &str,
@@ -316,6 +434,16 @@ impl KeyVaultManagementClient {
 
     /// What a private endpoint can connect to on a Managed HSM pool
     /// (`MHSMPrivateLinkResources_ListByMHSMResource`). Not paged by the service.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let resource = client
+    ///     .list_managed_hsm_private_link_resources("my-rg", "my-hsm", None)
+    ///     .await?;
+    /// println!("{resource:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn list_managed_hsm_private_link_resources(
         &self,
         resource_group: &str,
@@ -336,6 +464,17 @@ impl KeyVaultManagementClient {
 
     /// The regions of a Managed HSM pool (`MHSMRegions_ListByResource`): its primary region
     /// and those it is replicated to.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_managed_hsm_regions("my-rg", "my-hsm", None)?;
+    /// while let Some(region) = items.try_next().await? {
+    ///     println!("{region:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsm_regions(
         &self,
         resource_group: &str,
@@ -357,6 +496,19 @@ impl KeyVaultManagementClient {
 
     /// The configurations that network security perimeters apply to a vault
     /// (`NetworkSecurityPerimeterConfigurations_ListConfigurations`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client
+    ///     .list_network_security_perimeter_configurations("my-rg", "my-vault", None)
+    ///     ?;
+    /// while let Some(configuration) = items.try_next().await? {
+    ///     println!("{configuration:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_network_security_perimeter_configurations(
         &self,
         resource_group: &str,
@@ -375,6 +527,21 @@ impl KeyVaultManagementClient {
 
     /// Reads a network security perimeter configuration of a vault
     /// (`NetworkSecurityPerimeterConfigurations_GetConfiguration`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let configuration = client
+    ///     .get_network_security_perimeter_configuration(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-configuration",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{configuration:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_network_security_perimeter_configuration(
         &self,
         resource_group: &str,
@@ -400,6 +567,20 @@ impl KeyVaultManagementClient {
     /// Asks the service to apply a network security perimeter configuration to a vault again
     /// (`NetworkSecurityPerimeterConfigurations_ReconcileConfiguration`). Not long-running:
     /// the service answers `204 No Content` once it has taken the request.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client
+    ///     .reconcile_network_security_perimeter_configuration(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-configuration",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn reconcile_network_security_perimeter_configuration(
         &self,
         resource_group: &str,

@@ -48,6 +48,16 @@ impl KeyVaultManagementClient {
 
     /// Creates a secret or adds a version to it (PUT). Meant for deployments; applications
     /// should use the data plane. The response never carries the value.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, SecretParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: SecretParameters) -> mgmt_keyvault::Result<()> {
+    /// let secret = client
+    ///     .create_or_update_secret("my-rg", "my-vault", "my-secret", parameters, None)
+    ///     .await?;
+    /// println!("{secret:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_or_update_secret(
         &self,
         resource_group: &str,
@@ -75,6 +85,16 @@ impl KeyVaultManagementClient {
     }
 
     /// Changes what `parameters` sets (PATCH); a new value makes a new version.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, SecretParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: SecretParameters) -> mgmt_keyvault::Result<()> {
+    /// let secret = client
+    ///     .update_secret("my-rg", "my-vault", "my-secret", parameters, None)
+    ///     .await?;
+    /// println!("{secret:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn update_secret(
         &self,
         resource_group: &str,
@@ -96,6 +116,14 @@ impl KeyVaultManagementClient {
     }
 
     /// Reads a secret's properties (never its value).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let secret = client.get_secret("my-rg", "my-vault", "my-secret", None).await?;
+    /// println!("{secret:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_secret(
         &self,
         resource_group: &str,
@@ -114,6 +142,17 @@ impl KeyVaultManagementClient {
     }
 
     /// The secrets of a vault (without values).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_secrets("my-rg", "my-vault", None)?;
+    /// while let Some(secret) = items.try_next().await? {
+    ///     println!("{secret:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_secrets(
         &self,
         resource_group: &str,
