@@ -499,8 +499,18 @@ impl KeyVaultManagementClient {
     /// Adds, replaces or removes access policies of a vault.
     ///
     /// ```no_run
-    /// # use mgmt_keyvault::{AccessPolicyUpdateKind, KeyVaultManagementClient, VaultAccessPolicyParameters};
-    /// # async fn run(client: &KeyVaultManagementClient, parameters: VaultAccessPolicyParameters) -> mgmt_keyvault::Result<()> {
+    /// # use mgmt_keyvault::{AccessPolicyEntry, AccessPolicyUpdateKind, KeyVaultManagementClient, Permissions, SecretPermissions, VaultAccessPolicyParameters};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let reader = AccessPolicyEntry {
+    ///     tenant_id: "00000000-0000-0000-0000-000000000000".into(),
+    ///     object_id: "11111111-1111-1111-1111-111111111111".into(),
+    ///     application_id: None,
+    ///     permissions: Permissions {
+    ///         secrets: Some(vec![SecretPermissions::Get, SecretPermissions::List]),
+    ///         ..Default::default()
+    ///     },
+    /// };
+    /// let parameters = VaultAccessPolicyParameters::new(vec![reader]);
     /// let policies = client
     ///     .update_access_policy(
     ///         "my-rg",

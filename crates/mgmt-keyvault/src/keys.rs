@@ -81,8 +81,16 @@ impl KeyVaultManagementClient {
     /// returned unchanged. Meant for deployments; use the data plane for cryptography.
     ///
     /// ```no_run
-    /// # use mgmt_keyvault::{KeyCreateParameters, KeyVaultManagementClient};
-    /// # async fn run(client: &KeyVaultManagementClient, parameters: KeyCreateParameters) -> mgmt_keyvault::Result<()> {
+    /// # use mgmt_keyvault::{JsonWebKeyType, KeyCreateParameters, KeyProperties, KeyVaultManagementClient};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = KeyCreateParameters {
+    ///     tags: None,
+    ///     properties: KeyProperties {
+    ///         kty: Some(JsonWebKeyType::Rsa),
+    ///         key_size: Some(3072),
+    ///         ..Default::default()
+    ///     },
+    /// };
     /// let key = client
     ///     .create_key_if_not_exist("my-rg", "my-vault", "my-key", parameters, None)
     ///     .await?;
@@ -247,8 +255,16 @@ impl KeyVaultManagementClient {
     /// unchanged). Pool keys are HSM keys: `RSA-HSM`, `EC-HSM` (or `oct-HSM`).
     ///
     /// ```no_run
-    /// # use mgmt_keyvault::{KeyCreateParameters, KeyVaultManagementClient};
-    /// # async fn run(client: &KeyVaultManagementClient, parameters: KeyCreateParameters) -> mgmt_keyvault::Result<()> {
+    /// # use mgmt_keyvault::{JsonWebKeyType, KeyCreateParameters, KeyProperties, KeyVaultManagementClient};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = KeyCreateParameters {
+    ///     tags: None,
+    ///     properties: KeyProperties {
+    ///         kty: Some(JsonWebKeyType::RsaHsm),
+    ///         key_size: Some(3072),
+    ///         ..Default::default()
+    ///     },
+    /// };
     /// let key = client
     ///     .create_managed_hsm_key_if_not_exist("my-rg", "my-hsm", "my-key", parameters, None)
     ///     .await?;

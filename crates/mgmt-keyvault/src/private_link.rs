@@ -171,7 +171,8 @@ impl KeyVaultManagementClient {
     ///
     /// ```no_run
     /// # use mgmt_keyvault::{KeyVaultManagementClient, PrivateEndpointConnectionParameters};
-    /// # async fn run(client: &KeyVaultManagementClient, parameters: PrivateEndpointConnectionParameters) -> mgmt_keyvault::Result<()> {
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = PrivateEndpointConnectionParameters::approve("approved by the vault owner");
     /// let connection = client
     ///     .put_private_endpoint_connection(
     ///         "my-rg",
@@ -321,7 +322,8 @@ impl KeyVaultManagementClient {
     ///
     /// ```no_run
     /// # use mgmt_keyvault::{KeyVaultManagementClient, PrivateEndpointConnectionParameters};
-    /// # async fn run(client: &KeyVaultManagementClient, parameters: PrivateEndpointConnectionParameters) -> mgmt_keyvault::Result<()> {
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = PrivateEndpointConnectionParameters::reject("not expected");
     /// let connection = client
     ///     .put_managed_hsm_private_endpoint_connection(
     ///         "my-rg",

@@ -50,8 +50,16 @@ impl KeyVaultManagementClient {
     /// should use the data plane. The response never carries the value.
     ///
     /// ```no_run
-    /// # use mgmt_keyvault::{KeyVaultManagementClient, SecretParameters};
-    /// # async fn run(client: &KeyVaultManagementClient, parameters: SecretParameters) -> mgmt_keyvault::Result<()> {
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, SecretParameters, SecretProperties};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = SecretParameters {
+    ///     tags: None,
+    ///     properties: SecretProperties {
+    ///         value: Some("correct horse battery staple".into()),
+    ///         content_type: Some("text/plain".into()),
+    ///         ..Default::default()
+    ///     },
+    /// };
     /// let secret = client
     ///     .create_or_update_secret("my-rg", "my-vault", "my-secret", parameters, None)
     ///     .await?;
