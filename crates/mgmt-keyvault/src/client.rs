@@ -14,7 +14,8 @@ use crate::validation::{
 };
 use azure_core::{credentials::TokenCredential, http::Method};
 use keyvault_core::{
-    pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Pager, Poller, PollerOptions, Result,
+    pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Poller,
+    PollerOptions, Result,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use std::sync::Arc;
@@ -64,20 +65,50 @@ impl Default for ManagementClientOptions {
     }
 }
 
-/// Options of the list operations.
-#[derive(Debug, Clone, Default)]
-pub struct ListVaultsOptions {
-    /// The most items per page (`$top`); the service's default when `None`.
-    pub top: Option<u32>,
-    /// Resume a list from a token given by an earlier pager.
-    pub continuation_token: Option<String>,
-}
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultManagementClient::create_or_update_vault`].
+    poller pub struct CreateOrUpdateVaultOptions {}
 
-/// Options of [`KeyVaultManagementClient::list_operations`].
-#[derive(Debug, Clone, Default)]
-pub struct ListOperationsOptions {
-    /// Resume the list from a token given by an earlier pager.
-    pub continuation_token: Option<String>,
+    /// Options of [`KeyVaultManagementClient::get_vault`].
+    pub struct GetVaultOptions {}
+
+    /// Options of [`KeyVaultManagementClient::update_vault`].
+    pub struct UpdateVaultOptions {}
+
+    /// Options of [`KeyVaultManagementClient::delete_vault`].
+    pub struct DeleteVaultOptions {}
+
+    /// Options of [`KeyVaultManagementClient::update_access_policy`].
+    pub struct UpdateAccessPolicyOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_vaults_by_resource_group`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListVaultsByResourceGroupOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_vaults_by_subscription`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListVaultsBySubscriptionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_vaults`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListVaultsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_operations`].
+    /// The operations list has no page size: `max_page_size` is not sent.
+    list pub struct ListOperationsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_deleted_vaults`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListDeletedVaultsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_deleted_vault`].
+    pub struct GetDeletedVaultOptions {}
+
+    /// Options of [`KeyVaultManagementClient::purge_deleted_vault`].
+    poller pub struct PurgeDeletedVaultOptions {}
+
+    /// Options of [`KeyVaultManagementClient::check_vault_name_availability`].
+    pub struct CheckVaultNameAvailabilityOptions {}
 }
 
 /// A client of the `Microsoft.KeyVault` resource provider in one subscription. Cheap to clone;
@@ -99,7 +130,8 @@ pub struct ListOperationsOptions {
 ///
 /// Every method that returns a [`Poller`] can pick up an operation started earlier, by this
 /// process or another: keep [`Poller::continuation_token`], then call the same method with the
-/// same resource and `PollerOptions { continuation_token: Some(token), .. }`. Nothing is sent
+/// same resource and its options' `continuation_token` (`CreateOrUpdateVaultOptions {
+/// continuation_token: Some(token), .. }`). Nothing is sent
 /// but polls; a request body such as `parameters` is checked as usual but not sent.
 ///
 /// The token is opaque, URL-safe text (unpadded base64url) that names the operation (its spec
@@ -109,7 +141,7 @@ pub struct ListOperationsOptions {
 /// `continuation_token`, before anything is sent.
 ///
 /// ```no_run
-/// # use mgmt_keyvault::{KeyVaultManagementClient, PollerOptions, VaultCreateOrUpdateParameters};
+/// # use mgmt_keyvault::{CreateOrUpdateVaultOptions, KeyVaultManagementClient, VaultCreateOrUpdateParameters};
 /// # async fn run(client: KeyVaultManagementClient, parameters: VaultCreateOrUpdateParameters) -> mgmt_keyvault::Result<()> {
 /// let poller = client
 ///     .create_or_update_vault("my-rg", "my-vault", parameters.clone(), None)
@@ -117,7 +149,7 @@ pub struct ListOperationsOptions {
 /// let token = poller.continuation_token();
 /// drop(poller);
 /// // Later, perhaps in another process:
-/// let resume = PollerOptions { continuation_token: Some(token), ..Default::default() };
+/// let resume = CreateOrUpdateVaultOptions { continuation_token: Some(token), ..Default::default() };
 /// let vault = client
 ///     .create_or_update_vault("my-rg", "my-vault", parameters, Some(resume))
 ///     .await?
@@ -221,29 +253,23 @@ impl KeyVaultManagementClient {
         ])
     }
 
-    /// A pager over `url` for the public operation `span`.
+    /// A pager over `url` on `pipeline` (the public operation's), or of the continuation token
+    /// when one is given; `max_page_size` is sent as ARM's `$top`.
     pub(crate) fn pager<T: DeserializeOwned + Send + 'static>(
-        &self,
-        span: &'static str,
-        url: Url,
-        options: Option<ListVaultsOptions>,
-    ) -> Result<Pager<T>> {
-        Self::pager_on(&self.pipeline.traced(span), url, options)
-    }
-
-    fn pager_on<T: DeserializeOwned + Send + 'static>(
         pipeline: &KeyVaultPipeline,
         url: Url,
-        options: Option<ListVaultsOptions>,
+        options: ListOptions,
     ) -> Result<Pager<T>> {
-        let options = options.unwrap_or_default();
         if let Some(token) = options.continuation_token {
             return Pager::from_continuation_token(pipeline.clone(), &token);
         }
         let mut url = url;
-        if let Some(top) = options.top {
+        if let Some(top) = options.max_page_size {
             if top == 0 {
-                return Err(Error::invalid_argument("top", "must be at least 1"));
+                return Err(Error::invalid_argument(
+                    "max_page_size",
+                    "must be at least 1",
+                ));
             }
             url.query_pairs_mut().append_pair("$top", &top.to_string());
         }
@@ -254,28 +280,24 @@ impl KeyVaultManagementClient {
     /// `options.continuation_token`, resumes it without sending anything but polls.
     pub(crate) async fn begin_resource<T, B>(
         &self,
-        span: &'static str,
+        pipeline: &KeyVaultPipeline,
         kind: OperationKind,
         method: Method,
         url: Url,
         body: &B,
-        options: Option<PollerOptions>,
+        options: PollerOptions,
     ) -> Result<Poller<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
         B: Serialize + ?Sized,
     {
-        let options = options.unwrap_or_default();
-        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
-            Some(token) => {
-                ResourceOperation::resume(Tracking::resume(&pipeline, kind, url, token)?)
-            }
+            Some(token) => ResourceOperation::resume(Tracking::resume(pipeline, kind, url, token)?),
             None => {
                 let response = pipeline
                     .send(method, url.clone(), Some(to_json(body)?))
                     .await?;
-                ResourceOperation::from_response(&pipeline, kind, url, &response)?
+                ResourceOperation::from_response(pipeline, kind, url, &response)?
             }
         };
         Ok(Poller::new(pipeline.clone(), operation).with_options(&options))
@@ -285,17 +307,15 @@ impl KeyVaultManagementClient {
     /// POST to its `action`), or, given `options.continuation_token`, resumes it.
     pub(crate) async fn begin_location(
         &self,
-        span: &'static str,
+        pipeline: &KeyVaultPipeline,
         kind: OperationKind,
         resource: Url,
         action: Option<&str>,
-        options: Option<PollerOptions>,
+        options: PollerOptions,
     ) -> Result<Poller<()>> {
-        let options = options.unwrap_or_default();
-        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
             Some(token) => {
-                LocationOperation::resume(Tracking::resume(&pipeline, kind, resource, token)?)
+                LocationOperation::resume(Tracking::resume(pipeline, kind, resource, token)?)
             }
             None => {
                 let mut request = resource.clone();
@@ -309,7 +329,7 @@ impl KeyVaultManagementClient {
                     None => Method::Delete,
                 };
                 let response = pipeline.send(method, request, None).await?;
-                LocationOperation::from_response(&pipeline, kind, resource, &response)?
+                LocationOperation::from_response(pipeline, kind, resource, &response)?
             }
         };
         Ok(Poller::new(pipeline.clone(), operation).with_options(&options))
@@ -319,25 +339,23 @@ impl KeyVaultManagementClient {
     /// or, given `options.continuation_token`, resumes it.
     pub(crate) async fn begin_final_location<T>(
         &self,
-        span: &'static str,
+        pipeline: &KeyVaultPipeline,
         kind: OperationKind,
         resource: Url,
-        options: Option<PollerOptions>,
+        options: PollerOptions,
     ) -> Result<Poller<Option<T>>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
     {
-        let options = options.unwrap_or_default();
-        let pipeline = self.pipeline.traced(span);
         let operation = match &options.continuation_token {
             Some(token) => {
-                FinalLocationOperation::resume(Tracking::resume(&pipeline, kind, resource, token)?)
+                FinalLocationOperation::resume(Tracking::resume(pipeline, kind, resource, token)?)
             }
             None => {
                 let response = pipeline
                     .send(Method::Delete, resource.clone(), None)
                     .await?;
-                FinalLocationOperation::from_response(&pipeline, kind, resource, &response)?
+                FinalLocationOperation::from_response(pipeline, kind, resource, &response)?
             }
         };
         Ok(Poller::new(pipeline.clone(), operation).with_options(&options))
@@ -347,13 +365,29 @@ impl KeyVaultManagementClient {
     /// ends when the vault's `provisioningState` is `Succeeded`, with the vault.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, VaultCreateOrUpdateParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: VaultCreateOrUpdateParameters) -> mgmt_keyvault::Result<()> {
+    /// let vault = client
+    ///     .create_or_update_vault("my-rg", "my-vault", parameters, None)
+    ///     .await?
+    ///     .await?;
+    /// println!("{vault:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_or_update_vault(
         &self,
         resource_group: &str,
         vault_name: &str,
         parameters: VaultCreateOrUpdateParameters,
-        options: Option<PollerOptions>,
+        options: Option<CreateOrUpdateVaultOptions<'_>>,
     ) -> Result<Poller<Vault>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.create_or_update_vault",
+            &options.method_options,
+        );
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         validate_location("location", &parameters.location)?;
@@ -363,19 +397,36 @@ impl KeyVaultManagementClient {
         }
         let url = self.vault_url(resource_group, vault_name, &[]);
         self.begin_resource(
-            "KeyVaultManagementClient.create_or_update_vault",
+            &pipeline,
             OperationKind::VaultsCreateOrUpdate,
             Method::Put,
             url,
             &parameters,
-            options,
+            options.poller_options(),
         )
         .await
     }
 
     /// Reads a vault.
-    pub async fn get_vault(&self, resource_group: &str, vault_name: &str) -> Result<Vault> {
-        let pipeline = self.pipeline.traced("KeyVaultManagementClient.get_vault");
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let vault = client.get_vault("my-rg", "my-vault", None).await?;
+    /// println!("{vault:?}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_vault(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        options: Option<GetVaultOptions<'_>>,
+    ) -> Result<Vault> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_vault",
+            &options.method_options,
+        );
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[]);
@@ -383,15 +434,26 @@ impl KeyVaultManagementClient {
     }
 
     /// Changes the tags and properties that `parameters` sets (PATCH).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, VaultPatchParameters};
+    /// # async fn run(client: &KeyVaultManagementClient, parameters: VaultPatchParameters) -> mgmt_keyvault::Result<()> {
+    /// let vault = client.update_vault("my-rg", "my-vault", parameters, None).await?;
+    /// println!("{vault:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn update_vault(
         &self,
         resource_group: &str,
         vault_name: &str,
         parameters: VaultPatchParameters,
+        options: Option<UpdateVaultOptions<'_>>,
     ) -> Result<Vault> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.update_vault");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.update_vault",
+            &options.method_options,
+        );
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         if let Some(properties) = &parameters.properties {
@@ -410,10 +472,24 @@ impl KeyVaultManagementClient {
 
     /// Deletes a vault. With soft delete (always on for new vaults) it becomes a deleted
     /// vault, readable with [`KeyVaultManagementClient::get_deleted_vault`] until purged.
-    pub async fn delete_vault(&self, resource_group: &str, vault_name: &str) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.delete_vault");
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client.delete_vault("my-rg", "my-vault", None).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_vault(
+        &self,
+        resource_group: &str,
+        vault_name: &str,
+        options: Option<DeleteVaultOptions<'_>>,
+    ) -> Result<()> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.delete_vault",
+            &options.method_options,
+        );
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[]);
@@ -421,16 +497,45 @@ impl KeyVaultManagementClient {
     }
 
     /// Adds, replaces or removes access policies of a vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{AccessPolicyEntry, AccessPolicyUpdateKind, KeyVaultManagementClient, Permissions, SecretPermissions, VaultAccessPolicyParameters};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let reader = AccessPolicyEntry {
+    ///     tenant_id: "00000000-0000-0000-0000-000000000000".into(),
+    ///     object_id: "11111111-1111-1111-1111-111111111111".into(),
+    ///     application_id: None,
+    ///     permissions: Permissions {
+    ///         secrets: Some(vec![SecretPermissions::Get, SecretPermissions::List]),
+    ///         ..Default::default()
+    ///     },
+    /// };
+    /// let parameters = VaultAccessPolicyParameters::new(vec![reader]);
+    /// let policies = client
+    ///     .update_access_policy(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         AccessPolicyUpdateKind::Add,
+    ///         parameters,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{policies:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn update_access_policy(
         &self,
         resource_group: &str,
         vault_name: &str,
         kind: AccessPolicyUpdateKind,
         parameters: VaultAccessPolicyParameters,
+        options: Option<UpdateAccessPolicyOptions<'_>>,
     ) -> Result<VaultAccessPolicyParameters> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.update_access_policy");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.update_access_policy",
+            &options.method_options,
+        );
         validate_resource_group("resource_group", resource_group)?;
         validate_vault_name("vault_name", vault_name)?;
         if let AccessPolicyUpdateKind::Other(other) = &kind {
@@ -451,11 +556,27 @@ impl KeyVaultManagementClient {
     }
 
     /// The vaults of a resource group.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_vaults_by_resource_group("my-rg", None)?;
+    /// while let Some(vault) = items.try_next().await? {
+    ///     println!("{vault:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_vaults_by_resource_group(
         &self,
         resource_group: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListVaultsByResourceGroupOptions<'_>>,
     ) -> Result<Pager<Vault>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_vaults_by_resource_group",
+            &options.method_options,
+        );
         validate_resource_group("resource_group", resource_group)?;
         let url = self.subscription_url(&[
             "resourceGroups",
@@ -464,83 +585,139 @@ impl KeyVaultManagementClient {
             PROVIDER,
             "vaults",
         ]);
-        self.pager(
-            "KeyVaultManagementClient.list_vaults_by_resource_group",
-            url,
-            options,
-        )
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// The vaults of the subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_vaults_by_subscription(None)?;
+    /// while let Some(vault) = items.try_next().await? {
+    ///     println!("{vault:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_vaults_by_subscription(
         &self,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListVaultsBySubscriptionOptions<'_>>,
     ) -> Result<Pager<Vault>> {
-        let url = self.subscription_url(&["providers", PROVIDER, "vaults"]);
-        self.pager(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultManagementClient.list_vaults_by_subscription",
-            url,
-            options,
-        )
+            &options.method_options,
+        );
+        let url = self.subscription_url(&["providers", PROVIDER, "vaults"]);
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// The vaults of the subscription as ARM's generic resource list shows them (`Vaults_List`):
-    /// id, name, region and tags, without properties. `top` is the most items per page. The
+    /// id, name, region and tags, without properties. `max_page_size` (sent as `$top`) is the most items per page. The
     /// requests carry the resource list's own API version, [`RESOURCES_API_VERSION`], whatever
     /// the client's.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_vaults(None)?;
+    /// while let Some(vault) = items.try_next().await? {
+    ///     println!("{vault:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_vaults(
         &self,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListVaultsOptions<'_>>,
     ) -> Result<Pager<TrackedResource>> {
-        let mut url =
-            self.resources
-                .url(&["subscriptions", self.subscription_id.as_str(), "resources"]);
+        let options = options.unwrap_or_default();
+        let pipeline = self.resources.operation(
+            "KeyVaultManagementClient.list_vaults",
+            &options.method_options,
+        );
+        let mut url = pipeline.url(&["subscriptions", self.subscription_id.as_str(), "resources"]);
         url.query_pairs_mut().append_pair("$filter", VAULTS_FILTER);
-        Self::pager_on(
-            &self
-                .resources
-                .traced("KeyVaultManagementClient.list_vaults"),
-            url,
-            options,
-        )
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// The operations of the `Microsoft.KeyVault` provider (`Operations_List`): the actions a
     /// role definition can grant, with their display strings, and the logs and metrics the
     /// diagnostic ones feed. The same for every subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_operations(None)?;
+    /// while let Some(operation) = items.try_next().await? {
+    ///     println!("{operation:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_operations(
         &self,
-        options: Option<ListOperationsOptions>,
+        options: Option<ListOperationsOptions<'_>>,
     ) -> Result<Pager<Operation>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.list_operations");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_operations",
+            &options.method_options,
+        );
         let url = pipeline.url(&["providers", PROVIDER, "operations"]);
-        let options = ListVaultsOptions {
-            top: None,
-            continuation_token: options.unwrap_or_default().continuation_token,
+        let list = ListOptions {
+            max_page_size: None,
+            continuation_token: options.continuation_token,
         };
-        Self::pager_on(&pipeline, url, Some(options))
+        Self::pager(&pipeline, url, list)
     }
 
     /// The soft-deleted vaults of the subscription.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_deleted_vaults(None)?;
+    /// while let Some(deleted) = items.try_next().await? {
+    ///     println!("{deleted:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_vaults(
         &self,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListDeletedVaultsOptions<'_>>,
     ) -> Result<Pager<DeletedVault>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_deleted_vaults",
+            &options.method_options,
+        );
         let url = self.subscription_url(&["providers", PROVIDER, "deletedVaults"]);
-        self.pager("KeyVaultManagementClient.list_deleted_vaults", url, options)
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// Reads a soft-deleted vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let deleted = client.get_deleted_vault("westus", "my-vault", None).await?;
+    /// println!("{deleted:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_deleted_vault(
         &self,
         location: &str,
         vault_name: &str,
+        options: Option<GetDeletedVaultOptions<'_>>,
     ) -> Result<DeletedVault> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_deleted_vault");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_deleted_vault",
+            &options.method_options,
+        );
         validate_location("location", location)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.deleted_vault_url(location, vault_name);
@@ -550,34 +727,57 @@ impl KeyVaultManagementClient {
     /// Purges a soft-deleted vault for good. A long-running operation.
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same deleted vault.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client.purge_deleted_vault("westus", "my-vault", None).await?.await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn purge_deleted_vault(
         &self,
         location: &str,
         vault_name: &str,
-        options: Option<PollerOptions>,
+        options: Option<PurgeDeletedVaultOptions<'_>>,
     ) -> Result<Poller<()>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.purge_deleted_vault",
+            &options.method_options,
+        );
         validate_location("location", location)?;
         validate_vault_name("vault_name", vault_name)?;
         let url = self.deleted_vault_url(location, vault_name);
         self.begin_location(
-            "KeyVaultManagementClient.purge_deleted_vault",
+            &pipeline,
             OperationKind::VaultsPurgeDeleted,
             url,
             Some("purge"),
-            options,
+            options.poller_options(),
         )
         .await
     }
 
     /// Whether `vault_name` can be used for a new vault (names are global). A name that is not
     /// a valid vault name is reported by the service as `AccountNameInvalid`.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let availability = client.check_vault_name_availability("my-vault", None).await?;
+    /// println!("{availability:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn check_vault_name_availability(
         &self,
         vault_name: &str,
+        options: Option<CheckVaultNameAvailabilityOptions<'_>>,
     ) -> Result<CheckNameAvailabilityResult> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.check_vault_name_availability");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.check_vault_name_availability",
+            &options.method_options,
+        );
         if vault_name.is_empty() {
             return Err(Error::invalid_argument("vault_name", "must not be empty"));
         }

@@ -15,8 +15,18 @@ mod secrets;
 pub mod validation;
 
 pub use client::{
-    KeyVaultManagementClient, ListOperationsOptions, ListVaultsOptions, ManagementClientOptions,
-    ARM_SCOPE, DEFAULT_API_VERSION, DEFAULT_ENDPOINT, RESOURCES_API_VERSION,
+    CheckVaultNameAvailabilityOptions, CreateOrUpdateVaultOptions, DeleteVaultOptions,
+    GetDeletedVaultOptions, GetVaultOptions, KeyVaultManagementClient, ListDeletedVaultsOptions,
+    ListOperationsOptions, ListVaultsByResourceGroupOptions, ListVaultsBySubscriptionOptions,
+    ListVaultsOptions, ManagementClientOptions, PurgeDeletedVaultOptions,
+    UpdateAccessPolicyOptions, UpdateVaultOptions, ARM_SCOPE, DEFAULT_API_VERSION,
+    DEFAULT_ENDPOINT, RESOURCES_API_VERSION,
+};
+pub use hsm::{
+    CheckManagedHsmNameAvailabilityOptions, CreateOrUpdateManagedHsmOptions,
+    DeleteManagedHsmOptions, GetDeletedManagedHsmOptions, GetManagedHsmOptions,
+    ListDeletedManagedHsmsOptions, ListManagedHsmsByResourceGroupOptions,
+    ListManagedHsmsBySubscriptionOptions, PurgeDeletedManagedHsmOptions, UpdateManagedHsmOptions,
 };
 pub use hsm_models::{
     CheckMhsmNameAvailabilityParameters, DeletedManagedHsm, DeletedManagedHsmProperties,
@@ -29,6 +39,12 @@ pub use key_models::{
     KeyCreateParameters, KeyProperties, KeyReleasePolicy, KeyRotationPolicyActionType,
     KeyRotationPolicyAttributes, LifetimeAction, RotationPolicy, Trigger,
 };
+pub use keys::{
+    CreateKeyIfNotExistOptions, CreateManagedHsmKeyIfNotExistOptions, GetKeyOptions,
+    GetKeyVersionOptions, GetManagedHsmKeyOptions, GetManagedHsmKeyVersionOptions,
+    ListKeyVersionsOptions, ListKeysOptions, ListManagedHsmKeyVersionsOptions,
+    ListManagedHsmKeysOptions,
+};
 pub use models::{
     AccessPolicyEntry, AccessPolicyUpdateKind, CertificatePermissions, CheckNameAvailabilityResult,
     CreateMode, DeletedVault, DeletedVaultProperties, IpRule, KeyPermissions, NetworkRuleAction,
@@ -37,6 +53,15 @@ pub use models::{
     VaultAccessPolicyParameters, VaultAccessPolicyProperties, VaultCheckNameAvailabilityParameters,
     VaultCreateOrUpdateParameters, VaultPatchParameters, VaultPatchProperties, VaultProperties,
     VaultProvisioningState, VirtualNetworkRule,
+};
+pub use private_link::{
+    DeleteManagedHsmPrivateEndpointConnectionOptions, DeletePrivateEndpointConnectionOptions,
+    GetManagedHsmPrivateEndpointConnectionOptions, GetNetworkSecurityPerimeterConfigurationOptions,
+    GetPrivateEndpointConnectionOptions, ListManagedHsmPrivateEndpointConnectionsOptions,
+    ListManagedHsmPrivateLinkResourcesOptions, ListManagedHsmRegionsOptions,
+    ListNetworkSecurityPerimeterConfigurationsOptions, ListPrivateEndpointConnectionsOptions,
+    ListPrivateLinkResourcesOptions, PutManagedHsmPrivateEndpointConnectionOptions,
+    PutPrivateEndpointConnectionOptions, ReconcileNetworkSecurityPerimeterConfigurationOptions,
 };
 pub use private_link_models::{
     AccessRule, AccessRuleDirection, AccessRuleProperties, AccessRuleSubscription, ActionsRequired,
@@ -55,13 +80,16 @@ pub use provider_models::{
     OperationProperties, ServiceSpecification,
 };
 pub use secret_models::{Secret, SecretAttributes, SecretParameters, SecretProperties};
+pub use secrets::{
+    CreateOrUpdateSecretOptions, GetSecretOptions, ListSecretsOptions, UpdateSecretOptions,
+};
 
 /// The `azure_core` this crate is built on: its `ClientOptions`, `Request` (for
 /// `send_request`) and credential traits, at the version the client takes.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, Page, Pager, Poller, PollerOptions,
-    PollerStatus, Result, SecretString,
+    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, Page, Pager, Poller, PollerStatus,
+    Result, SecretString,
 };
 
 #[cfg(test)]

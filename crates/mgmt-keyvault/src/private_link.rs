@@ -1,7 +1,7 @@
 //! Private endpoint connections, private link resources, Managed HSM regions and network
 //! security perimeter configurations of `KeyVaultManagementClient`.
 
-use crate::client::{KeyVaultManagementClient, ListVaultsOptions};
+use crate::client::KeyVaultManagementClient;
 use crate::hsm_models::MhsmGeoReplicatedRegion;
 use crate::operation::OperationKind;
 use crate::private_link_models::{
@@ -13,7 +13,7 @@ use crate::validation::{validate_child_name, validate_resource_group, validate_v
 use azure_core::http::{Method, StatusCode};
 use keyvault_core::{
     pipeline::{deserialize, to_json},
-    Error, Pager, Poller, PollerOptions, Result,
+    Error, Pager, Poller, Result,
 };
 use url::Url;
 
@@ -43,6 +43,54 @@ fn check_parameters(parameters: &PrivateEndpointConnectionParameters) -> Result<
     Ok(())
 }
 
+keyvault_core::method_options! {
+    /// Options of [`KeyVaultManagementClient::list_private_endpoint_connections`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListPrivateEndpointConnectionsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_private_endpoint_connection`].
+    pub struct GetPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::put_private_endpoint_connection`].
+    pub struct PutPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::delete_private_endpoint_connection`].
+    poller pub struct DeletePrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_managed_hsm_private_endpoint_connections`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListManagedHsmPrivateEndpointConnectionsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_managed_hsm_private_endpoint_connection`].
+    pub struct GetManagedHsmPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::put_managed_hsm_private_endpoint_connection`].
+    pub struct PutManagedHsmPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::delete_managed_hsm_private_endpoint_connection`].
+    poller pub struct DeleteManagedHsmPrivateEndpointConnectionOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_private_link_resources`].
+    pub struct ListPrivateLinkResourcesOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_managed_hsm_private_link_resources`].
+    pub struct ListManagedHsmPrivateLinkResourcesOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_managed_hsm_regions`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListManagedHsmRegionsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::list_network_security_perimeter_configurations`].
+    /// `max_page_size` is sent as ARM's `$top`.
+    list pub struct ListNetworkSecurityPerimeterConfigurationsOptions {}
+
+    /// Options of [`KeyVaultManagementClient::get_network_security_perimeter_configuration`].
+    pub struct GetNetworkSecurityPerimeterConfigurationOptions {}
+
+    /// Options of [`KeyVaultManagementClient::reconcile_network_security_perimeter_configuration`].
+    pub struct ReconcileNetworkSecurityPerimeterConfigurationOptions {}
+}
+
 impl KeyVaultManagementClient {
     fn connection_url(&self, resource_group: &str, vault_name: &str, name: &str) -> Url {
         self.vault_url(resource_group, vault_name, &[CONNECTIONS, name])
@@ -53,19 +101,31 @@ impl KeyVaultManagementClient {
     }
 
     /// The private endpoint connections of a vault (`PrivateEndpointConnections_ListByResource`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_private_endpoint_connections("my-rg", "my-vault", None)?;
+    /// while let Some(connection) = items.try_next().await? {
+    ///     println!("{connection:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_private_endpoint_connections(
         &self,
         resource_group: &str,
         vault_name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListPrivateEndpointConnectionsOptions<'_>>,
     ) -> Result<Pager<PrivateEndpointConnection>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_private_endpoint_connections",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[CONNECTIONS]);
-        self.pager(
-            "KeyVaultManagementClient.list_private_endpoint_connections",
-            url,
-            options,
-        )
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// Reads a private endpoint connection of a vault (`PrivateEndpointConnections_Get`).
@@ -73,15 +133,28 @@ impl KeyVaultManagementClient {
     /// `None` when the service answers `204 No Content`, which the spec allows for a
     /// connection that no longer exists; an unknown connection may also be a 404
     /// [`Error::Service`], as the emulator answers.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .get_private_endpoint_connection("my-rg", "my-vault", "my-connection", None)
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_private_endpoint_connection(
         &self,
         resource_group: &str,
         vault_name: &str,
         private_endpoint_connection_name: &str,
+        options: Option<GetPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<Option<PrivateEndpointConnection>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_private_endpoint_connection",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
@@ -95,16 +168,36 @@ impl KeyVaultManagementClient {
     /// Approves or rejects a private endpoint connection of a vault
     /// (`PrivateEndpointConnections_Put`). Connections are made by the network side, when a
     /// private endpoint is created for the vault; the vault's owner only changes their state.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, PrivateEndpointConnectionParameters};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = PrivateEndpointConnectionParameters::approve("approved by the vault owner");
+    /// let connection = client
+    ///     .put_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-connection",
+    ///         parameters,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn put_private_endpoint_connection(
         &self,
         resource_group: &str,
         vault_name: &str,
         private_endpoint_connection_name: &str,
         parameters: PrivateEndpointConnectionParameters,
+        options: Option<PutPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<PrivateEndpointConnection> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.put_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.put_private_endpoint_connection",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         check_parameters(&parameters)?;
@@ -120,52 +213,104 @@ impl KeyVaultManagementClient {
     /// without one (204: there was no such connection).
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same connection.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .delete_private_endpoint_connection("my-rg", "my-vault", "my-connection", None)
+    ///     .await?
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_private_endpoint_connection(
         &self,
         resource_group: &str,
         vault_name: &str,
         private_endpoint_connection_name: &str,
-        options: Option<PollerOptions>,
+        options: Option<DeletePrivateEndpointConnectionOptions<'_>>,
     ) -> Result<Poller<Option<PrivateEndpointConnection>>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.delete_private_endpoint_connection",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.connection_url(resource_group, vault_name, private_endpoint_connection_name);
         self.begin_final_location(
-            "KeyVaultManagementClient.delete_private_endpoint_connection",
+            &pipeline,
             OperationKind::PrivateEndpointConnectionsDelete,
             url,
-            options,
+            options.poller_options(),
         )
         .await
     }
 
     /// The private endpoint connections of a Managed HSM pool
     /// (`MHSMPrivateEndpointConnections_ListByResource`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client
+    ///     .list_managed_hsm_private_endpoint_connections("my-rg", "my-hsm", None)
+    ///     ?;
+    /// while let Some(connection) = items.try_next().await? {
+    ///     println!("{connection:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsm_private_endpoint_connections(
         &self,
         resource_group: &str,
         name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListManagedHsmPrivateEndpointConnectionsOptions<'_>>,
     ) -> Result<Pager<MhsmPrivateEndpointConnection>> {
-        Self::check_hsm(resource_group, name)?;
-        self.pager(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultManagementClient.list_managed_hsm_private_endpoint_connections",
+            &options.method_options,
+        );
+        Self::check_hsm(resource_group, name)?;
+        Self::pager(
+            &pipeline,
             self.hsm_url_with(resource_group, name, &[CONNECTIONS]),
-            options,
+            options.list_options(),
         )
     }
 
     /// Reads a private endpoint connection of a Managed HSM pool
     /// (`MHSMPrivateEndpointConnections_Get`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .get_managed_hsm_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-connection",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_managed_hsm_private_endpoint_connection(
         &self,
         resource_group: &str,
         name: &str,
         private_endpoint_connection_name: &str,
+        options: Option<GetManagedHsmPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<MhsmPrivateEndpointConnection> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_managed_hsm_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_managed_hsm_private_endpoint_connection",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
@@ -174,16 +319,36 @@ impl KeyVaultManagementClient {
 
     /// Approves or rejects a private endpoint connection of a Managed HSM pool
     /// (`MHSMPrivateEndpointConnections_Put`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::{KeyVaultManagementClient, PrivateEndpointConnectionParameters};
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let parameters = PrivateEndpointConnectionParameters::reject("not expected");
+    /// let connection = client
+    ///     .put_managed_hsm_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-connection",
+    ///         parameters,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn put_managed_hsm_private_endpoint_connection(
         &self,
         resource_group: &str,
         name: &str,
         private_endpoint_connection_name: &str,
         parameters: PrivateEndpointConnectionParameters,
+        options: Option<PutManagedHsmPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<MhsmPrivateEndpointConnection> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.put_managed_hsm_private_endpoint_connection");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.put_managed_hsm_private_endpoint_connection",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         check_parameters(&parameters)?;
@@ -199,35 +364,69 @@ impl KeyVaultManagementClient {
     /// without one (204: there was no such connection).
     /// [Resumable](KeyVaultManagementClient#resuming-a-long-running-operation) from a token
     /// of this method on the same connection.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let connection = client
+    ///     .delete_managed_hsm_private_endpoint_connection(
+    ///         "my-rg",
+    ///         "my-hsm",
+    ///         "my-connection",
+    ///         None,
+    ///     )
+    ///     .await?
+    ///     .await?;
+    /// println!("{connection:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_managed_hsm_private_endpoint_connection(
         &self,
         resource_group: &str,
         name: &str,
         private_endpoint_connection_name: &str,
-        options: Option<PollerOptions>,
+        options: Option<DeleteManagedHsmPrivateEndpointConnectionOptions<'_>>,
     ) -> Result<Poller<Option<MhsmPrivateEndpointConnection>>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.delete_managed_hsm_private_endpoint_connection",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         validate_child_name(CONNECTION_NAME, private_endpoint_connection_name)?;
         let url = self.hsm_connection_url(resource_group, name, private_endpoint_connection_name);
         self.begin_final_location(
-            "KeyVaultManagementClient.delete_managed_hsm_private_endpoint_connection",
+            &pipeline,
             OperationKind::MhsmPrivateEndpointConnectionsDelete,
             url,
-            options,
+            options.poller_options(),
         )
         .await
     }
 
     /// What a private endpoint can connect to on a vault (`PrivateLinkResources_ListByVault`):
     /// its `vault` group and the DNS zone it needs. Not paged by the service.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let private_link_resource = client
+    ///     .list_private_link_resources("my-rg", "my-vault", None)
+    ///     .await?;
+    /// println!("{private_link_resource:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn list_private_link_resources(
         &self,
         resource_group: &str,
         vault_name: &str,
+        options: Option<ListPrivateLinkResourcesOptions<'_>>,
     ) -> Result<Vec<PrivateLinkResource>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.list_private_link_resources");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_private_link_resources",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &["privateLinkResources"]);
         let list: ListResult<PrivateLinkResource> =
@@ -237,14 +436,27 @@ impl KeyVaultManagementClient {
 
     /// What a private endpoint can connect to on a Managed HSM pool
     /// (`MHSMPrivateLinkResources_ListByMHSMResource`). Not paged by the service.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let resource = client
+    ///     .list_managed_hsm_private_link_resources("my-rg", "my-hsm", None)
+    ///     .await?;
+    /// println!("{resource:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn list_managed_hsm_private_link_resources(
         &self,
         resource_group: &str,
         name: &str,
+        options: Option<ListManagedHsmPrivateLinkResourcesOptions<'_>>,
     ) -> Result<Vec<MhsmPrivateLinkResource>> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.list_managed_hsm_private_link_resources");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_managed_hsm_private_link_resources",
+            &options.method_options,
+        );
         Self::check_hsm(resource_group, name)?;
         let url = self.hsm_url_with(resource_group, name, &["privateLinkResources"]);
         let list: ListResult<MhsmPrivateLinkResource> =
@@ -254,48 +466,96 @@ impl KeyVaultManagementClient {
 
     /// The regions of a Managed HSM pool (`MHSMRegions_ListByResource`): its primary region
     /// and those it is replicated to.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client.list_managed_hsm_regions("my-rg", "my-hsm", None)?;
+    /// while let Some(region) = items.try_next().await? {
+    ///     println!("{region:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_managed_hsm_regions(
         &self,
         resource_group: &str,
         name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListManagedHsmRegionsOptions<'_>>,
     ) -> Result<Pager<MhsmGeoReplicatedRegion>> {
-        Self::check_hsm(resource_group, name)?;
-        self.pager(
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
             "KeyVaultManagementClient.list_managed_hsm_regions",
+            &options.method_options,
+        );
+        Self::check_hsm(resource_group, name)?;
+        Self::pager(
+            &pipeline,
             self.hsm_url_with(resource_group, name, &["regions"]),
-            options,
+            options.list_options(),
         )
     }
 
     /// The configurations that network security perimeters apply to a vault
     /// (`NetworkSecurityPerimeterConfigurations_ListConfigurations`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut items = client
+    ///     .list_network_security_perimeter_configurations("my-rg", "my-vault", None)
+    ///     ?;
+    /// while let Some(configuration) = items.try_next().await? {
+    ///     println!("{configuration:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_network_security_perimeter_configurations(
         &self,
         resource_group: &str,
         vault_name: &str,
-        options: Option<ListVaultsOptions>,
+        options: Option<ListNetworkSecurityPerimeterConfigurationsOptions<'_>>,
     ) -> Result<Pager<NetworkSecurityPerimeterConfiguration>> {
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.list_network_security_perimeter_configurations",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         let url = self.vault_url(resource_group, vault_name, &[PERIMETER_CONFIGURATIONS]);
-        self.pager(
-            "KeyVaultManagementClient.list_network_security_perimeter_configurations",
-            url,
-            options,
-        )
+        Self::pager(&pipeline, url, options.list_options())
     }
 
     /// Reads a network security perimeter configuration of a vault
     /// (`NetworkSecurityPerimeterConfigurations_GetConfiguration`).
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// let configuration = client
+    ///     .get_network_security_perimeter_configuration(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-configuration",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// println!("{configuration:?}");
+    /// # Ok(()) }
+    /// ```
     pub async fn get_network_security_perimeter_configuration(
         &self,
         resource_group: &str,
         vault_name: &str,
         configuration_name: &str,
+        options: Option<GetNetworkSecurityPerimeterConfigurationOptions<'_>>,
     ) -> Result<NetworkSecurityPerimeterConfiguration> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.get_network_security_perimeter_configuration");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.get_network_security_perimeter_configuration",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name("configuration_name", configuration_name)?;
         let url = self.vault_url(
@@ -309,15 +569,32 @@ impl KeyVaultManagementClient {
     /// Asks the service to apply a network security perimeter configuration to a vault again
     /// (`NetworkSecurityPerimeterConfigurations_ReconcileConfiguration`). Not long-running:
     /// the service answers `204 No Content` once it has taken the request.
+    ///
+    /// ```no_run
+    /// # use mgmt_keyvault::KeyVaultManagementClient;
+    /// # async fn run(client: &KeyVaultManagementClient) -> mgmt_keyvault::Result<()> {
+    /// client
+    ///     .reconcile_network_security_perimeter_configuration(
+    ///         "my-rg",
+    ///         "my-vault",
+    ///         "my-configuration",
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn reconcile_network_security_perimeter_configuration(
         &self,
         resource_group: &str,
         vault_name: &str,
         configuration_name: &str,
+        options: Option<ReconcileNetworkSecurityPerimeterConfigurationOptions<'_>>,
     ) -> Result<()> {
-        let pipeline = self
-            .pipeline
-            .traced("KeyVaultManagementClient.reconcile_network_security_perimeter_configuration");
+        let options = options.unwrap_or_default();
+        let pipeline = self.pipeline.operation(
+            "KeyVaultManagementClient.reconcile_network_security_perimeter_configuration",
+            &options.method_options,
+        );
         check_vault(resource_group, vault_name)?;
         validate_child_name("configuration_name", configuration_name)?;
         let url = self.vault_url(

@@ -6,8 +6,8 @@ use keyvault_emulator::Emulator;
 use mgmt_keyvault::{
     AccessPolicyEntry, CertificatePermissions, KeyPermissions, KeyVaultManagementClient,
     ManagedHsmCreateOrUpdateParameters, ManagedHsmProperties, ManagedHsmSku,
-    ManagementClientOptions, Permissions, PollerOptions, SecretPermissions, Sku,
-    VaultCreateOrUpdateParameters, VaultProperties,
+    ManagementClientOptions, Permissions, SecretPermissions, Sku, VaultCreateOrUpdateParameters,
+    VaultProperties,
 };
 use std::{collections::HashMap, time::Duration};
 
@@ -35,12 +35,48 @@ pub fn arm_client_at(
         .expect("client")
 }
 
+/// The options of every long-running operation, built the same way whatever the method.
+pub trait Polling: Default {
+    /// Options with this polling interval and continuation token.
+    fn polling(interval: Option<Duration>, continuation_token: Option<String>) -> Self;
+}
+
+macro_rules! polling {
+    ($($options:ident),* $(,)?) => {$(
+        impl Polling for mgmt_keyvault::$options<'_> {
+            fn polling(interval: Option<Duration>, continuation_token: Option<String>) -> Self {
+                mgmt_keyvault::$options {
+                    polling_interval: interval,
+                    continuation_token,
+                    ..Default::default()
+                }
+            }
+        }
+    )*};
+}
+
+polling!(
+    CreateOrUpdateVaultOptions,
+    PurgeDeletedVaultOptions,
+    CreateOrUpdateManagedHsmOptions,
+    UpdateManagedHsmOptions,
+    DeleteManagedHsmOptions,
+    PurgeDeletedManagedHsmOptions,
+    DeletePrivateEndpointConnectionOptions,
+    DeleteManagedHsmPrivateEndpointConnectionOptions
+);
+
 /// Pollers that poll every 10 ms when the service does not say.
-pub fn fast() -> Option<PollerOptions> {
-    Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
-    })
+pub fn fast<O: Polling>() -> Option<O> {
+    Some(O::polling(Some(Duration::from_millis(10)), None))
+}
+
+/// Options that resume the operation of `token`, polling every 10 ms.
+pub fn resume<O: Polling>(token: &str) -> Option<O> {
+    Some(O::polling(
+        Some(Duration::from_millis(10)),
+        Some(token.to_string()),
+    ))
 }
 
 /// A standard vault in `westus`, without tags, whose one access policy lets the emulator's

@@ -7,9 +7,9 @@ use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
     Action, Error, JsonWebKeyCurveName, JsonWebKeyOperation, JsonWebKeyType, KeyAttributes,
     KeyCreateParameters, KeyProperties, KeyRotationPolicyActionType, KeyVaultManagementClient,
-    LifetimeAction, PollerOptions, RotationPolicy, Trigger,
+    LifetimeAction, RotationPolicy, Trigger,
 };
-use std::{collections::HashMap, time::Duration};
+use std::collections::HashMap;
 
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000005";
 const RG: &str = "keys-rg";
@@ -44,7 +44,7 @@ fn rsa() -> KeyCreateParameters {
 async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
     let (emulator, client) = setup("arm-keys").await;
     let key = client
-        .create_key_if_not_exist(RG, "arm-keys", "signing", rsa())
+        .create_key_if_not_exist(RG, "arm-keys", "signing", rsa(), None)
         .await
         .unwrap();
     assert_eq!(key.name, "signing");
@@ -71,7 +71,7 @@ async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
     let mut other = rsa();
     other.properties.key_size = Some(2048);
     let again = client
-        .create_key_if_not_exist(RG, "arm-keys", "signing", other)
+        .create_key_if_not_exist(RG, "arm-keys", "signing", other, None)
         .await
         .unwrap();
     assert_eq!(
@@ -80,11 +80,14 @@ async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
     );
     assert_eq!(again.properties.key_size, Some(3072));
 
-    let got = client.get_key(RG, "arm-keys", "signing").await.unwrap();
+    let got = client
+        .get_key(RG, "arm-keys", "signing", None)
+        .await
+        .unwrap();
     assert_eq!(got, again);
     let version = version_uri.rsplit('/').next().unwrap();
     let by_version = client
-        .get_key_version(RG, "arm-keys", "signing", version)
+        .get_key_version(RG, "arm-keys", "signing", version, None)
         .await
         .unwrap();
     assert_eq!(
@@ -140,7 +143,7 @@ async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
         },
     };
     let ec = client
-        .create_key_if_not_exist(RG, "arm-keys", "ec-key", ec)
+        .create_key_if_not_exist(RG, "arm-keys", "ec-key", ec, None)
         .await
         .unwrap();
     assert_eq!(ec.properties.curve_name, Some(JsonWebKeyCurveName::P384));
@@ -163,12 +166,12 @@ async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
 async fn key_errors() {
     let (emulator, client) = setup("arm-key-errors").await;
     let err = client
-        .get_key(RG, "arm-key-errors", "missing")
+        .get_key(RG, "arm-key-errors", "missing", None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 404, .. }), "{err}");
     let err = client
-        .create_key_if_not_exist(RG, "no-such-vault", "k", rsa())
+        .create_key_if_not_exist(RG, "no-such-vault", "k", rsa(), None)
         .await
         .unwrap_err();
     assert!(
@@ -178,13 +181,19 @@ async fn key_errors() {
     let mut bad_size = rsa();
     bad_size.properties.key_size = Some(1000);
     let err = client
-        .create_key_if_not_exist(RG, "arm-key-errors", "k", bad_size)
+        .create_key_if_not_exist(RG, "arm-key-errors", "k", bad_size, None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 400, .. }), "{err}");
     let before = emulator.control().requests().len();
     let err = client
-        .create_key_if_not_exist(RG, "arm-key-errors", "k", KeyCreateParameters::default())
+        .create_key_if_not_exist(
+            RG,
+            "arm-key-errors",
+            "k",
+            KeyCreateParameters::default(),
+            None,
+        )
         .await
         .unwrap_err();
     assert!(
@@ -198,7 +207,7 @@ async fn key_errors() {
         "{err}"
     );
     let err = client
-        .get_key_version(RG, "arm-key-errors", "k", "../x")
+        .get_key_version(RG, "arm-key-errors", "k", "../x", None)
         .await
         .unwrap_err();
     assert!(
@@ -236,12 +245,8 @@ async fn managed_hsm_pools_have_keys_too() {
         },
         identity: None,
     };
-    let fast = Some(PollerOptions {
-        polling_interval: Some(Duration::from_millis(10)),
-        ..Default::default()
-    });
     client
-        .create_or_update_managed_hsm(RG, "arm-pool", pool, fast)
+        .create_or_update_managed_hsm(RG, "arm-pool", pool, fast())
         .await
         .unwrap()
         .await
@@ -249,7 +254,7 @@ async fn managed_hsm_pools_have_keys_too() {
     let mut params = rsa();
     params.properties.kty = Some(JsonWebKeyType::RsaHsm);
     let key = client
-        .create_managed_hsm_key_if_not_exist(RG, "arm-pool", "hsm-key", params)
+        .create_managed_hsm_key_if_not_exist(RG, "arm-pool", "hsm-key", params, None)
         .await
         .unwrap();
     assert_eq!(key.resource_type, "Microsoft.KeyVault/managedHSMs/keys");
@@ -261,13 +266,13 @@ async fn managed_hsm_pools_have_keys_too() {
         "{uri}"
     );
     let got = client
-        .get_managed_hsm_key(RG, "arm-pool", "hsm-key")
+        .get_managed_hsm_key(RG, "arm-pool", "hsm-key", None)
         .await
         .unwrap();
     assert_eq!(got, key);
     let version = uri.rsplit('/').next().unwrap();
     let v = client
-        .get_managed_hsm_key_version(RG, "arm-pool", "hsm-key", version)
+        .get_managed_hsm_key_version(RG, "arm-pool", "hsm-key", version, None)
         .await
         .unwrap();
     assert_eq!(
@@ -291,9 +296,12 @@ async fn managed_hsm_pools_have_keys_too() {
         .unwrap();
     assert_eq!(versions, [version]);
     // The vault and the pool are distinct: the vault has no such key.
-    assert!(client.get_key(RG, "unused-vault", "hsm-key").await.is_err());
+    assert!(client
+        .get_key(RG, "unused-vault", "hsm-key", None)
+        .await
+        .is_err());
     let err = client
-        .get_managed_hsm_key(RG, "no-such-pool", "hsm-key")
+        .get_managed_hsm_key(RG, "no-such-pool", "hsm-key", None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 404, .. }), "{err}");

@@ -8,6 +8,7 @@ mod common;
 mod distributed_tracing;
 mod keys;
 mod managed_hsms;
+mod method_options;
 mod private_link;
 mod resume;
 mod secrets;

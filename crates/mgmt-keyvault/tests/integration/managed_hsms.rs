@@ -5,8 +5,9 @@ use crate::common::{arm_client, fast, hsm_parameters};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
-    CreateMode, Error, KeyVaultManagementClient, ListVaultsOptions, ManagedHsmPatchParameters,
-    ManagedHsmProperties, ManagedHsmSkuName, PollerStatus, ProvisioningState, Reason,
+    CreateMode, Error, KeyVaultManagementClient, ListManagedHsmsBySubscriptionOptions,
+    ManagedHsmPatchParameters, ManagedHsmProperties, ManagedHsmSkuName, PollerStatus,
+    ProvisioningState, Reason,
 };
 use std::collections::HashMap;
 
@@ -100,7 +101,7 @@ async fn create_provisions_then_get_update_list() {
     );
     assert_eq!(updated.properties.enable_purge_protection, Some(true));
     assert_eq!(
-        client.get_managed_hsm(RG, "hsm-one").await.unwrap(),
+        client.get_managed_hsm(RG, "hsm-one", None).await.unwrap(),
         updated
     );
 
@@ -119,8 +120,8 @@ async fn create_provisions_then_get_update_list() {
         .unwrap();
     assert_eq!(in_rg, ["hsm-one"]);
     let all: Vec<String> = client
-        .list_managed_hsms_by_subscription(Some(ListVaultsOptions {
-            top: Some(1),
+        .list_managed_hsms_by_subscription(Some(ListManagedHsmsBySubscriptionOptions {
+            max_page_size: Some(1),
             ..Default::default()
         }))
         .unwrap()
@@ -131,7 +132,7 @@ async fn create_provisions_then_get_update_list() {
     assert_eq!(all, ["hsm-one", "hsm-two"]);
     // Pools and vaults have separate name spaces, but pool names are global.
     let taken = client
-        .check_managed_hsm_name_availability("hsm-one")
+        .check_managed_hsm_name_availability("hsm-one", None)
         .await
         .unwrap();
     assert_eq!(
@@ -140,13 +141,13 @@ async fn create_provisions_then_get_update_list() {
     );
     assert!(
         client
-            .check_vault_name_availability("hsm-one")
+            .check_vault_name_availability("hsm-one", None)
             .await
             .unwrap()
             .name_available
     );
     let invalid = client
-        .check_managed_hsm_name_availability("1-bad")
+        .check_managed_hsm_name_availability("1-bad", None)
         .await
         .unwrap();
     assert_eq!(invalid.reason, Some(Reason::AccountNameInvalid));
@@ -168,7 +169,10 @@ async fn delete_is_long_running_then_recover_or_purge() {
         .unwrap();
     assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
     poller.await.unwrap();
-    let err = client.get_managed_hsm(RG, "doomed-hsm").await.unwrap_err();
+    let err = client
+        .get_managed_hsm(RG, "doomed-hsm", None)
+        .await
+        .unwrap_err();
     assert_eq!(status_of(&err), (404, Some("ResourceNotFound")));
     // Deleting what is not there is done at once (204).
     client
@@ -179,7 +183,7 @@ async fn delete_is_long_running_then_recover_or_purge() {
         .unwrap();
 
     let deleted = client
-        .get_deleted_managed_hsm("westus", "doomed-hsm")
+        .get_deleted_managed_hsm("westus", "doomed-hsm", None)
         .await
         .unwrap();
     assert_eq!(
@@ -237,13 +241,13 @@ async fn delete_is_long_running_then_recover_or_purge() {
     assert_eq!(purge.poll().await.unwrap(), PollerStatus::InProgress);
     purge.await.unwrap();
     let err = client
-        .get_deleted_managed_hsm("westus", "doomed-hsm")
+        .get_deleted_managed_hsm("westus", "doomed-hsm", None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err).0, 404);
     assert!(
         client
-            .check_managed_hsm_name_availability("doomed-hsm")
+            .check_managed_hsm_name_availability("doomed-hsm", None)
             .await
             .unwrap()
             .name_available
@@ -327,7 +331,7 @@ async fn bad_arguments_fail_before_sending() {
         "{err}"
     );
     assert!(client
-        .get_deleted_managed_hsm("west us", "good-hsm")
+        .get_deleted_managed_hsm("west us", "good-hsm", None)
         .await
         .is_err());
     assert!(client

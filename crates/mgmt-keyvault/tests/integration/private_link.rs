@@ -3,12 +3,13 @@
 //! over HTTPS with a real `azure_identity::ClientSecretCredential`. Connections are added as
 //! Azure's network side would add them, through the emulator's control plane.
 
-use crate::common::{arm_client, fast, hsm_parameters, standard_vault};
+use crate::common::{arm_client, fast, hsm_parameters, resume, standard_vault};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
-    Error, KeyVaultManagementClient, ListVaultsOptions, MhsmGeoReplicatedRegion, PollerOptions,
-    PollerStatus, PrivateEndpointConnectionParameters, PrivateEndpointConnectionProvisioningState,
+    Error, KeyVaultManagementClient, ListManagedHsmRegionsOptions,
+    ListPrivateEndpointConnectionsOptions, MhsmGeoReplicatedRegion, PollerStatus,
+    PrivateEndpointConnectionParameters, PrivateEndpointConnectionProvisioningState,
     PrivateEndpointServiceConnectionStatus,
 };
 use std::time::Duration;
@@ -93,7 +94,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
         .unwrap();
 
     let pending = client
-        .get_private_endpoint_connection(RG, VAULT, "pe-1.conn")
+        .get_private_endpoint_connection(RG, VAULT, "pe-1.conn", None)
         .await
         .unwrap()
         .expect("a connection");
@@ -128,7 +129,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
 
     // The vault's own body lists it too.
     let listed = client
-        .get_vault(RG, VAULT)
+        .get_vault(RG, VAULT, None)
         .await
         .unwrap()
         .properties
@@ -142,7 +143,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
     let mut approve = PrivateEndpointConnectionParameters::approve("Approved by the owner.");
     approve.etag = pending.etag.clone();
     let approved = client
-        .put_private_endpoint_connection(RG, VAULT, "pe-1.conn", approve.clone())
+        .put_private_endpoint_connection(RG, VAULT, "pe-1.conn", approve.clone(), None)
         .await
         .unwrap();
     let state = approved
@@ -163,7 +164,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
 
     // The etag read before the approval is stale now.
     let err = client
-        .put_private_endpoint_connection(RG, VAULT, "pe-1.conn", approve)
+        .put_private_endpoint_connection(RG, VAULT, "pe-1.conn", approve, None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err), (412, Some("PreconditionFailed")));
@@ -182,7 +183,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
         .unwrap();
     assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
     let during = client
-        .get_private_endpoint_connection(RG, VAULT, "pe-1.conn")
+        .get_private_endpoint_connection(RG, VAULT, "pe-1.conn", None)
         .await
         .unwrap()
         .unwrap();
@@ -198,7 +199,7 @@ async fn a_vault_connection_is_approved_listed_and_deleted() {
     );
 
     let err = client
-        .get_private_endpoint_connection(RG, VAULT, "pe-1.conn")
+        .get_private_endpoint_connection(RG, VAULT, "pe-1.conn", None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -232,6 +233,7 @@ async fn a_rejected_connection_cannot_be_pending_again_and_unknown_ones_are_404(
             VAULT,
             "pe-2",
             PrivateEndpointConnectionParameters::reject("Not ours."),
+            None,
         )
         .await
         .unwrap();
@@ -252,6 +254,7 @@ async fn a_rejected_connection_cannot_be_pending_again_and_unknown_ones_are_404(
                 PrivateEndpointServiceConnectionStatus::Pending,
                 "again",
             ),
+            None,
         )
         .await
         .unwrap_err();
@@ -264,6 +267,7 @@ async fn a_rejected_connection_cannot_be_pending_again_and_unknown_ones_are_404(
             VAULT,
             "never-made",
             PrivateEndpointConnectionParameters::approve("yes"),
+            None,
         )
         .await
         .unwrap_err();
@@ -291,8 +295,8 @@ async fn connections_are_paged_and_a_list_resumes_from_its_token() {
         .list_private_endpoint_connections(
             RG,
             VAULT,
-            Some(ListVaultsOptions {
-                top: Some(2),
+            Some(ListPrivateEndpointConnectionsOptions {
+                max_page_size: Some(2),
                 ..Default::default()
             }),
         )
@@ -307,7 +311,7 @@ async fn connections_are_paged_and_a_list_resumes_from_its_token() {
         .list_private_endpoint_connections(
             RG,
             VAULT,
-            Some(ListVaultsOptions {
+            Some(ListPrivateEndpointConnectionsOptions {
                 continuation_token: Some(token),
                 ..Default::default()
             }),
@@ -340,12 +344,8 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
 
     // A token of this delete does not resume another connection's, nor another operation.
     let other = arm_client(&emulator, SUBSCRIPTION);
-    let resume = Some(PollerOptions {
-        continuation_token: Some(token.clone()),
-        polling_interval: Some(Duration::from_millis(10)),
-    });
     let err = other
-        .delete_private_endpoint_connection(RG, VAULT, "pe-other", resume.clone())
+        .delete_private_endpoint_connection(RG, VAULT, "pe-other", resume(&token))
         .await
         .expect_err("refused");
     assert!(
@@ -359,7 +359,7 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
         "{err}"
     );
     let err = other
-        .delete_managed_hsm(RG, VAULT, resume.clone())
+        .delete_managed_hsm(RG, VAULT, resume(&token))
         .await
         .expect_err("refused");
     assert!(
@@ -375,7 +375,7 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
 
     let before = emulator.control().requests().len();
     let mut resumed = other
-        .delete_private_endpoint_connection(RG, VAULT, "pe-resume", resume)
+        .delete_private_endpoint_connection(RG, VAULT, "pe-resume", resume(&token))
         .await
         .unwrap();
     assert_eq!(resumed.poll().await.unwrap(), PollerStatus::InProgress);
@@ -396,7 +396,7 @@ async fn a_delete_resumes_from_its_token_on_a_new_client() {
         &sent[before..]
     );
     let err = client
-        .get_private_endpoint_connection(RG, VAULT, "pe-resume")
+        .get_private_endpoint_connection(RG, VAULT, "pe-resume", None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err).0, 404);
@@ -407,7 +407,7 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
     let (emulator, client) = with_hsm().await;
     connect(&emulator, &hsm_id(), "hsm-pe");
     let in_pool = client
-        .get_managed_hsm(RG, HSM)
+        .get_managed_hsm(RG, HSM, None)
         .await
         .unwrap()
         .properties
@@ -436,6 +436,7 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
             HSM,
             "hsm-pe",
             PrivateEndpointConnectionParameters::approve("ok"),
+            None,
         )
         .await
         .unwrap();
@@ -449,7 +450,7 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
         Some(PrivateEndpointServiceConnectionStatus::Approved)
     );
     let got = client
-        .get_managed_hsm_private_endpoint_connection(RG, HSM, "hsm-pe")
+        .get_managed_hsm_private_endpoint_connection(RG, HSM, "hsm-pe", None)
         .await
         .unwrap();
     assert_eq!(got, approved);
@@ -465,7 +466,7 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
         Some(PrivateEndpointConnectionProvisioningState::Disconnected)
     );
     let err = client
-        .get_managed_hsm_private_endpoint_connection(RG, HSM, "hsm-pe")
+        .get_managed_hsm_private_endpoint_connection(RG, HSM, "hsm-pe", None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -474,7 +475,7 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
     );
 
     let resources = client
-        .list_managed_hsm_private_link_resources(RG, HSM)
+        .list_managed_hsm_private_link_resources(RG, HSM, None)
         .await
         .unwrap();
     assert_eq!(resources.len(), 1);
@@ -504,8 +505,8 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
         .list_managed_hsm_regions(
             RG,
             HSM,
-            Some(ListVaultsOptions {
-                top: Some(1),
+            Some(ListManagedHsmRegionsOptions {
+                max_page_size: Some(1),
                 ..Default::default()
             }),
         )
@@ -516,7 +517,7 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
     assert!(first.continuation_token.is_some());
 
     let err = client
-        .list_managed_hsm_private_link_resources(RG, "no-such-hsm")
+        .list_managed_hsm_private_link_resources(RG, "no-such-hsm", None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err), (404, Some("ResourceNotFound")));
@@ -525,7 +526,10 @@ async fn a_pool_connection_lifecycle_its_private_link_resources_and_regions() {
 #[tokio::test]
 async fn a_vault_has_its_vault_group_and_no_perimeter() {
     let (_emulator, client) = with_vault(Duration::ZERO).await;
-    let resources = client.list_private_link_resources(RG, VAULT).await.unwrap();
+    let resources = client
+        .list_private_link_resources(RG, VAULT, None)
+        .await
+        .unwrap();
     assert_eq!(resources.len(), 1);
     let vault_group = &resources[0];
     assert_eq!(vault_group.name, "vault");
@@ -548,7 +552,7 @@ async fn a_vault_has_its_vault_group_and_no_perimeter() {
         .unwrap();
     assert!(configurations.is_empty());
     let err = client
-        .get_network_security_perimeter_configuration(RG, VAULT, "nsp.assoc")
+        .get_network_security_perimeter_configuration(RG, VAULT, "nsp.assoc", None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -556,7 +560,7 @@ async fn a_vault_has_its_vault_group_and_no_perimeter() {
         (404, Some("NetworkSecurityPerimeterConfigurationNotFound"))
     );
     let err = client
-        .reconcile_network_security_perimeter_configuration(RG, VAULT, "nsp.assoc")
+        .reconcile_network_security_perimeter_configuration(RG, VAULT, "nsp.assoc", None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err).0, 404);
@@ -583,7 +587,7 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     assert_eq!(
         argument(
             client
-                .get_private_endpoint_connection(RG, "ab", "pec")
+                .get_private_endpoint_connection(RG, "ab", "pec", None)
                 .await
                 .unwrap_err()
         ),
@@ -592,7 +596,7 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     assert_eq!(
         argument(
             client
-                .put_private_endpoint_connection(RG, VAULT, "a/b", approve.clone())
+                .put_private_endpoint_connection(RG, VAULT, "a/b", approve.clone(), None)
                 .await
                 .unwrap_err()
         ),
@@ -605,7 +609,8 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
                     RG,
                     VAULT,
                     "pec",
-                    PrivateEndpointConnectionParameters::default()
+                    PrivateEndpointConnectionParameters::default(),
+                    None,
                 )
                 .await
                 .unwrap_err()
@@ -625,7 +630,7 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     assert_eq!(
         argument(
             client
-                .put_managed_hsm_private_endpoint_connection(RG, "1hsm", "pec", approve)
+                .put_managed_hsm_private_endpoint_connection(RG, "1hsm", "pec", approve, None)
                 .await
                 .unwrap_err()
         ),
@@ -644,7 +649,7 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     assert_eq!(
         argument(
             client
-                .list_managed_hsm_private_link_resources("", HSM)
+                .list_managed_hsm_private_link_resources("", HSM, None)
                 .await
                 .unwrap_err()
         ),
@@ -665,20 +670,20 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
                 .list_managed_hsm_regions(
                     RG,
                     HSM,
-                    Some(ListVaultsOptions {
-                        top: Some(0),
+                    Some(ListManagedHsmRegionsOptions {
+                        max_page_size: Some(0),
                         ..Default::default()
                     })
                 )
                 .err()
                 .unwrap()
         ),
-        "top"
+        "max_page_size"
     );
     assert_eq!(
         argument(
             client
-                .get_network_security_perimeter_configuration(RG, VAULT, &"n".repeat(513))
+                .get_network_security_perimeter_configuration(RG, VAULT, &"n".repeat(513), None)
                 .await
                 .unwrap_err()
         ),
@@ -687,7 +692,7 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     assert_eq!(
         argument(
             client
-                .reconcile_network_security_perimeter_configuration(RG, VAULT, "..")
+                .reconcile_network_security_perimeter_configuration(RG, VAULT, "..", None)
                 .await
                 .unwrap_err()
         ),

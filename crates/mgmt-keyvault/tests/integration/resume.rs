@@ -2,12 +2,14 @@
 //! token by a new client, against the emulator's ARM provider held in progress by its
 //! operation latency; and the tokens that must be refused before anything is sent.
 
-use crate::common::{arm_client, arm_client_at, fast, hsm_parameters, standard_vault};
+use crate::common::{
+    arm_client, arm_client_at, fast, hsm_parameters, resume, standard_vault, Polling,
+};
 use keyvault_core::serde::base64url;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
-    Error, KeyVaultManagementClient, ManagedHsmPatchParameters, Poller, PollerOptions,
-    PollerStatus, ProvisioningState, Result, VaultCreateOrUpdateParameters, VaultProvisioningState,
+    Error, KeyVaultManagementClient, ManagedHsmPatchParameters, Poller, PollerStatus,
+    ProvisioningState, Result, VaultCreateOrUpdateParameters, VaultProvisioningState,
 };
 use std::{collections::HashMap, future::Future, time::Duration};
 
@@ -30,13 +32,6 @@ fn client(emulator: &Emulator) -> KeyVaultManagementClient {
     arm_client(emulator, SUBSCRIPTION)
 }
 
-fn resume(token: &str) -> Option<PollerOptions> {
-    Some(PollerOptions {
-        continuation_token: Some(token.to_string()),
-        ..fast().unwrap_or_default()
-    })
-}
-
 fn vault_parameters(emulator: &Emulator) -> VaultCreateOrUpdateParameters {
     VaultCreateOrUpdateParameters {
         tags: Some(HashMap::from([(
@@ -49,10 +44,11 @@ fn vault_parameters(emulator: &Emulator) -> VaultCreateOrUpdateParameters {
 
 /// Starts an operation on a client that is dropped afterwards, checks that it is in progress
 /// and returns its token.
-async fn started<T, F, Fut>(emulator: &Emulator, start: F) -> String
+async fn started<T, O, F, Fut>(emulator: &Emulator, start: F) -> String
 where
     T: Send + 'static,
-    F: FnOnce(KeyVaultManagementClient, Option<PollerOptions>) -> Fut,
+    O: Polling,
+    F: FnOnce(KeyVaultManagementClient, Option<O>) -> Fut,
     Fut: Future<Output = Result<Poller<T>>>,
 {
     let mut poller = start(client(emulator), fast()).await.expect("started");
@@ -69,10 +65,11 @@ where
 
 /// Resumes `token` on a new client: still in progress while the latency runs, finished once
 /// the clock has passed it, and nothing but polls sent.
-async fn resumed<T, F, Fut>(emulator: &Emulator, token: &str, start: F) -> T
+async fn resumed<T, O, F, Fut>(emulator: &Emulator, token: &str, start: F) -> T
 where
     T: Send + 'static,
-    F: FnOnce(KeyVaultManagementClient, Option<PollerOptions>) -> Fut,
+    O: Polling,
+    F: FnOnce(KeyVaultManagementClient, Option<O>) -> Fut,
     Fut: Future<Output = Result<Poller<T>>>,
 {
     let before = emulator.control().requests().len();
@@ -116,7 +113,7 @@ async fn a_vault_creation_resumes_on_a_new_client() {
         Some(VaultProvisioningState::Succeeded)
     );
     let got = client(&emulator)
-        .get_vault(RG, "resumed-vault")
+        .get_vault(RG, "resumed-vault", None)
         .await
         .unwrap();
     assert_eq!(got, vault);
@@ -154,7 +151,7 @@ async fn a_vault_purge_resumes_on_a_new_client() {
         .await
         .unwrap();
     client(&emulator)
-        .delete_vault(RG, "purged-vault")
+        .delete_vault(RG, "purged-vault", None)
         .await
         .unwrap();
     emulator.control().set_arm_operation_latency(LATENCY);
@@ -164,7 +161,7 @@ async fn a_vault_purge_resumes_on_a_new_client() {
     .await;
     // Still deleted, not yet purged.
     client(&emulator)
-        .get_deleted_vault("westus", "purged-vault")
+        .get_deleted_vault("westus", "purged-vault", None)
         .await
         .unwrap();
     resumed(&emulator, &token, |c, o| async move {
@@ -172,7 +169,7 @@ async fn a_vault_purge_resumes_on_a_new_client() {
     })
     .await;
     let err = client(&emulator)
-        .get_deleted_vault("westus", "purged-vault")
+        .get_deleted_vault("westus", "purged-vault", None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 404, .. }), "{err}");
@@ -226,7 +223,7 @@ async fn every_managed_hsm_operation_resumes_on_a_new_client() {
     );
     assert_eq!(
         client(&emulator)
-            .get_managed_hsm(RG, "resumed-hsm")
+            .get_managed_hsm(RG, "resumed-hsm", None)
             .await
             .unwrap(),
         updated
@@ -241,7 +238,7 @@ async fn every_managed_hsm_operation_resumes_on_a_new_client() {
     })
     .await;
     let deleted = client(&emulator)
-        .get_deleted_managed_hsm("westus", "resumed-hsm")
+        .get_deleted_managed_hsm("westus", "resumed-hsm", None)
         .await
         .unwrap();
     assert_eq!(deleted.name, "resumed-hsm");
@@ -257,7 +254,7 @@ async fn every_managed_hsm_operation_resumes_on_a_new_client() {
     })
     .await;
     let err = client(&emulator)
-        .get_deleted_managed_hsm("westus", "resumed-hsm")
+        .get_deleted_managed_hsm("westus", "resumed-hsm", None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 404, .. }), "{err}");

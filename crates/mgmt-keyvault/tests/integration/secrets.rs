@@ -50,7 +50,7 @@ fn data_plane(emulator: &Emulator, uri: &str) -> keyvault_secrets::SecretClient 
 async fn secrets_set_through_arm_are_read_on_the_data_plane() {
     let (emulator, client) = setup("arm-secrets").await;
     let created = client
-        .create_or_update_secret(RG, "arm-secrets", "db-password", value("hunter2"))
+        .create_or_update_secret(RG, "arm-secrets", "db-password", value("hunter2"), None)
         .await
         .unwrap();
     assert_eq!(created.name, "db-password");
@@ -98,7 +98,7 @@ async fn secrets_set_through_arm_are_read_on_the_data_plane() {
         },
     };
     let patched = client
-        .update_secret(RG, "arm-secrets", "db-password", patch)
+        .update_secret(RG, "arm-secrets", "db-password", patch, None)
         .await
         .unwrap();
     assert_eq!(patched.tags["env"], "prod");
@@ -112,7 +112,7 @@ async fn secrets_set_through_arm_are_read_on_the_data_plane() {
         created.properties.secret_uri_with_version
     );
     let new_value = client
-        .update_secret(RG, "arm-secrets", "db-password", value("s3cret"))
+        .update_secret(RG, "arm-secrets", "db-password", value("s3cret"), None)
         .await
         .unwrap();
     assert_ne!(
@@ -147,7 +147,7 @@ async fn secrets_set_through_arm_are_read_on_the_data_plane() {
         .unwrap();
     assert_eq!(names, ["db-password", "from-data-plane"]);
     let got = client
-        .get_secret(RG, "arm-secrets", "from-data-plane")
+        .get_secret(RG, "arm-secrets", "from-data-plane", None)
         .await
         .unwrap();
     assert!(got.properties.value.is_none());
@@ -158,17 +158,17 @@ async fn secrets_set_through_arm_are_read_on_the_data_plane() {
 async fn secret_errors() {
     let (emulator, client) = setup("arm-secret-errors").await;
     let err = client
-        .get_secret(RG, "arm-secret-errors", "missing")
+        .get_secret(RG, "arm-secret-errors", "missing", None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 404, .. }), "{err}");
     let err = client
-        .update_secret(RG, "arm-secret-errors", "missing", value("x"))
+        .update_secret(RG, "arm-secret-errors", "missing", value("x"), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Service { status: 404, .. }), "{err}");
     let err = client
-        .create_or_update_secret(RG, "no-such-vault", "s", value("x"))
+        .create_or_update_secret(RG, "no-such-vault", "s", value("x"), None)
         .await
         .unwrap_err();
     assert!(
@@ -177,7 +177,7 @@ async fn secret_errors() {
     );
     let before = emulator.control().requests().len();
     let err = client
-        .create_or_update_secret(RG, "arm-secret-errors", "bad_name", value("x"))
+        .create_or_update_secret(RG, "arm-secret-errors", "bad_name", value("x"), None)
         .await
         .unwrap_err();
     assert!(
@@ -191,7 +191,13 @@ async fn secret_errors() {
         "{err}"
     );
     let err = client
-        .create_or_update_secret(RG, "arm-secret-errors", "s", SecretParameters::default())
+        .create_or_update_secret(
+            RG,
+            "arm-secret-errors",
+            "s",
+            SecretParameters::default(),
+            None,
+        )
         .await
         .unwrap_err();
     assert!(

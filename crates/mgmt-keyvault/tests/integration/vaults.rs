@@ -1,16 +1,17 @@
 //! Every vault operation of `KeyVaultManagementClient` against the emulator's ARM provider,
 //! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
-use crate::common::{arm_client as client_of, fast};
+use crate::common::{arm_client as client_of, fast, resume};
 use futures::TryStreamExt;
 use keyvault_core::ExposeSecret;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use mgmt_keyvault::{
     AccessPolicyEntry, AccessPolicyUpdateKind, CreateMode, Error, KeyPermissions,
-    KeyVaultManagementClient, ListVaultsOptions, ManagementClientOptions, NetworkRuleAction,
-    NetworkRuleSet, Permissions, PollerOptions, PollerStatus, Reason, SecretPermissions, Sku,
-    SkuName, VaultAccessPolicyParameters, VaultCreateOrUpdateParameters, VaultPatchParameters,
-    VaultPatchProperties, VaultProperties, VaultProvisioningState,
+    KeyVaultManagementClient, ListVaultsByResourceGroupOptions, ListVaultsBySubscriptionOptions,
+    ListVaultsOptions, ManagementClientOptions, NetworkRuleAction, NetworkRuleSet, Permissions,
+    PollerStatus, Reason, SecretPermissions, Sku, SkuName, VaultAccessPolicyParameters,
+    VaultCreateOrUpdateParameters, VaultPatchParameters, VaultPatchProperties, VaultProperties,
+    VaultProvisioningState,
 };
 use std::collections::HashMap;
 
@@ -116,7 +117,7 @@ async fn create_polls_until_succeeded_then_get_update_and_list() {
     );
     assert!(vault.system_data.unwrap().created_at.is_some());
 
-    let got = client.get_vault(RG, "vault-one").await.unwrap();
+    let got = client.get_vault(RG, "vault-one", None).await.unwrap();
     assert_eq!(got.properties.access_policies.as_ref().unwrap().len(), 1);
 
     let patch = VaultPatchParameters {
@@ -131,7 +132,10 @@ async fn create_polls_until_succeeded_then_get_update_and_list() {
             ..Default::default()
         }),
     };
-    let updated = client.update_vault(RG, "vault-one", patch).await.unwrap();
+    let updated = client
+        .update_vault(RG, "vault-one", patch, None)
+        .await
+        .unwrap();
     assert_eq!(updated.tags["env"], "prod");
     assert_eq!(updated.properties.sku.name, SkuName::Premium);
     assert_eq!(updated.properties.enable_purge_protection, Some(true));
@@ -147,7 +151,10 @@ async fn create_polls_until_succeeded_then_get_update_and_list() {
         }),
         ..Default::default()
     };
-    let err = client.update_vault(RG, "vault-one", off).await.unwrap_err();
+    let err = client
+        .update_vault(RG, "vault-one", off, None)
+        .await
+        .unwrap_err();
     assert_eq!(status_of(&err).0, 400);
 
     // A second PUT of an existing vault is done at once.
@@ -186,8 +193,8 @@ async fn lists_page_over_next_link_and_filter_by_resource_group_and_subscription
     )
     .await;
 
-    let options = Some(ListVaultsOptions {
-        top: Some(2),
+    let options = Some(ListVaultsByResourceGroupOptions {
+        max_page_size: Some(2),
         ..Default::default()
     });
     let mut pages = client
@@ -213,7 +220,7 @@ async fn lists_page_over_next_link_and_filter_by_resource_group_and_subscription
     let resumed: Vec<String> = client
         .list_vaults_by_resource_group(
             "rg-a",
-            Some(ListVaultsOptions {
+            Some(ListVaultsByResourceGroupOptions {
                 continuation_token: Some(token),
                 ..Default::default()
             }),
@@ -226,8 +233,8 @@ async fn lists_page_over_next_link_and_filter_by_resource_group_and_subscription
     assert_eq!(resumed, ["vault-a3"]);
 
     let all: Vec<String> = client
-        .list_vaults_by_subscription(Some(ListVaultsOptions {
-            top: Some(1),
+        .list_vaults_by_subscription(Some(ListVaultsBySubscriptionOptions {
+            max_page_size: Some(1),
             ..Default::default()
         }))
         .unwrap()
@@ -249,13 +256,16 @@ async fn delete_soft_deletes_then_recover_or_purge() {
         .unwrap()
         .await
         .unwrap();
-    client.delete_vault(RG, "doomed").await.unwrap();
+    client.delete_vault(RG, "doomed", None).await.unwrap();
     // Deleting what is not there is not an error (204).
-    client.delete_vault(RG, "doomed").await.unwrap();
-    let err = client.get_vault(RG, "doomed").await.unwrap_err();
+    client.delete_vault(RG, "doomed", None).await.unwrap();
+    let err = client.get_vault(RG, "doomed", None).await.unwrap_err();
     assert_eq!(status_of(&err), (404, Some("ResourceNotFound")));
 
-    let deleted = client.get_deleted_vault("westus", "doomed").await.unwrap();
+    let deleted = client
+        .get_deleted_vault("westus", "doomed", None)
+        .await
+        .unwrap();
     assert_eq!(deleted.name, "doomed");
     assert_eq!(deleted.resource_type, "Microsoft.KeyVault/deletedVaults");
     let p = &deleted.properties;
@@ -292,9 +302,12 @@ async fn delete_soft_deletes_then_recover_or_purge() {
         recovered.properties.provisioning_state,
         Some(VaultProvisioningState::Succeeded)
     );
-    assert!(client.get_deleted_vault("westus", "doomed").await.is_err());
+    assert!(client
+        .get_deleted_vault("westus", "doomed", None)
+        .await
+        .is_err());
 
-    client.delete_vault(RG, "doomed").await.unwrap();
+    client.delete_vault(RG, "doomed", None).await.unwrap();
     let mut poller = client
         .purge_deleted_vault("westus", "doomed", fast())
         .await
@@ -302,13 +315,13 @@ async fn delete_soft_deletes_then_recover_or_purge() {
     assert_eq!(poller.poll().await.unwrap(), PollerStatus::InProgress);
     poller.await.unwrap();
     let err = client
-        .get_deleted_vault("westus", "doomed")
+        .get_deleted_vault("westus", "doomed", None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err).0, 404);
     assert!(
         client
-            .check_vault_name_availability("doomed")
+            .check_vault_name_availability("doomed", None)
             .await
             .unwrap()
             .name_available
@@ -328,10 +341,10 @@ async fn purge_protection_refuses_an_early_purge() {
         .unwrap()
         .await
         .unwrap();
-    client.delete_vault(RG, "protected").await.unwrap();
+    client.delete_vault(RG, "protected", None).await.unwrap();
     assert_eq!(
         client
-            .get_deleted_vault("westus", "protected")
+            .get_deleted_vault("westus", "protected", None)
             .await
             .unwrap()
             .properties
@@ -351,7 +364,7 @@ async fn names_are_global_and_checked() {
     let emulator = emulator().await;
     let client = client(&emulator);
     let free = client
-        .check_vault_name_availability("fresh-name")
+        .check_vault_name_availability("fresh-name", None)
         .await
         .unwrap();
     assert!(free.name_available);
@@ -363,12 +376,15 @@ async fn names_are_global_and_checked() {
         .await
         .unwrap();
     let taken = client
-        .check_vault_name_availability("Fresh-Name")
+        .check_vault_name_availability("Fresh-Name", None)
         .await
         .unwrap();
     assert!(!taken.name_available);
     assert_eq!(taken.reason, Some(Reason::AlreadyExists));
-    let invalid = client.check_vault_name_availability("a--b").await.unwrap();
+    let invalid = client
+        .check_vault_name_availability("a--b", None)
+        .await
+        .unwrap();
     assert_eq!(invalid.reason, Some(Reason::AccountNameInvalid));
 
     // The same name in another resource group or subscription is a conflict.
@@ -378,7 +394,7 @@ async fn names_are_global_and_checked() {
         .unwrap_err();
     assert_eq!(status_of(&err), (409, Some("VaultAlreadyExists")));
     let err = client_of(&emulator, "00000000-0000-0000-0000-000000000009")
-        .get_vault(RG, "fresh-name")
+        .get_vault(RG, "fresh-name", None)
         .await
         .unwrap_err();
     assert_eq!(status_of(&err), (404, Some("ResourceNotFound")));
@@ -400,7 +416,7 @@ async fn access_policies_are_added_replaced_and_removed() {
         policy(&emulator, "object-2", vec![KeyPermissions::List]),
     ]);
     let answer = client
-        .update_access_policy(RG, "policies", AccessPolicyUpdateKind::Add, add)
+        .update_access_policy(RG, "policies", AccessPolicyUpdateKind::Add, add, None)
         .await
         .unwrap();
     assert_eq!(
@@ -408,7 +424,7 @@ async fn access_policies_are_added_replaced_and_removed() {
         Some("Microsoft.KeyVault/vaults/accessPolicies")
     );
     let policies = client
-        .get_vault(RG, "policies")
+        .get_vault(RG, "policies", None)
         .await
         .unwrap()
         .properties
@@ -426,7 +442,13 @@ async fn access_policies_are_added_replaced_and_removed() {
         vec![KeyPermissions::Delete],
     )]);
     client
-        .update_access_policy(RG, "policies", AccessPolicyUpdateKind::Replace, replace)
+        .update_access_policy(
+            RG,
+            "policies",
+            AccessPolicyUpdateKind::Replace,
+            replace,
+            None,
+        )
         .await
         .unwrap();
     let mut remove_all = policy(
@@ -441,11 +463,12 @@ async fn access_policies_are_added_replaced_and_removed() {
             "policies",
             AccessPolicyUpdateKind::Remove,
             VaultAccessPolicyParameters::new(vec![remove_all]),
+            None,
         )
         .await
         .unwrap();
     let policies = client
-        .get_vault(RG, "policies")
+        .get_vault(RG, "policies", None)
         .await
         .unwrap()
         .properties
@@ -503,7 +526,10 @@ async fn bad_arguments_fail_before_sending() {
         .create_or_update_vault(RG, "good-name", bad_policy, fast())
         .await
         .is_err());
-    let err = client.get_vault("bad/rg", "good-name").await.unwrap_err();
+    let err = client
+        .get_vault("bad/rg", "good-name", None)
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -515,21 +541,17 @@ async fn bad_arguments_fail_before_sending() {
         "{err}"
     );
     assert!(client
-        .get_deleted_vault("west us", "good-name")
+        .get_deleted_vault("west us", "good-name", None)
         .await
         .is_err());
     assert!(client
-        .list_vaults_by_subscription(Some(ListVaultsOptions {
-            top: Some(0),
+        .list_vaults_by_subscription(Some(ListVaultsBySubscriptionOptions {
+            max_page_size: Some(0),
             ..Default::default()
         }))
         .is_err());
-    let resume = Some(PollerOptions {
-        continuation_token: Some("x".into()),
-        ..Default::default()
-    });
     assert!(client
-        .purge_deleted_vault("westus", "good-name", resume)
+        .purge_deleted_vault("westus", "good-name", resume("x"))
         .await
         .is_err());
     assert_eq!(
@@ -570,7 +592,7 @@ async fn arm_needs_an_arm_token() {
     };
     let client =
         KeyVaultManagementClient::new(SUBSCRIPTION, emulator.credential(), Some(options)).unwrap();
-    let err = client.get_vault(RG, "any-vault").await.unwrap_err();
+    let err = client.get_vault(RG, "any-vault", None).await.unwrap_err();
     assert!(matches!(err, Error::Authentication { .. }), "{err}");
     assert!(
         err.to_string().contains("InvalidAuthenticationToken"),
@@ -617,6 +639,7 @@ async fn a_vault_created_through_arm_serves_the_data_plane_its_access_policies_a
             "data-plane",
             AccessPolicyUpdateKind::Add,
             VaultAccessPolicyParameters::new(vec![grant]),
+            None,
         )
         .await
         .unwrap();
@@ -675,7 +698,7 @@ async fn the_generic_resource_list_shows_the_vaults_at_its_own_api_version() {
 
     let mut pages = client
         .list_vaults(Some(ListVaultsOptions {
-            top: Some(2),
+            max_page_size: Some(2),
             ..Default::default()
         }))
         .unwrap()
@@ -728,7 +751,7 @@ async fn the_generic_resource_list_shows_the_vaults_at_its_own_api_version() {
     assert_eq!(resumed, ["listed-3"]);
     assert!(client
         .list_vaults(Some(ListVaultsOptions {
-            top: Some(0),
+            max_page_size: Some(0),
             ..Default::default()
         }))
         .is_err());
