@@ -108,7 +108,51 @@ const DELETED: &str = "deletedsecrets";
 keyvault_core::vault_client!(
     SecretClient,
     SecretClientOptions,
-    "https://{vault}.vault.azure.net"
+    "https://{vault}.vault.azure.net",
+    new {
+        ///
+        /// ```no_run
+        /// use keyvault_secrets::{SecretClient, SecretClientOptions};
+        /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+        /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
+        /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential.clone(), None)?;
+        ///
+        /// // With azure_core's options (retries, transport, tracing) and an older API version.
+        /// let options = SecretClientOptions {
+        ///     api_version: keyvault_secrets::ApiVersion::V7_5,
+        ///     ..Default::default()
+        /// };
+        /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential, Some(options))?;
+        /// # Ok(()) }
+        /// ```
+    }
+    vault_url {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_secrets::SecretClient) {
+        /// assert_eq!(client.vault_url(), "https://my-vault.vault.azure.net");
+        /// # }
+        /// ```
+    }
+    api_version {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_secrets::SecretClient) {
+        /// println!("api-version={}", client.api_version());
+        /// # }
+        /// ```
+    }
+    send_request {
+        ///
+        /// ```no_run
+        /// use keyvault_secrets::azure_core::http::{Method, Request, Url};
+        /// # async fn run(client: &keyvault_secrets::SecretClient) -> Result<(), Box<dyn std::error::Error>> {
+        /// let url = Url::parse(&format!("{}/secrets/db-password/versions", client.vault_url()))?;
+        /// let response = client.send_request(Request::new(url, Method::Get)).await?;
+        /// println!("status {:?}", response.status());
+        /// # Ok(()) }
+        /// ```
+    }
 );
 
 impl SecretClient {
