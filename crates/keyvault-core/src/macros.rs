@@ -225,12 +225,31 @@ macro_rules! method_options {
 /// `send_request`. `$options` is the client's options type (an alias of [`crate::ClientOptions`])
 /// and `$url` the form of its vault URL, for the documentation. For the service crates: the
 /// user agent names the crate that expands it.
+///
+/// Doc comments (an example each) may follow for the four methods, after the URL:
+/// `new { /// ... } vault_url { /// ... } api_version { /// ... } send_request { /// ... }`;
+/// they are appended to each method's documentation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! vault_client {
     ($client:ident, $options:ty, $url:literal) => {
+        $crate::vault_client!(
+            $client,
+            $options,
+            $url,
+            new {} vault_url {} api_version {} send_request {}
+        );
+    };
+    (
+        $client:ident, $options:ty, $url:literal,
+        new { $(#[$new:meta])* }
+        vault_url { $(#[$vault_url:meta])* }
+        api_version { $(#[$api_version:meta])* }
+        send_request { $(#[$send_request:meta])* }
+    ) => {
         impl $client {
             #[doc = concat!("A client of the vault at `vault_url` (`", $url, "`).")]
+            $(#[$new])*
             pub fn new(
                 vault_url: &str,
                 credential: ::std::sync::Arc<dyn $crate::azure_core::credentials::TokenCredential>,
@@ -247,11 +266,13 @@ macro_rules! vault_client {
             }
 
             /// The vault's URL, `https://{host}[:{port}]`, as in the ids the service returns.
+            $(#[$vault_url])*
             pub fn vault_url(&self) -> &str {
                 self.pipeline.vault_url().as_str().trim_end_matches('/')
             }
 
             /// The API version this client sends.
+            $(#[$api_version])*
             pub fn api_version(&self) -> &$crate::ApiVersion {
                 self.pipeline.api_version()
             }
@@ -260,6 +281,7 @@ macro_rules! vault_client {
             /// authentication, retries, request id) and returns the response whatever its
             /// status, for operations the client does not offer. The URL must point at this
             /// client's vault; the client's API version is added when the URL carries none.
+            $(#[$send_request])*
             pub async fn send_request(
                 &self,
                 request: $crate::azure_core::http::Request,

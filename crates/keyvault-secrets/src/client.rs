@@ -89,7 +89,7 @@ keyvault_core::method_options! {
 /// A client of the secrets in one vault. Cheap to clone; `Send + Sync`.
 ///
 /// ```no_run
-/// use keyvault_secrets::{SecretClient, SetSecretOptions};
+/// use keyvault_secrets::{ExposeSecret, SecretClient};
 /// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
 /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential, None)?;
 /// client.set_secret("db-password", "hunter2", None).await?;
@@ -108,11 +108,67 @@ const DELETED: &str = "deletedsecrets";
 keyvault_core::vault_client!(
     SecretClient,
     SecretClientOptions,
-    "https://{vault}.vault.azure.net"
+    "https://{vault}.vault.azure.net",
+    new {
+        ///
+        /// ```no_run
+        /// use keyvault_secrets::{SecretClient, SecretClientOptions};
+        /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+        /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
+        /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential.clone(), None)?;
+        ///
+        /// // With azure_core's options (retries, transport, tracing) and an older API version.
+        /// let options = SecretClientOptions {
+        ///     api_version: keyvault_secrets::ApiVersion::V7_5,
+        ///     ..Default::default()
+        /// };
+        /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential, Some(options))?;
+        /// # Ok(()) }
+        /// ```
+    }
+    vault_url {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_secrets::SecretClient) {
+        /// assert_eq!(client.vault_url(), "https://my-vault.vault.azure.net");
+        /// # }
+        /// ```
+    }
+    api_version {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_secrets::SecretClient) {
+        /// println!("api-version={}", client.api_version());
+        /// # }
+        /// ```
+    }
+    send_request {
+        ///
+        /// ```no_run
+        /// use keyvault_secrets::azure_core::http::{Method, Request, Url};
+        /// # async fn run(client: &keyvault_secrets::SecretClient) -> Result<(), Box<dyn std::error::Error>> {
+        /// let url = Url::parse(&format!("{}/secrets/db-password/versions", client.vault_url()))?;
+        /// let response = client.send_request(Request::new(url, Method::Get)).await?;
+        /// println!("status {:?}", response.status());
+        /// # Ok(()) }
+        /// ```
+    }
 );
 
 impl SecretClient {
     /// Sets a secret: creates it, or adds a new version.
+    ///
+    /// ```no_run
+    /// use keyvault_secrets::SetSecretOptions;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let options = SetSecretOptions {
+    ///     content_type: Some("text/plain".into()),
+    ///     ..Default::default()
+    /// };
+    /// let secret = client.set_secret("db-password", "hunter2", Some(options)).await?;
+    /// println!("{} version {:?}", secret.name(), secret.properties.version);
+    /// # Ok(()) }
+    /// ```
     pub async fn set_secret(
         &self,
         name: &str,
@@ -140,6 +196,18 @@ impl SecretClient {
     }
 
     /// Gets a secret: the latest version, or the one named in the options.
+    ///
+    /// ```no_run
+    /// use keyvault_secrets::{ExposeSecret, GetSecretOptions};
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let secret = client.get_secret("db-password", None).await?;
+    /// let value: &str = secret.value.expose_secret();
+    ///
+    /// // An older version.
+    /// let options = GetSecretOptions { version: Some("6a2b...".into()), ..Default::default() };
+    /// let older = client.get_secret("db-password", Some(options)).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_secret(
         &self,
         name: &str,
@@ -162,6 +230,19 @@ impl SecretClient {
     }
 
     /// Updates a secret version's properties; its value never changes.
+    ///
+    /// ```no_run
+    /// use keyvault_secrets::UpdateSecretPropertiesOptions;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let options = UpdateSecretPropertiesOptions {
+    ///     enabled: Some(false),
+    ///     content_type: Some("text/x-password".into()),
+    ///     ..Default::default()
+    /// };
+    /// let properties = client.update_secret_properties("db-password", Some(options)).await?;
+    /// assert_eq!(properties.enabled, Some(false));
+    /// # Ok(()) }
+    /// ```
     pub async fn update_secret_properties(
         &self,
         name: &str,
@@ -194,6 +275,16 @@ impl SecretClient {
     }
 
     /// Lists the properties of every secret (latest versions), without values.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let mut secrets = client.list_properties_of_secrets(None)?;
+    /// while let Some(properties) = secrets.try_next().await? {
+    ///     println!("{} updated {:?}", properties.name, properties.updated_on);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_secrets(
         &self,
         options: Option<ListPropertiesOfSecretsOptions<'_>>,
@@ -207,6 +298,19 @@ impl SecretClient {
     }
 
     /// Lists the properties of every version of a secret, without values.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let versions: Vec<_> = client
+    ///     .list_properties_of_secret_versions("db-password", None)?
+    ///     .try_collect()
+    ///     .await?;
+    /// for version in versions {
+    ///     println!("{:?} created {:?}", version.version, version.created_on);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_secret_versions(
         &self,
         name: &str,
@@ -225,6 +329,14 @@ impl SecretClient {
 
     /// Deletes a secret (every version). In a vault with soft delete, the poller completes
     /// once the deleted secret can be read; await it before purging or recovering.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let poller = client.begin_delete_secret("db-password", None).await?;
+    /// let deleted = poller.await?;
+    /// println!("purge scheduled {:?}", deleted.scheduled_purge_date);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_delete_secret(
         &self,
         name: &str,
@@ -246,6 +358,13 @@ impl SecretClient {
     }
 
     /// Gets a deleted secret.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let deleted = client.get_deleted_secret("db-password", None).await?;
+    /// println!("deleted on {:?}", deleted.deleted_date);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_deleted_secret(
         &self,
         name: &str,
@@ -262,6 +381,16 @@ impl SecretClient {
     }
 
     /// Lists deleted secrets.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let mut deleted = client.list_deleted_secrets(None)?;
+    /// while let Some(secret) = deleted.try_next().await? {
+    ///     println!("{} purge scheduled {:?}", secret.name(), secret.scheduled_purge_date);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_secrets(
         &self,
         options: Option<ListDeletedSecretsOptions<'_>>,
@@ -274,6 +403,13 @@ impl SecretClient {
     }
 
     /// Purges a deleted secret for good.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// client.begin_delete_secret("db-password", None).await?.await?;
+    /// client.purge_deleted_secret("db-password", None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn purge_deleted_secret(
         &self,
         name: &str,
@@ -287,6 +423,16 @@ impl SecretClient {
     }
 
     /// Recovers a deleted secret. The poller completes once the secret can be read again.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let recovered = client
+    ///     .begin_recover_deleted_secret("db-password", None)
+    ///     .await?
+    ///     .await?;
+    /// println!("recovered {}", recovered.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_recover_deleted_secret(
         &self,
         name: &str,
@@ -308,6 +454,15 @@ impl SecretClient {
     }
 
     /// Backs a secret up (every version) into a blob only Key Vault can read.
+    ///
+    /// ```no_run
+    /// use keyvault_secrets::ExposeSecret;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// let backup = client.backup_secret("db-password", None).await?;
+    /// // Store the bytes as you would the secret: they hold every version.
+    /// let bytes: &[u8] = backup.expose_secret();
+    /// # Ok(()) }
+    /// ```
     pub async fn backup_secret(
         &self,
         name: &str,
@@ -321,6 +476,17 @@ impl SecretClient {
     }
 
     /// Restores a backed-up secret into this vault.
+    ///
+    /// ```no_run
+    /// use keyvault_secrets::ExposeSecret;
+    /// # async fn run(client: &keyvault_secrets::SecretClient) -> keyvault_secrets::Result<()> {
+    /// # let backup = client.backup_secret("db-password", None).await?;
+    /// let restored = client
+    ///     .restore_secret_backup(backup.expose_secret(), None)
+    ///     .await?;
+    /// println!("restored {}", restored.name);
+    /// # Ok(()) }
+    /// ```
     pub async fn restore_secret_backup(
         &self,
         backup: &[u8],
