@@ -1,4 +1,7 @@
 #![doc = include_str!("../README.md")]
+// docs.rs (nightly) labels items behind a cfg with it; `doc_auto_cfg` was merged into
+// `doc_cfg` in Rust 1.92.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api_version;
 pub mod async_operation;

@@ -19,6 +19,9 @@
 //! emulator.shutdown().await;
 //! # Ok(()) }
 //! ```
+// docs.rs (nightly) labels items behind a cfg with it; `doc_auto_cfg` was merged into
+// `doc_cfg` in Rust 1.92.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod access;
 mod admin;
