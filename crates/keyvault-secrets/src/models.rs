@@ -128,7 +128,15 @@ impl TryFrom<SecretWire> for KeyVaultSecret {
     type Error = keyvault_core::Error;
 
     fn try_from(mut wire: SecretWire) -> Result<Self, Self::Error> {
-        let value = wire.value.take().unwrap_or_else(|| SecretString::new(""));
+        // A secret always comes with its value (an empty one is `""`): a body without one is
+        // not a secret, and reading it as `""` would hand the caller a value nobody set.
+        let value = wire
+            .value
+            .take()
+            .ok_or_else(|| keyvault_core::Error::Deserialize {
+                model: "KeyVaultSecret",
+                message: "the response carries no `value`".into(),
+            })?;
         Ok(KeyVaultSecret {
             properties: wire.try_into()?,
             value,
@@ -246,6 +254,20 @@ mod tests {
         assert_eq!(secret.value.expose_secret(), "hunter2");
         assert_eq!(secret.name(), "s");
         assert!(!format!("{secret:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_secret_without_value_is_an_error_and_an_empty_value_is_kept() {
+        let err = serde_json::from_str::<KeyVaultSecret>(
+            r#"{"id":"https://v.vault.azure.net/secrets/s/1","attributes":{"enabled":true}}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("no `value`"), "{err}");
+        let empty: KeyVaultSecret = serde_json::from_str(
+            r#"{"value":"","id":"https://v.vault.azure.net/secrets/s/1","attributes":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(empty.value.expose_secret(), "");
     }
 
     #[test]
