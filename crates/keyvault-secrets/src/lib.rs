@@ -27,3 +27,9 @@ pub use keyvault_core::{
 
 #[cfg(test)]
 mod wire_tests;
+
+// The repository's README is tested with this crate's doctests, since its code uses this crate
+// (and the emulator, a dev-dependency). Not part of the package: only rustdoc's test build sees it.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct RepositoryReadme;
