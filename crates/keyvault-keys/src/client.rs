@@ -307,6 +307,15 @@ keyvault_core::vault_client!(
 
 impl KeyClient {
     /// Creates a key of type `key_type`, or a new version of it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{CreateKeyOptions, KeyType};
+    /// let options = CreateKeyOptions { size: Some(3072), ..Default::default() };
+    /// let key = client.create_key("my-key", KeyType::Rsa, Some(options)).await?;
+    /// println!("{} version {:?}", key.name(), key.properties.version);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_key(
         &self,
         name: &str,
@@ -352,6 +361,15 @@ impl KeyClient {
     }
 
     /// Creates an RSA key (`RSA-HSM` with `hardware_protected`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::CreateRsaKeyOptions;
+    /// let options = CreateRsaKeyOptions { hardware_protected: true, ..Default::default() };
+    /// let key = client.create_rsa_key("rsa-key", Some(options)).await?;
+    /// assert_eq!(key.key_type(), &keyvault_keys::KeyType::RsaHsm);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_rsa_key(
         &self,
         name: &str,
@@ -376,6 +394,15 @@ impl KeyClient {
     }
 
     /// Creates an elliptic-curve key (`EC-HSM` with `hardware_protected`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{CreateEcKeyOptions, KeyCurveName};
+    /// let options = CreateEcKeyOptions { curve: Some(KeyCurveName::P384), ..Default::default() };
+    /// let key = client.create_ec_key("ec-key", Some(options)).await?;
+    /// println!("{} on {:?}", key.name(), key.key.crv);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_ec_key(
         &self,
         name: &str,
@@ -399,6 +426,15 @@ impl KeyClient {
     }
 
     /// Creates a symmetric key (`oct-HSM` with `hardware_protected`; Managed HSM only).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::CreateOctKeyOptions;
+    /// let options = CreateOctKeyOptions { size: Some(256), hardware_protected: true, ..Default::default() };
+    /// let key = client.create_oct_key("aes-key", Some(options)).await?;
+    /// assert!(key.key.k.is_none(), "symmetric material never leaves the HSM");
+    /// # Ok(()) }
+    /// ```
     pub async fn create_oct_key(
         &self,
         name: &str,
@@ -422,6 +458,19 @@ impl KeyClient {
     }
 
     /// Imports key material you hold as a key, or a new version of it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{JsonWebKey, KeyType, SecretBytes};
+    /// let jwk = JsonWebKey {
+    ///     kty: Some(KeyType::Oct),
+    ///     k: Some(SecretBytes::new(vec![0x42; 32])),
+    ///     ..Default::default()
+    /// };
+    /// let key = client.import_key("imported", &jwk, None).await?;
+    /// println!("imported {}", key.id());
+    /// # Ok(()) }
+    /// ```
     pub async fn import_key(
         &self,
         name: &str,
@@ -460,6 +509,17 @@ impl KeyClient {
     }
 
     /// Gets a key: the latest version, or the one named in the options.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::GetKeyOptions;
+    /// let latest = client.get_key("my-key", None).await?;
+    /// let version = latest.properties.version.clone();
+    /// let options = GetKeyOptions { version, ..Default::default() };
+    /// let pinned = client.get_key("my-key", Some(options)).await?;
+    /// assert_eq!(pinned.id(), latest.id());
+    /// # Ok(()) }
+    /// ```
     pub async fn get_key(
         &self,
         name: &str,
@@ -479,6 +539,13 @@ impl KeyClient {
 
     /// Gets a key with its HSM attestation in [`KeyProperties::attestation`]
     /// (API `7.6` and later).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let key = client.get_key_attestation("hsm-key", None).await?;
+    /// println!("attestation: {:?}", key.properties.attestation.is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn get_key_attestation(
         &self,
         name: &str,
@@ -503,6 +570,15 @@ impl KeyClient {
     }
 
     /// Updates a key version's properties; its material never changes.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::UpdateKeyPropertiesOptions;
+    /// let options = UpdateKeyPropertiesOptions { enabled: Some(false), ..Default::default() };
+    /// let key = client.update_key_properties("my-key", Some(options)).await?;
+    /// assert_eq!(key.properties.enabled, Some(false));
+    /// # Ok(()) }
+    /// ```
     pub async fn update_key_properties(
         &self,
         name: &str,
@@ -539,6 +615,16 @@ impl KeyClient {
     }
 
     /// Lists the properties of every key (latest versions), without key material.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut keys = client.list_properties_of_keys(None)?;
+    /// while let Some(properties) = keys.try_next().await? {
+    ///     println!("{} enabled={:?}", properties.name, properties.enabled);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_keys(
         &self,
         options: Option<ListPropertiesOfKeysOptions<'_>>,
@@ -551,6 +637,14 @@ impl KeyClient {
     }
 
     /// Lists the properties of every version of a key.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let versions: Vec<_> = client.list_properties_of_key_versions("my-key", None)?.try_collect().await?;
+    /// println!("{} versions", versions.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_properties_of_key_versions(
         &self,
         name: &str,
@@ -569,6 +663,13 @@ impl KeyClient {
 
     /// Deletes a key (every version). With soft delete, the poller completes once the deleted
     /// key can be read; await it before purging or recovering.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let deleted = client.begin_delete_key("my-key", None).await?.await?;
+    /// println!("purge scheduled {:?}", deleted.scheduled_purge_date);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_delete_key(
         &self,
         name: &str,
@@ -590,6 +691,13 @@ impl KeyClient {
     }
 
     /// Gets a deleted key.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let deleted = client.get_deleted_key("my-key", None).await?;
+    /// println!("deleted on {:?}", deleted.deleted_date);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_deleted_key(
         &self,
         name: &str,
@@ -606,6 +714,16 @@ impl KeyClient {
     }
 
     /// Lists deleted keys.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut deleted = client.list_deleted_keys(None)?;
+    /// while let Some(key) = deleted.try_next().await? {
+    ///     println!("{} recovery id {:?}", key.name(), key.recovery_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_deleted_keys(
         &self,
         options: Option<ListDeletedKeysOptions<'_>>,
@@ -618,6 +736,13 @@ impl KeyClient {
     }
 
     /// Purges a deleted key for good.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// client.begin_delete_key("my-key", None).await?.await?;
+    /// client.purge_deleted_key("my-key", None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn purge_deleted_key(
         &self,
         name: &str,
@@ -631,6 +756,13 @@ impl KeyClient {
     }
 
     /// Recovers a deleted key. The poller completes once the key can be read again.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let key = client.begin_recover_deleted_key("my-key", None).await?.await?;
+    /// println!("recovered {}", key.name());
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_recover_deleted_key(
         &self,
         name: &str,
@@ -652,6 +784,14 @@ impl KeyClient {
     }
 
     /// Backs a key up (every version) into a blob only Key Vault can read.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::ExposeSecret;
+    /// let backup = client.backup_key("my-key", None).await?;
+    /// std::fs::write("my-key.backup", backup.expose_secret()).expect("written");
+    /// # Ok(()) }
+    /// ```
     pub async fn backup_key(
         &self,
         name: &str,
@@ -665,6 +805,14 @@ impl KeyClient {
     }
 
     /// Restores a backed-up key into this vault.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let backup = std::fs::read("my-key.backup").expect("read");
+    /// let key = client.restore_key_backup(&backup, None).await?;
+    /// println!("restored {}", key.name());
+    /// # Ok(()) }
+    /// ```
     pub async fn restore_key_backup(
         &self,
         backup: &[u8],
@@ -678,6 +826,13 @@ impl KeyClient {
     }
 
     /// Creates a new version of a key now, as its rotation policy would (API `7.3` and later).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let key = client.rotate_key("my-key", None).await?;
+    /// println!("new version {:?}", key.properties.version);
+    /// # Ok(()) }
+    /// ```
     pub async fn rotate_key(
         &self,
         name: &str,
@@ -695,6 +850,15 @@ impl KeyClient {
     }
 
     /// Gets a key's rotation policy (API `7.3` and later).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let policy = client.get_key_rotation_policy("my-key", None).await?;
+    /// for action in &policy.lifetime_actions {
+    ///     println!("{:?} after {:?}", action.action, action.time_after_create);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_key_rotation_policy(
         &self,
         name: &str,
@@ -717,6 +881,18 @@ impl KeyClient {
 
     /// Replaces a key's rotation policy (API `7.3` and later). Durations are checked before
     /// anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{KeyRotationLifetimeAction, KeyRotationPolicy};
+    /// let policy = KeyRotationPolicy {
+    ///     lifetime_actions: vec![KeyRotationLifetimeAction::rotate_after_create("P90D")],
+    ///     expires_in: Some("P1Y".into()),
+    ///     ..Default::default()
+    /// };
+    /// client.update_key_rotation_policy("my-key", &policy, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_key_rotation_policy(
         &self,
         name: &str,
@@ -743,6 +919,19 @@ impl KeyClient {
 
     /// Releases an exportable key to the environment the attestation token describes
     /// (API `7.3` and later).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{ExposeSecret, KeyExportEncryptionAlgorithm, ReleaseKeyOptions};
+    /// # let attestation_token = "";
+    /// let options = ReleaseKeyOptions {
+    ///     algorithm: Some(KeyExportEncryptionAlgorithm::CkmRsaAesKeyWrap),
+    ///     ..Default::default()
+    /// };
+    /// let released = client.release_key("exportable", attestation_token, Some(options)).await?;
+    /// println!("a JWS of {} characters", released.value.expose_secret().len());
+    /// # Ok(()) }
+    /// ```
     pub async fn release_key(
         &self,
         name: &str,
@@ -776,6 +965,13 @@ impl KeyClient {
     }
 
     /// Gets `count` random bytes (1 to 128) from the HSM (Managed HSM; API `7.2` and later).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// let bytes = client.get_random_bytes(32, None).await?;
+    /// assert_eq!(bytes.len(), 32);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_random_bytes(
         &self,
         count: u32,
@@ -801,6 +997,15 @@ impl KeyClient {
 
     /// A [`CryptographyClient`] for a key of this vault, sharing this client's pipeline
     /// (credential, API version, options). The key is fetched lazily, on first use.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::EncryptionAlgorithm;
+    /// let crypto = client.get_cryptography_client("my-key", None)?;
+    /// let encrypted = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"plaintext", None).await?;
+    /// println!("{} bytes", encrypted.ciphertext.len());
+    /// # Ok(()) }
+    /// ```
     pub fn get_cryptography_client(
         &self,
         name: &str,

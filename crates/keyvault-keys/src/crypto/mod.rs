@@ -455,6 +455,16 @@ impl CryptographyClient {
     /// client's API version is added when the URL carries none. A local-only client (from
     /// [`CryptographyClient::from_jwk`]) has no vault: it fails with
     /// [`Error::InvalidArgument`] and sends nothing.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::azure_core::http::{Method, Request, Url};
+    /// let url = Url::parse(&format!("{}/keys/my-key", crypto.vault_url().unwrap_or_default()))
+    ///     .expect("a URL");
+    /// let response = crypto.send_request(Request::new(url, Method::Get)).await?;
+    /// println!("{}", u16::from(response.status()));
+    /// # Ok(()) }
+    /// ```
     pub async fn send_request(&self, request: Request) -> Result<RawResponse> {
         match &self.inner.pipeline {
             Some(pipeline) => pipeline.send_request(request).await,
@@ -467,6 +477,12 @@ impl CryptographyClient {
 
     /// The key id operations use: versioned once the key has been fetched; for a local-only
     /// client, the JSON Web Key's `kid`.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// println!("{:?}", crypto.key_id().await);
+    /// # Ok(()) }
+    /// ```
     pub async fn key_id(&self) -> Option<String> {
         let state = self.inner.state.lock().await;
         match &state.key_id {
@@ -592,6 +608,14 @@ impl CryptographyClient {
 
     /// Encrypts `plaintext`. RSA algorithms need a plaintext shorter than the modulus less
     /// the padding; AES-CBC (no pad) a multiple of 16 bytes.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::EncryptionAlgorithm;
+    /// let encrypted = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"plaintext", None).await?;
+    /// println!("{} bytes with {:?}", encrypted.ciphertext.len(), encrypted.key_id);
+    /// # Ok(()) }
+    /// ```
     pub async fn encrypt(
         &self,
         algorithm: EncryptionAlgorithm,
@@ -642,6 +666,15 @@ impl CryptographyClient {
     }
 
     /// Decrypts `ciphertext`.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{EncryptionAlgorithm, ExposeSecret};
+    /// let encrypted = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"plaintext", None).await?;
+    /// let decrypted = crypto.decrypt(EncryptionAlgorithm::RsaOaep256, &encrypted.ciphertext, None).await?;
+    /// assert_eq!(decrypted.plaintext.expose_secret(), b"plaintext");
+    /// # Ok(()) }
+    /// ```
     pub async fn decrypt(
         &self,
         algorithm: EncryptionAlgorithm,
@@ -685,6 +718,15 @@ impl CryptographyClient {
     }
 
     /// Wraps (encrypts) a key.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::KeyWrapAlgorithm;
+    /// let data_key = [7u8; 32];
+    /// let wrapped = crypto.wrap_key(KeyWrapAlgorithm::RsaOaep256, &data_key, None).await?;
+    /// println!("{} bytes", wrapped.encrypted_key.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn wrap_key(
         &self,
         algorithm: KeyWrapAlgorithm,
@@ -719,6 +761,15 @@ impl CryptographyClient {
     }
 
     /// Unwraps (decrypts) a wrapped key.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{ExposeSecret, KeyWrapAlgorithm};
+    /// # let wrapped: Vec<u8> = Vec::new();
+    /// let unwrapped = crypto.unwrap_key(KeyWrapAlgorithm::RsaOaep256, &wrapped, None).await?;
+    /// println!("{} bytes", unwrapped.key.expose_secret().len());
+    /// # Ok(()) }
+    /// ```
     pub async fn unwrap_key(
         &self,
         algorithm: KeyWrapAlgorithm,
@@ -753,6 +804,16 @@ impl CryptographyClient {
     }
 
     /// Signs a digest (for example the SHA-256 of a message for RS256, PS256, ES256, ES256K).
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::SignatureAlgorithm;
+    /// use sha2::{Digest, Sha256};
+    /// let digest = Sha256::digest(b"message");
+    /// let signed = crypto.sign(SignatureAlgorithm::Ps256, &digest, None).await?;
+    /// println!("{} bytes", signed.signature.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn sign(
         &self,
         algorithm: SignatureAlgorithm,
@@ -784,6 +845,17 @@ impl CryptographyClient {
     }
 
     /// Verifies a signature over a digest.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::SignatureAlgorithm;
+    /// use sha2::{Digest, Sha256};
+    /// let digest = Sha256::digest(b"message");
+    /// let signed = crypto.sign(SignatureAlgorithm::Ps256, &digest, None).await?;
+    /// let verified = crypto.verify(SignatureAlgorithm::Ps256, &digest, &signed.signature, None).await?;
+    /// assert!(verified.is_valid);
+    /// # Ok(()) }
+    /// ```
     pub async fn verify(
         &self,
         algorithm: SignatureAlgorithm,
