@@ -43,8 +43,13 @@ fuzz_target!(|data: &[u8]| {
     runtime().block_on(async {
         let digest = [7u8; 32];
         for name in ["ES256", "ES256K", "ES384", "ES512", "RS256", "PS256"] {
-            check(client.sign(alg(name), &digest).await.map(drop));
-            check(client.verify(alg(name), &digest, &[1; 64]).await.map(drop));
+            check(client.sign(alg(name), &digest, None).await.map(drop));
+            check(
+                client
+                    .verify(alg(name), &digest, &[1; 64], None)
+                    .await
+                    .map(drop),
+            );
         }
         for name in ["RSA-OAEP", "RSA1_5", "A128GCM", "A256CBCPAD"] {
             check(client.encrypt(alg(name), b"data", None).await.map(drop));
@@ -61,8 +66,8 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         for name in ["A128KW", "A256KW", "RSA-OAEP-256"] {
-            check(client.wrap_key(alg(name), &[9; 32]).await.map(drop));
-            check(client.unwrap_key(alg(name), &[9; 40]).await.map(drop));
+            check(client.wrap_key(alg(name), &[9; 32], None).await.map(drop));
+            check(client.unwrap_key(alg(name), &[9; 40], None).await.map(drop));
         }
     });
 });

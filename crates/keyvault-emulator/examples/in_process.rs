@@ -61,7 +61,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         },
         1,
     );
-    let throttled = http.get(&url).header("Authorization", &bearer).send().await?;
+    let throttled = http
+        .get(&url)
+        .header("Authorization", &bearer)
+        .send()
+        .await?;
     assert_eq!(throttled.status(), 429);
     println!(
         "GET throttled -> {} (Retry-After {:?})",
@@ -71,9 +75,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
     // Moving the clock past the token's expiry makes the vault refuse it.
     control.advance_clock(Duration::from_secs(2 * 3600));
-    let expired = http.get(&url).header("Authorization", &bearer).send().await?;
+    let expired = http
+        .get(&url)
+        .header("Authorization", &bearer)
+        .send()
+        .await?;
     assert_eq!(expired.status(), 401);
-    println!("GET two hours later -> {} (token expired)", expired.status());
+    println!(
+        "GET two hours later -> {} (token expired)",
+        expired.status()
+    );
 
     println!("{} requests recorded", control.requests().len());
     emulator.shutdown().await;

@@ -8,12 +8,18 @@ mod identifier;
 mod models;
 
 pub use client::{
-    CreateKeyOptions, GetKeyOptions, ImportKeyOptions, KeyClient, KeyClientOptions,
-    ReleaseKeyOptions, UpdateKeyPropertiesOptions,
+    BackupKeyOptions, BeginDeleteKeyOptions, BeginRecoverDeletedKeyOptions, CreateEcKeyOptions,
+    CreateKeyOptions, CreateOctKeyOptions, CreateRsaKeyOptions, GetCryptographyClientOptions,
+    GetDeletedKeyOptions, GetKeyAttestationOptions, GetKeyOptions, GetKeyRotationPolicyOptions,
+    GetRandomBytesOptions, ImportKeyOptions, KeyClient, KeyClientOptions, ListDeletedKeysOptions,
+    ListPropertiesOfKeyVersionsOptions, ListPropertiesOfKeysOptions, PurgeDeletedKeyOptions,
+    ReleaseKeyOptions, RestoreKeyBackupOptions, RotateKeyOptions, UpdateKeyPropertiesOptions,
+    UpdateKeyRotationPolicyOptions,
 };
 pub use crypto::{
     CryptographyClient, CryptographyClientOptions, DecryptOptions, DecryptResult, EncryptOptions,
-    EncryptResult, SignResult, UnwrapResult, VerifyResult, WrapResult,
+    EncryptResult, SignOptions, SignResult, UnwrapKeyOptions, UnwrapResult, VerifyOptions,
+    VerifyResult, WrapKeyOptions, WrapResult,
 };
 pub use enums::{
     EncryptionAlgorithm, KeyCurveName, KeyExportEncryptionAlgorithm, KeyOperation,
@@ -29,8 +35,8 @@ pub use models::{
 /// `send_request`) and credential traits, at the version the clients take.
 pub use keyvault_core::azure_core;
 pub use keyvault_core::{
-    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, ListOptions, Page, Pager, Poller,
-    PollerOptions, PollerStatus, Result, SecretBytes,
+    ApiVersion, DeletionRecoveryLevel, Error, ExposeSecret, Page, Pager, Poller, PollerStatus,
+    Result, SecretBytes,
 };
 
 #[cfg(test)]

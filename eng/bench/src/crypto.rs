@@ -14,8 +14,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use keyvault_core::ApiVersion;
 use keyvault_keys::{
-    CreateKeyOptions, EncryptionAlgorithm, KeyClient, KeyClientOptions, KeyCurveName,
-    SignatureAlgorithm,
+    CreateEcKeyOptions, CreateRsaKeyOptions, EncryptionAlgorithm, KeyClient, KeyClientOptions,
+    KeyCurveName, SignatureAlgorithm,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -153,7 +153,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
     let rsa_key = keys
         .create_rsa_key(
             "bench-rsa",
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 size: Some(2048),
                 ..Default::default()
             }),
@@ -163,7 +163,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
     let ec_key = keys
         .create_ec_key(
             "bench-ec",
-            Some(CreateKeyOptions {
+            Some(CreateEcKeyOptions {
                 curve: Some(KeyCurveName::P256),
                 ..Default::default()
             }),
@@ -177,12 +177,12 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
     let digest: Vec<u8> = Sha256::digest(b"keyvault-bench message").to_vec();
     let plaintext = b"a 32-byte content-encryption key".to_vec();
     let rs256 = rsa
-        .sign(SignatureAlgorithm::Rs256, &digest)
+        .sign(SignatureAlgorithm::Rs256, &digest, None)
         .await
         .map_err(e)?
         .signature;
     let es256 = ec
-        .sign(SignatureAlgorithm::Es256, &digest)
+        .sign(SignatureAlgorithm::Es256, &digest, None)
         .await
         .map_err(e)?
         .signature;
@@ -237,7 +237,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
                 let digest = digest.clone();
                 Box::pin(async move {
                     let signed = rsa
-                        .sign(SignatureAlgorithm::Rs256, &digest)
+                        .sign(SignatureAlgorithm::Rs256, &digest, None)
                         .await
                         .map_err(e)?;
                     debug_assert_eq!(signed.signature.len(), 256);
@@ -373,7 +373,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
             let (digest, sig) = (&digest, &rs256);
             async move {
                 let verified = rsa
-                    .verify(SignatureAlgorithm::Rs256, digest, sig)
+                    .verify(SignatureAlgorithm::Rs256, digest, sig, None)
                     .await
                     .map_err(e)?;
                 verified
@@ -426,7 +426,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
             let (digest, sig) = (&digest, &es256);
             async move {
                 let verified = ec
-                    .verify(SignatureAlgorithm::Es256, digest, sig)
+                    .verify(SignatureAlgorithm::Es256, digest, sig, None)
                     .await
                     .map_err(e)?;
                 verified

@@ -12,10 +12,9 @@ use keyvault_certificates::{
     CertificateContentType, CertificatePolicy, WellKnownIssuerNames,
 };
 use keyvault_emulator::Target;
-use keyvault_keys::PollerOptions;
 use keyvault_keys::{
-    CreateKeyOptions, EncryptionAlgorithm, KeyClient, KeyClientOptions, KeyCurveName,
-    SignatureAlgorithm,
+    BeginDeleteKeyOptions, CreateEcKeyOptions, CreateRsaKeyOptions, EncryptionAlgorithm, KeyClient,
+    KeyClientOptions, KeyCurveName, SignatureAlgorithm,
 };
 use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{
@@ -111,7 +110,7 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
         ..Default::default()
     };
     let client = KeyClient::new(&target.vault_url, target.credential.clone(), Some(options))?;
-    let poll = Some(PollerOptions {
+    let poll = Some(BeginDeleteKeyOptions {
         polling_interval: Some(target.polling_interval),
         ..Default::default()
     });
@@ -120,7 +119,7 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
     let rsa = client
         .create_rsa_key(
             &rsa_name,
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 size: Some(2048),
                 ..Default::default()
             }),
@@ -145,9 +144,16 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
         }
     );
     let digest = Sha256::digest(b"tour message");
-    let signature = crypto.sign(SignatureAlgorithm::Ps256, &digest).await?;
+    let signature = crypto
+        .sign(SignatureAlgorithm::Ps256, &digest, None)
+        .await?;
     let verified = crypto
-        .verify(SignatureAlgorithm::Ps256, &digest, &signature.signature)
+        .verify(
+            SignatureAlgorithm::Ps256,
+            &digest,
+            &signature.signature,
+            None,
+        )
         .await?;
     println!(
         "sign     in the vault, verify locally: valid = {}",
@@ -158,16 +164,21 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
     client
         .create_ec_key(
             &ec_name,
-            Some(CreateKeyOptions {
+            Some(CreateEcKeyOptions {
                 curve: Some(KeyCurveName::P256),
                 ..Default::default()
             }),
         )
         .await?;
     let ec = client.get_cryptography_client(&ec_name, None)?;
-    let signature = ec.sign(SignatureAlgorithm::Es256, &digest).await?;
+    let signature = ec.sign(SignatureAlgorithm::Es256, &digest, None).await?;
     let verified = ec
-        .verify(SignatureAlgorithm::Es256, &digest, &signature.signature)
+        .verify(
+            SignatureAlgorithm::Es256,
+            &digest,
+            &signature.signature,
+            None,
+        )
         .await?;
     println!(
         "ES256    sign in the vault, verify locally: valid = {}",
@@ -179,7 +190,7 @@ async fn keys_tour(target: &Target, suffix: &str) -> TourResult {
 
     for name in [&rsa_name, &ec_name] {
         client.begin_delete_key(name, poll.clone()).await?.await?;
-        client.purge_deleted_key(name).await?;
+        client.purge_deleted_key(name, None).await?;
     }
     println!("purge    {rsa_name}, {ec_name}");
     Ok(())

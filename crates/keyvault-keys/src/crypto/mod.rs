@@ -17,7 +17,10 @@ use crate::{
     identifier::KeyVaultKeyIdentifier,
     models::{JsonWebKey, KeyVaultKey},
 };
-use azure_core::{credentials::TokenCredential, http::Method};
+use azure_core::{
+    credentials::TokenCredential,
+    http::{ClientMethodOptions, Method, RawResponse, Request},
+};
 use futures::lock::Mutex;
 use keyvault_core::{
     pipeline::to_json, ClientOptions, Error, KeyVaultPipeline, Result, SecretBytes,
@@ -31,25 +34,37 @@ use time::OffsetDateTime;
 /// `verify_challenge_resource`.
 pub type CryptographyClientOptions = ClientOptions;
 
-/// Options of [`CryptographyClient::encrypt`].
-#[derive(Debug, Clone, Default)]
-pub struct EncryptOptions {
-    /// Initialization vector: AES-CBC (16 bytes) or AES-GCM (12 bytes) only. For local
-    /// AES-CBC and AES-GCM a random one is made when `None`.
-    pub iv: Option<Vec<u8>>,
-    /// Additional authenticated data: AES-GCM only.
-    pub additional_authenticated_data: Option<Vec<u8>>,
-}
+keyvault_core::method_options! {
+    /// Options of [`CryptographyClient::encrypt`].
+    pub struct EncryptOptions {
+        /// Initialization vector: AES-CBC (16 bytes) or AES-GCM (12 bytes) only. For local
+        /// AES-CBC and AES-GCM a random one is made when `None`.
+        pub iv: Option<Vec<u8>>,
+        /// Additional authenticated data: AES-GCM only.
+        pub additional_authenticated_data: Option<Vec<u8>>,
+    }
 
-/// Options of [`CryptographyClient::decrypt`].
-#[derive(Debug, Clone, Default)]
-pub struct DecryptOptions {
-    /// Initialization vector: required for AES-CBC (16 bytes) and AES-GCM.
-    pub iv: Option<Vec<u8>>,
-    /// Authentication tag: required for AES-GCM, refused otherwise.
-    pub authentication_tag: Option<Vec<u8>>,
-    /// Additional authenticated data: AES-GCM only.
-    pub additional_authenticated_data: Option<Vec<u8>>,
+    /// Options of [`CryptographyClient::decrypt`].
+    pub struct DecryptOptions {
+        /// Initialization vector: required for AES-CBC (16 bytes) and AES-GCM.
+        pub iv: Option<Vec<u8>>,
+        /// Authentication tag: required for AES-GCM, refused otherwise.
+        pub authentication_tag: Option<Vec<u8>>,
+        /// Additional authenticated data: AES-GCM only.
+        pub additional_authenticated_data: Option<Vec<u8>>,
+    }
+
+    /// Options of [`CryptographyClient::wrap_key`].
+    pub struct WrapKeyOptions {}
+
+    /// Options of [`CryptographyClient::unwrap_key`].
+    pub struct UnwrapKeyOptions {}
+
+    /// Options of [`CryptographyClient::sign`].
+    pub struct SignOptions {}
+
+    /// Options of [`CryptographyClient::verify`].
+    pub struct VerifyOptions {}
 }
 
 /// The result of [`CryptographyClient::encrypt`].
@@ -272,7 +287,7 @@ enum Route {
 /// respect the key's `key_ops`, enabled flag, not-before and expiry.
 ///
 /// ```no_run
-/// use keyvault_keys::{CryptographyClient, EncryptionAlgorithm, SignatureAlgorithm};
+/// use keyvault_keys::{CryptographyClient, EncryptionAlgorithm, ExposeSecret, SignatureAlgorithm};
 /// # async fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_core::Result<()> {
 /// let crypto = CryptographyClient::new(
 ///     "https://my-vault.vault.azure.net/keys/my-rsa-key", credential, None)?;
@@ -434,8 +449,40 @@ impl CryptographyClient {
             .map(|p| p.vault_url().as_str().trim_end_matches('/'))
     }
 
+    /// Sends a request of your own through this client's pipeline (challenge
+    /// authentication, retries, request id) and returns the response whatever its status, for
+    /// operations the client does not offer. The URL must point at the key's vault; the
+    /// client's API version is added when the URL carries none. A local-only client (from
+    /// [`CryptographyClient::from_jwk`]) has no vault: it fails with
+    /// [`Error::InvalidArgument`] and sends nothing.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::azure_core::http::{Method, Request, Url};
+    /// let url = Url::parse(&format!("{}/keys/my-key", crypto.vault_url().unwrap_or_default()))
+    ///     .expect("a URL");
+    /// let response = crypto.send_request(Request::new(url, Method::Get)).await?;
+    /// println!("{}", u16::from(response.status()));
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_request(&self, request: Request) -> Result<RawResponse> {
+        match &self.inner.pipeline {
+            Some(pipeline) => pipeline.send_request(request).await,
+            None => Err(Error::invalid_argument(
+                "request",
+                "a client built from a JSON Web Key alone has no vault to send to",
+            )),
+        }
+    }
+
     /// The key id operations use: versioned once the key has been fetched; for a local-only
     /// client, the JSON Web Key's `kid`.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// println!("{:?}", crypto.key_id().await);
+    /// # Ok(()) }
+    /// ```
     pub async fn key_id(&self) -> Option<String> {
         let state = self.inner.state.lock().await;
         match &state.key_id {
@@ -445,7 +492,12 @@ impl CryptographyClient {
     }
 
     /// Fetches the key once, unless it is known or reading it was forbidden.
-    async fn initialize(&self, state: &mut KeyState, op: Op<'_>) {
+    async fn initialize(
+        &self,
+        state: &mut KeyState,
+        op: Op<'_>,
+        method_options: &ClientMethodOptions<'_>,
+    ) {
         if state.initialized {
             return;
         }
@@ -453,7 +505,7 @@ impl CryptographyClient {
             state.initialized = true;
             return;
         };
-        let pipeline = pipeline.traced(op.span());
+        let pipeline = pipeline.operation(op.span(), method_options);
         let url = pipeline.url(&["keys", id.name(), id.version().unwrap_or_default()]);
         match pipeline
             .send_json::<KeyVaultKey>(Method::Get, url, None)
@@ -473,9 +525,9 @@ impl CryptographyClient {
 
     /// The one place that decides where an operation runs. Argument checks that need the key
     /// (its type, curve, AES size) happen here, before anything is sent.
-    async fn route(&self, op: Op<'_>) -> Result<Route> {
+    async fn route(&self, op: Op<'_>, method_options: &ClientMethodOptions<'_>) -> Result<Route> {
         let mut state = self.inner.state.lock().await;
-        self.initialize(&mut state, op).await;
+        self.initialize(&mut state, op, method_options).await;
         if let Some(jwk) = &state.jwk {
             validate::check_key(op, jwk, state.key_size)?;
         }
@@ -521,7 +573,10 @@ impl CryptographyClient {
             return Ok(Route::Local(local.clone(), kid));
         }
         match (&self.inner.pipeline, &state.key_id) {
-            (Some(pipeline), Some(id)) => Ok(Route::Remote(pipeline.traced(op.span()), id.clone())),
+            (Some(pipeline), Some(id)) => Ok(Route::Remote(
+                pipeline.operation(op.span(), method_options),
+                id.clone(),
+            )),
             _ => Err(Error::cryptography(
                 op.name(),
                 if cfg!(feature = "local-crypto") {
@@ -553,16 +608,24 @@ impl CryptographyClient {
 
     /// Encrypts `plaintext`. RSA algorithms need a plaintext shorter than the modulus less
     /// the padding; AES-CBC (no pad) a multiple of 16 bytes.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::EncryptionAlgorithm;
+    /// let encrypted = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"plaintext", None).await?;
+    /// println!("{} bytes with {:?}", encrypted.ciphertext.len(), encrypted.key_id);
+    /// # Ok(()) }
+    /// ```
     pub async fn encrypt(
         &self,
         algorithm: EncryptionAlgorithm,
         plaintext: &[u8],
-        options: Option<EncryptOptions>,
+        options: Option<EncryptOptions<'_>>,
     ) -> Result<EncryptResult> {
         let options = options.unwrap_or_default();
         validate::encrypt(&algorithm, &options)?;
         let op = Op::Encrypt(&algorithm);
-        match self.route(op).await? {
+        match self.route(op, &options.method_options).await? {
             Route::Local(local, key_id) => {
                 let out = local.encrypt(
                     &algorithm,
@@ -603,16 +666,25 @@ impl CryptographyClient {
     }
 
     /// Decrypts `ciphertext`.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{EncryptionAlgorithm, ExposeSecret};
+    /// let encrypted = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"plaintext", None).await?;
+    /// let decrypted = crypto.decrypt(EncryptionAlgorithm::RsaOaep256, &encrypted.ciphertext, None).await?;
+    /// assert_eq!(decrypted.plaintext.expose_secret(), b"plaintext");
+    /// # Ok(()) }
+    /// ```
     pub async fn decrypt(
         &self,
         algorithm: EncryptionAlgorithm,
         ciphertext: &[u8],
-        options: Option<DecryptOptions>,
+        options: Option<DecryptOptions<'_>>,
     ) -> Result<DecryptResult> {
         let options = options.unwrap_or_default();
         validate::decrypt(&algorithm, ciphertext, &options)?;
         let op = Op::Decrypt(&algorithm);
-        match self.route(op).await? {
+        match self.route(op, &options.method_options).await? {
             Route::Local(local, key_id) => {
                 let plaintext = local.decrypt(
                     &algorithm,
@@ -646,10 +718,25 @@ impl CryptographyClient {
     }
 
     /// Wraps (encrypts) a key.
-    pub async fn wrap_key(&self, algorithm: KeyWrapAlgorithm, key: &[u8]) -> Result<WrapResult> {
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::KeyWrapAlgorithm;
+    /// let data_key = [7u8; 32];
+    /// let wrapped = crypto.wrap_key(KeyWrapAlgorithm::RsaOaep256, &data_key, None).await?;
+    /// println!("{} bytes", wrapped.encrypted_key.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn wrap_key(
+        &self,
+        algorithm: KeyWrapAlgorithm,
+        key: &[u8],
+        options: Option<WrapKeyOptions<'_>>,
+    ) -> Result<WrapResult> {
+        let options = options.unwrap_or_default();
         keyvault_core::validation::require_non_empty("key", key)?;
         let op = Op::WrapKey(&algorithm);
-        match self.route(op).await? {
+        match self.route(op, &options.method_options).await? {
             Route::Local(local, key_id) => Ok(WrapResult {
                 encrypted_key: local.wrap_key(&algorithm, key)?,
                 key_id,
@@ -674,14 +761,25 @@ impl CryptographyClient {
     }
 
     /// Unwraps (decrypts) a wrapped key.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{ExposeSecret, KeyWrapAlgorithm};
+    /// # let wrapped: Vec<u8> = Vec::new();
+    /// let unwrapped = crypto.unwrap_key(KeyWrapAlgorithm::RsaOaep256, &wrapped, None).await?;
+    /// println!("{} bytes", unwrapped.key.expose_secret().len());
+    /// # Ok(()) }
+    /// ```
     pub async fn unwrap_key(
         &self,
         algorithm: KeyWrapAlgorithm,
         encrypted_key: &[u8],
+        options: Option<UnwrapKeyOptions<'_>>,
     ) -> Result<UnwrapResult> {
+        let options = options.unwrap_or_default();
         keyvault_core::validation::require_non_empty("encrypted_key", encrypted_key)?;
         let op = Op::UnwrapKey(&algorithm);
-        match self.route(op).await? {
+        match self.route(op, &options.method_options).await? {
             Route::Local(local, key_id) => Ok(UnwrapResult {
                 key: local.unwrap_key(&algorithm, encrypted_key)?,
                 key_id,
@@ -706,10 +804,26 @@ impl CryptographyClient {
     }
 
     /// Signs a digest (for example the SHA-256 of a message for RS256, PS256, ES256, ES256K).
-    pub async fn sign(&self, algorithm: SignatureAlgorithm, digest: &[u8]) -> Result<SignResult> {
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::SignatureAlgorithm;
+    /// use sha2::{Digest, Sha256};
+    /// let digest = Sha256::digest(b"message");
+    /// let signed = crypto.sign(SignatureAlgorithm::Ps256, &digest, None).await?;
+    /// println!("{} bytes", signed.signature.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn sign(
+        &self,
+        algorithm: SignatureAlgorithm,
+        digest: &[u8],
+        options: Option<SignOptions<'_>>,
+    ) -> Result<SignResult> {
+        let options = options.unwrap_or_default();
         validate::digest(&algorithm, digest)?;
         let op = Op::Sign(&algorithm);
-        match self.route(op).await? {
+        match self.route(op, &options.method_options).await? {
             Route::Local(local, key_id) => Ok(SignResult {
                 signature: local.sign(&algorithm, digest)?,
                 key_id,
@@ -731,16 +845,29 @@ impl CryptographyClient {
     }
 
     /// Verifies a signature over a digest.
+    ///
+    /// ```no_run
+    /// # async fn run(crypto: &keyvault_keys::CryptographyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::SignatureAlgorithm;
+    /// use sha2::{Digest, Sha256};
+    /// let digest = Sha256::digest(b"message");
+    /// let signed = crypto.sign(SignatureAlgorithm::Ps256, &digest, None).await?;
+    /// let verified = crypto.verify(SignatureAlgorithm::Ps256, &digest, &signed.signature, None).await?;
+    /// assert!(verified.is_valid);
+    /// # Ok(()) }
+    /// ```
     pub async fn verify(
         &self,
         algorithm: SignatureAlgorithm,
         digest: &[u8],
         signature: &[u8],
+        options: Option<VerifyOptions<'_>>,
     ) -> Result<VerifyResult> {
+        let options = options.unwrap_or_default();
         validate::digest(&algorithm, digest)?;
         keyvault_core::validation::require_non_empty("signature", signature)?;
         let op = Op::Verify(&algorithm);
-        match self.route(op).await? {
+        match self.route(op, &options.method_options).await? {
             Route::Local(local, key_id) => Ok(VerifyResult {
                 is_valid: local.verify(&algorithm, digest, signature)?,
                 key_id,
@@ -802,10 +929,10 @@ mod tests {
         .unwrap();
         send(&client.encrypt(EncryptionAlgorithm::A128Gcm, b"x", None));
         send(&client.decrypt(EncryptionAlgorithm::A128Gcm, b"x", None));
-        send(&client.wrap_key(KeyWrapAlgorithm::A128Kw, b"x"));
-        send(&client.unwrap_key(KeyWrapAlgorithm::A128Kw, b"x"));
-        send(&client.sign(SignatureAlgorithm::Es256, b"x"));
-        send(&client.verify(SignatureAlgorithm::Es256, b"x", b"y"));
+        send(&client.wrap_key(KeyWrapAlgorithm::A128Kw, b"x", None));
+        send(&client.unwrap_key(KeyWrapAlgorithm::A128Kw, b"x", None));
+        send(&client.sign(SignatureAlgorithm::Es256, b"x", None));
+        send(&client.verify(SignatureAlgorithm::Es256, b"x", b"y", None));
         let debug = format!("{client:?}");
         assert!(
             debug.contains("local_only: true") && !debug.contains("[1, 1"),

@@ -14,7 +14,7 @@ fn refuse(argument: &'static str, message: impl Into<String>) -> Error {
 }
 
 /// `iv` only with AES-CBC (16 bytes) and AES-GCM; `aad` only with AES-GCM.
-pub(crate) fn encrypt(algorithm: &EncryptionAlgorithm, options: &EncryptOptions) -> Result<()> {
+pub(crate) fn encrypt(algorithm: &EncryptionAlgorithm, options: &EncryptOptions<'_>) -> Result<()> {
     if let Some(iv) = &options.iv {
         if !(algorithm.is_cbc() || algorithm.is_gcm()) {
             return Err(refuse(
@@ -46,7 +46,7 @@ pub(crate) fn encrypt(algorithm: &EncryptionAlgorithm, options: &EncryptOptions)
 pub(crate) fn decrypt(
     algorithm: &EncryptionAlgorithm,
     ciphertext: &[u8],
-    options: &DecryptOptions,
+    options: &DecryptOptions<'_>,
 ) -> Result<()> {
     keyvault_core::validation::require_non_empty("ciphertext", ciphertext)?;
     let takes_iv = algorithm.is_cbc() || algorithm.is_gcm();
@@ -237,6 +237,7 @@ mod tests {
             &EncryptOptions {
                 iv: Some(vec![0; 12]),
                 additional_authenticated_data: Some(vec![1]),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -292,6 +293,7 @@ mod tests {
                 iv: Some(vec![0; 12]),
                 authentication_tag: Some(vec![0; 16]),
                 additional_authenticated_data: Some(vec![2]),
+                ..Default::default()
             },
         )
         .unwrap();

@@ -7,9 +7,10 @@
 use keyvault_emulator::{Emulator, EmulatorOptions, Fault};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
-    ApiVersion, CreateKeyOptions, CryptographyClient, CryptographyClientOptions, DecryptOptions,
-    EncryptOptions, EncryptionAlgorithm, Error, ImportKeyOptions, JsonWebKey, KeyClient,
-    KeyCurveName, KeyOperation, KeyType, KeyWrapAlgorithm, SecretBytes, SignatureAlgorithm,
+    ApiVersion, CreateEcKeyOptions, CreateOctKeyOptions, CreateRsaKeyOptions, CryptographyClient,
+    CryptographyClientOptions, DecryptOptions, EncryptOptions, EncryptionAlgorithm, Error,
+    ImportKeyOptions, JsonWebKey, KeyClient, KeyCurveName, KeyOperation, KeyType, KeyWrapAlgorithm,
+    SecretBytes, SignatureAlgorithm,
 };
 use keyvault_testkit::fixtures::spec_examples;
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -47,7 +48,7 @@ async fn remote_only(emulator: &Emulator, key_id: &str) -> CryptographyClient {
     );
     // The first operation tries the GET (403), then goes to the service.
     let probe = client
-        .verify(SignatureAlgorithm::Other("probe".into()), b"x", b"y")
+        .verify(SignatureAlgorithm::Other("probe".into()), b"x", b"y", None)
         .await;
     assert!(probe.is_err(), "the service refuses an unknown algorithm");
     client
@@ -215,9 +216,9 @@ async fn rsa_every_algorithm_both_ways() {
         KeyWrapAlgorithm::RsaOaep256,
         KeyWrapAlgorithm::Rsa1_5,
     ] {
-        let wrapped = local.wrap_key(alg.clone(), &cek).await.unwrap();
+        let wrapped = local.wrap_key(alg.clone(), &cek, None).await.unwrap();
         let unwrapped = remote
-            .unwrap_key(alg.clone(), &wrapped.encrypted_key)
+            .unwrap_key(alg.clone(), &wrapped.encrypted_key, None)
             .await
             .unwrap();
         assert_eq!(
@@ -225,9 +226,9 @@ async fn rsa_every_algorithm_both_ways() {
             cek,
             "local {alg} -> emulator"
         );
-        let wrapped = remote.wrap_key(alg.clone(), &cek).await.unwrap();
+        let wrapped = remote.wrap_key(alg.clone(), &cek, None).await.unwrap();
         let unwrapped = local
-            .unwrap_key(alg.clone(), &wrapped.encrypted_key)
+            .unwrap_key(alg.clone(), &wrapped.encrypted_key, None)
             .await
             .unwrap();
         assert_eq!(
@@ -236,10 +237,10 @@ async fn rsa_every_algorithm_both_ways() {
             "emulator {alg} -> local"
         );
         emulator.control().clear_requests();
-        let wrapped = mixed.wrap_key(alg.clone(), &cek).await.unwrap();
+        let wrapped = mixed.wrap_key(alg.clone(), &cek, None).await.unwrap();
         assert_eq!(sent(&emulator, "wrapkey"), 0);
         let unwrapped = mixed
-            .unwrap_key(alg.clone(), &wrapped.encrypted_key)
+            .unwrap_key(alg.clone(), &wrapped.encrypted_key, None)
             .await
             .unwrap();
         assert_eq!(sent(&emulator, "unwrapkey"), 1);
@@ -249,19 +250,19 @@ async fn rsa_every_algorithm_both_ways() {
     use SignatureAlgorithm::*;
     for alg in [Rs256, Rs384, Rs512, Ps256, Ps384, Ps512] {
         let d = digest(&alg, b"message");
-        let signed = local.sign(alg.clone(), &d).await.unwrap();
+        let signed = local.sign(alg.clone(), &d, None).await.unwrap();
         assert!(
             remote
-                .verify(alg.clone(), &d, &signed.signature)
+                .verify(alg.clone(), &d, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid,
             "local {alg} -> emulator"
         );
-        let signed = remote.sign(alg.clone(), &d).await.unwrap();
+        let signed = remote.sign(alg.clone(), &d, None).await.unwrap();
         assert!(
             local
-                .verify(alg.clone(), &d, &signed.signature)
+                .verify(alg.clone(), &d, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid,
@@ -270,25 +271,25 @@ async fn rsa_every_algorithm_both_ways() {
         let other = digest(&alg, b"another message");
         assert!(
             !local
-                .verify(alg.clone(), &other, &signed.signature)
+                .verify(alg.clone(), &other, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid
         );
         assert!(
             !remote
-                .verify(alg.clone(), &other, &signed.signature)
+                .verify(alg.clone(), &other, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid
         );
 
         emulator.control().clear_requests();
-        let signed = mixed.sign(alg.clone(), &d).await.unwrap();
+        let signed = mixed.sign(alg.clone(), &d, None).await.unwrap();
         assert_eq!(sent(&emulator, "sign"), 1, "{alg} signs remotely");
         assert!(
             mixed
-                .verify(alg.clone(), &d, &signed.signature)
+                .verify(alg.clone(), &d, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid
@@ -298,8 +299,8 @@ async fn rsa_every_algorithm_both_ways() {
     // PKCS#1 v1.5 is deterministic: the emulator's signature is ours.
     let d = digest(&Rs256, b"deterministic");
     assert_eq!(
-        local.sign(Rs256, &d).await.unwrap().signature,
-        remote.sign(Rs256, &d).await.unwrap().signature
+        local.sign(Rs256, &d, None).await.unwrap().signature,
+        remote.sign(Rs256, &d, None).await.unwrap().signature
     );
 }
 
@@ -315,17 +316,17 @@ async fn ecdsa_every_curve_both_ways() {
         let remote = remote_only(&emulator, imported.id()).await;
         let d = digest(&alg, b"message");
 
-        let signed = local.sign(alg.clone(), &d).await.unwrap();
+        let signed = local.sign(alg.clone(), &d, None).await.unwrap();
         assert_eq!(signed.signature.len(), 2 * jwk.x.as_ref().unwrap().len());
         let verified = remote
-            .verify(alg.clone(), &d, &signed.signature)
+            .verify(alg.clone(), &d, &signed.signature, None)
             .await
             .unwrap();
         assert!(verified.is_valid, "local {alg} -> emulator");
-        let signed = remote.sign(alg.clone(), &d).await.unwrap();
+        let signed = remote.sign(alg.clone(), &d, None).await.unwrap();
         assert!(
             local
-                .verify(alg.clone(), &d, &signed.signature)
+                .verify(alg.clone(), &d, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid,
@@ -334,14 +335,14 @@ async fn ecdsa_every_curve_both_ways() {
         let other = digest(&alg, b"other");
         assert!(
             !local
-                .verify(alg.clone(), &other, &signed.signature)
+                .verify(alg.clone(), &other, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid
         );
         assert!(
             !remote
-                .verify(alg.clone(), &other, &signed.signature)
+                .verify(alg.clone(), &other, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid
@@ -351,7 +352,7 @@ async fn ecdsa_every_curve_both_ways() {
         let created = keys
             .create_ec_key(
                 &format!("{name}-hsm"),
-                Some(CreateKeyOptions {
+                Some(CreateEcKeyOptions {
                     curve: Some(crv.clone()),
                     hardware_protected: true,
                     ..Default::default()
@@ -363,10 +364,10 @@ async fn ecdsa_every_curve_both_ways() {
             CryptographyClient::from_key(created, emulator.credential(), Some(options(&emulator)))
                 .unwrap();
         emulator.control().clear_requests();
-        let signed = mixed.sign(alg.clone(), &d).await.unwrap();
+        let signed = mixed.sign(alg.clone(), &d, None).await.unwrap();
         assert!(
             mixed
-                .verify(alg.clone(), &d, &signed.signature)
+                .verify(alg.clone(), &d, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid,
@@ -503,6 +504,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                     iv: encrypted.iv.clone(),
                     authentication_tag: encrypted.authentication_tag.clone(),
                     additional_authenticated_data: Some(aad.clone()),
+                    ..Default::default()
                 }),
             )
             .await
@@ -535,6 +537,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                     iv: encrypted.iv.clone(),
                     authentication_tag: encrypted.authentication_tag.clone(),
                     additional_authenticated_data: encrypted.additional_authenticated_data.clone(),
+                    ..Default::default()
                 }),
             )
             .await
@@ -547,9 +550,9 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
 
         let cek = [0x11u8; 32];
         for alg in [kw.clone(), W::CkmAesKeyWrap] {
-            let wrapped = local.wrap_key(alg.clone(), &cek).await.unwrap();
+            let wrapped = local.wrap_key(alg.clone(), &cek, None).await.unwrap();
             let unwrapped = remote
-                .unwrap_key(alg.clone(), &wrapped.encrypted_key)
+                .unwrap_key(alg.clone(), &wrapped.encrypted_key, None)
                 .await
                 .unwrap();
             assert_eq!(
@@ -557,9 +560,9 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
                 cek,
                 "local {alg} -> emulator"
             );
-            let wrapped = remote.wrap_key(alg.clone(), &cek).await.unwrap();
+            let wrapped = remote.wrap_key(alg.clone(), &cek, None).await.unwrap();
             let unwrapped = local
-                .unwrap_key(alg.clone(), &wrapped.encrypted_key)
+                .unwrap_key(alg.clone(), &wrapped.encrypted_key, None)
                 .await
                 .unwrap();
             assert_eq!(
@@ -570,13 +573,16 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
         }
         // The padded wraps run on the service only.
         for alg in [kwpad.clone(), W::CkmAesKeyWrapPad] {
-            let wrapped = remote.wrap_key(alg.clone(), &cek[..20]).await.unwrap();
+            let wrapped = remote
+                .wrap_key(alg.clone(), &cek[..20], None)
+                .await
+                .unwrap();
             let unwrapped = remote
-                .unwrap_key(alg.clone(), &wrapped.encrypted_key)
+                .unwrap_key(alg.clone(), &wrapped.encrypted_key, None)
                 .await
                 .unwrap();
             assert_eq!(unwrapped.key.expose_secret(), &cek[..20], "{alg}");
-            let err = local.wrap_key(alg.clone(), &cek).await.unwrap_err();
+            let err = local.wrap_key(alg.clone(), &cek, None).await.unwrap_err();
             assert!(matches!(err, Error::Cryptography { .. }), "{alg}: {err}");
         }
     }
@@ -585,7 +591,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
     let created = keys
         .create_oct_key(
             "made-here",
-            Some(CreateKeyOptions {
+            Some(CreateOctKeyOptions {
                 size: Some(256),
                 hardware_protected: true,
                 key_operations: Some(vec![
@@ -621,10 +627,10 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
         SignatureAlgorithm::Hs512,
     ] {
         let d = digest(&alg, b"mac me");
-        let signed = crypto.sign(alg.clone(), &d).await.unwrap();
+        let signed = crypto.sign(alg.clone(), &d, None).await.unwrap();
         assert!(
             crypto
-                .verify(alg.clone(), &d, &signed.signature)
+                .verify(alg.clone(), &d, &signed.signature, None)
                 .await
                 .unwrap()
                 .is_valid,
@@ -632,7 +638,7 @@ async fn aes_every_algorithm_both_ways_in_a_managed_hsm() {
         );
         assert!(
             !crypto
-                .verify(alg.clone(), &d, &[0; 32])
+                .verify(alg.clone(), &d, &[0; 32], None)
                 .await
                 .unwrap()
                 .is_valid,
@@ -674,14 +680,14 @@ async fn a_forbidden_read_means_remote_for_good_and_versions_are_pinned() {
     )
     .unwrap();
     let signed = crypto
-        .sign(SignatureAlgorithm::Rs256, &[1; 32])
+        .sign(SignatureAlgorithm::Rs256, &[1; 32], None)
         .await
         .unwrap();
     assert_eq!(signed.key_id.as_deref(), Some(key.id()));
     assert_eq!(crypto.key_id().await.as_deref(), Some(key.id()));
     keys.create_rsa_key("k", None).await.unwrap();
     let verified = crypto
-        .verify(SignatureAlgorithm::Rs256, &[1; 32], &signed.signature)
+        .verify(SignatureAlgorithm::Rs256, &[1; 32], &signed.signature, None)
         .await
         .unwrap();
     assert!(
@@ -718,7 +724,7 @@ async fn local_operations_respect_key_ops_and_validity() {
     assert!(err.to_string().contains("key_ops"), "{err}");
     let d = digest(&SignatureAlgorithm::Ps256, b"m");
     assert!(verify_only
-        .sign(SignatureAlgorithm::Ps256, &d)
+        .sign(SignatureAlgorithm::Ps256, &d, None)
         .await
         .is_err());
 
@@ -726,7 +732,7 @@ async fn local_operations_respect_key_ops_and_validity() {
     for (name, options, why) in [
         (
             "expired",
-            CreateKeyOptions {
+            CreateRsaKeyOptions {
                 expires_on: Some(now - time::Duration::days(1)),
                 ..Default::default()
             },
@@ -734,7 +740,7 @@ async fn local_operations_respect_key_ops_and_validity() {
         ),
         (
             "future",
-            CreateKeyOptions {
+            CreateRsaKeyOptions {
                 not_before: Some(now + time::Duration::days(1)),
                 ..Default::default()
             },
@@ -742,7 +748,7 @@ async fn local_operations_respect_key_ops_and_validity() {
         ),
         (
             "disabled",
-            CreateKeyOptions {
+            CreateRsaKeyOptions {
                 enabled: Some(false),
                 ..Default::default()
             },
@@ -792,7 +798,7 @@ async fn local_only_clients_never_send_anything() {
     );
     // What the material cannot do locally fails: there is no vault to ask.
     let err = local
-        .sign(SignatureAlgorithm::RsNull, &[1; 32])
+        .sign(SignatureAlgorithm::RsNull, &[1; 32], None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Cryptography { .. }), "{err}");
@@ -807,7 +813,7 @@ async fn local_only_clients_never_send_anything() {
         .await
         .is_err());
     assert!(no_k
-        .wrap_key(KeyWrapAlgorithm::A256Kw, &[0; 32])
+        .wrap_key(KeyWrapAlgorithm::A256Kw, &[0; 32], None)
         .await
         .is_err());
     assert!(
@@ -826,7 +832,7 @@ async fn arguments_are_checked_before_anything_is_sent() {
     let aes = hsm
         .create_oct_key(
             "aes",
-            Some(CreateKeyOptions {
+            Some(CreateOctKeyOptions {
                 size: Some(128),
                 hardware_protected: true,
                 ..Default::default()
@@ -847,21 +853,21 @@ async fn arguments_are_checked_before_anything_is_sent() {
     };
     assert_eq!(
         arg(rsa
-            .sign(SignatureAlgorithm::Rs256, &[0; 48])
+            .sign(SignatureAlgorithm::Rs256, &[0; 48], None)
             .await
             .unwrap_err()),
         "digest"
     );
     assert_eq!(
         arg(rsa
-            .verify(SignatureAlgorithm::Ps512, &[0; 32], &[1])
+            .verify(SignatureAlgorithm::Ps512, &[0; 32], &[1], None)
             .await
             .unwrap_err()),
         "digest"
     );
     assert_eq!(
         arg(rsa
-            .sign(SignatureAlgorithm::Es256, &[0; 32])
+            .sign(SignatureAlgorithm::Es256, &[0; 32], None)
             .await
             .unwrap_err()),
         "algorithm"
@@ -917,7 +923,7 @@ async fn arguments_are_checked_before_anything_is_sent() {
     );
     assert_eq!(
         arg(aes
-            .wrap_key(KeyWrapAlgorithm::A128Kw, &[])
+            .wrap_key(KeyWrapAlgorithm::A128Kw, &[], None)
             .await
             .unwrap_err()),
         "key"
@@ -938,7 +944,7 @@ async fn arguments_are_checked_before_anything_is_sent() {
     );
     assert_eq!(
         arg(material
-            .wrap_key(KeyWrapAlgorithm::A192Kw, &[0; 16])
+            .wrap_key(KeyWrapAlgorithm::A192Kw, &[0; 16], None)
             .await
             .unwrap_err()),
         "algorithm"
@@ -971,4 +977,42 @@ async fn arguments_are_checked_before_anything_is_sent() {
             "{bad}"
         );
     }
+}
+
+#[tokio::test]
+async fn send_request_goes_through_the_key_vault_pipeline() {
+    use keyvault_keys::azure_core::http::{Method, Request, Url};
+    let emulator = emulator().await;
+    let keys = key_client(&emulator, emulator.vault_url("raw"));
+    keys.create_rsa_key("k", None).await.unwrap();
+    let crypto = keys.get_cryptography_client("k", None).unwrap();
+
+    // Authenticated, with the client's API version added.
+    let url = Url::parse(&format!("{}/keys/k", crypto.vault_url().unwrap())).unwrap();
+    let response = crypto
+        .send_request(Request::new(url, Method::Get))
+        .await
+        .unwrap();
+    assert_eq!(u16::from(response.status()), 200);
+    let body: serde_json::Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(body["key"]["kty"], "RSA");
+    let last = emulator.control().requests().pop().unwrap();
+    assert!(last.has_authorization);
+    assert!(last.query.contains("api-version="), "{last:?}");
+
+    // A client of a JSON Web Key alone has no vault: nothing is sent.
+    let local = CryptographyClient::from_jwk(JsonWebKey {
+        kty: Some(KeyType::Oct),
+        k: Some(SecretBytes::new(vec![1; 16])),
+        ..Default::default()
+    })
+    .unwrap();
+    let url = Url::parse(&format!("{}/keys/k", crypto.vault_url().unwrap())).unwrap();
+    emulator.control().clear_requests();
+    let err = local
+        .send_request(Request::new(url, Method::Get))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { .. }), "{err:?}");
+    assert!(emulator.control().requests().is_empty());
 }

@@ -5,10 +5,12 @@ use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
-    ApiVersion, CreateKeyOptions, Error, GetKeyOptions, ImportKeyOptions, JsonWebKey, KeyClient,
-    KeyClientOptions, KeyCurveName, KeyExportEncryptionAlgorithm, KeyOperation, KeyReleasePolicy,
-    KeyRotationLifetimeAction, KeyRotationPolicy, KeyRotationPolicyAction, KeyType,
-    KeyVaultKeyIdentifier, ListOptions, PollerOptions, ReleaseKeyOptions,
+    ApiVersion, BeginDeleteKeyOptions, BeginRecoverDeletedKeyOptions, CreateEcKeyOptions,
+    CreateKeyOptions, CreateOctKeyOptions, CreateRsaKeyOptions, Error, GetKeyAttestationOptions,
+    GetKeyOptions, ImportKeyOptions, JsonWebKey, KeyClient, KeyClientOptions, KeyCurveName,
+    KeyExportEncryptionAlgorithm, KeyOperation, KeyReleasePolicy, KeyRotationLifetimeAction,
+    KeyRotationPolicy, KeyRotationPolicyAction, KeyType, KeyVaultKeyIdentifier,
+    ListPropertiesOfKeyVersionsOptions, ListPropertiesOfKeysOptions, ReleaseKeyOptions,
     UpdateKeyPropertiesOptions,
 };
 use keyvault_testkit::fixtures::spec_examples;
@@ -47,8 +49,15 @@ fn hsm(emulator: &Emulator, name: &str) -> KeyClient {
     .expect("client")
 }
 
-fn fast() -> Option<PollerOptions> {
-    Some(PollerOptions {
+fn fast_delete() -> Option<BeginDeleteKeyOptions<'static>> {
+    Some(BeginDeleteKeyOptions {
+        polling_interval: Some(Duration::from_millis(50)),
+        ..Default::default()
+    })
+}
+
+fn fast_recover() -> Option<BeginRecoverDeletedKeyOptions<'static>> {
+    Some(BeginRecoverDeletedKeyOptions {
         polling_interval: Some(Duration::from_millis(50)),
         ..Default::default()
     })
@@ -77,7 +86,7 @@ async fn create_get_and_update_round_trip_every_attribute() {
     let first = client
         .create_rsa_key(
             "signing",
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 size: Some(3072),
                 public_exponent: Some(65537),
                 key_operations: Some(vec![KeyOperation::Sign, KeyOperation::Verify]),
@@ -126,6 +135,7 @@ async fn create_get_and_update_round_trip_every_attribute() {
             "signing",
             Some(GetKeyOptions {
                 version: first.properties.version.clone(),
+                ..Default::default()
             }),
         )
         .await
@@ -135,13 +145,13 @@ async fn create_get_and_update_round_trip_every_attribute() {
     let updated = client
         .update_key_properties(
             "signing",
-            UpdateKeyPropertiesOptions {
+            Some(UpdateKeyPropertiesOptions {
                 version: first.properties.version.clone(),
                 key_operations: Some(vec![KeyOperation::Verify]),
                 enabled: Some(false),
                 tags: Some(HashMap::from([("rotated".to_string(), "yes".to_string())])),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
@@ -174,7 +184,7 @@ async fn every_key_type_and_curve_in_a_vault() {
         let key = client
             .create_ec_key(
                 &name,
-                Some(CreateKeyOptions {
+                Some(CreateEcKeyOptions {
                     curve: Some(curve.clone()),
                     ..Default::default()
                 }),
@@ -205,7 +215,7 @@ async fn every_key_type_and_curve_in_a_vault() {
     let hsm_rsa = client
         .create_rsa_key(
             "rsa-hsm",
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 hardware_protected: true,
                 ..Default::default()
             }),
@@ -216,7 +226,7 @@ async fn every_key_type_and_curve_in_a_vault() {
     let hsm_ec = client
         .create_ec_key(
             "ec-hsm",
-            Some(CreateKeyOptions {
+            Some(CreateEcKeyOptions {
                 hardware_protected: true,
                 ..Default::default()
             }),
@@ -234,7 +244,7 @@ async fn every_key_type_in_a_managed_hsm() {
         let key = client
             .create_oct_key(
                 &format!("aes-{size}"),
-                Some(CreateKeyOptions {
+                Some(CreateOctKeyOptions {
                     size: Some(size),
                     hardware_protected: true,
                     ..Default::default()
@@ -255,7 +265,7 @@ async fn every_key_type_in_a_managed_hsm() {
     let rsa = client
         .create_rsa_key(
             "rsa",
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 hardware_protected: true,
                 size: Some(2048),
                 ..Default::default()
@@ -267,7 +277,7 @@ async fn every_key_type_in_a_managed_hsm() {
     let ec = client
         .create_ec_key(
             "ec",
-            Some(CreateKeyOptions {
+            Some(CreateEcKeyOptions {
                 hardware_protected: true,
                 curve: Some(KeyCurveName::P384),
                 ..Default::default()
@@ -356,7 +366,7 @@ async fn lists_page_through_keys_and_versions() {
     for i in 0..9 {
         client.create_ec_key(&format!("k{i}"), None).await.unwrap();
     }
-    let page_size = Some(ListOptions {
+    let page_size = Some(ListPropertiesOfKeysOptions {
         max_page_size: Some(4),
         ..Default::default()
     });
@@ -385,7 +395,7 @@ async fn lists_page_through_keys_and_versions() {
     let versions: Vec<_> = client
         .list_properties_of_key_versions(
             "k0",
-            Some(ListOptions {
+            Some(ListPropertiesOfKeyVersionsOptions {
                 max_page_size: Some(1),
                 ..Default::default()
             }),
@@ -407,7 +417,7 @@ async fn delete_recover_purge_in_both_flavours() {
         let created = client
             .create_ec_key(
                 "doomed",
-                Some(CreateKeyOptions {
+                Some(CreateEcKeyOptions {
                     hardware_protected: true,
                     ..Default::default()
                 }),
@@ -415,7 +425,7 @@ async fn delete_recover_purge_in_both_flavours() {
             .await
             .unwrap();
         let deleted = client
-            .begin_delete_key("doomed", fast())
+            .begin_delete_key("doomed", fast_delete())
             .await
             .unwrap()
             .await
@@ -436,7 +446,7 @@ async fn delete_recover_purge_in_both_flavours() {
         assert!(err.is_not_found());
         assert_eq!(err.code(), Some("KeyNotFound"));
 
-        let got = client.get_deleted_key("doomed").await.unwrap();
+        let got = client.get_deleted_key("doomed", None).await.unwrap();
         assert_eq!(got.properties.name, "doomed");
         let listed: Vec<_> = client
             .list_deleted_keys(None)
@@ -447,7 +457,7 @@ async fn delete_recover_purge_in_both_flavours() {
         assert!(listed.iter().any(|d| d.name() == "doomed"));
 
         let recovered = client
-            .begin_recover_deleted_key("doomed", fast())
+            .begin_recover_deleted_key("doomed", fast_recover())
             .await
             .unwrap()
             .await
@@ -457,13 +467,13 @@ async fn delete_recover_purge_in_both_flavours() {
         client.get_key("doomed", None).await.unwrap();
 
         client
-            .begin_delete_key("doomed", fast())
+            .begin_delete_key("doomed", fast_delete())
             .await
             .unwrap()
             .await
             .unwrap();
-        client.purge_deleted_key("doomed").await.unwrap();
-        let err = client.get_deleted_key("doomed").await.unwrap_err();
+        client.purge_deleted_key("doomed", None).await.unwrap();
+        let err = client.get_deleted_key("doomed", None).await.unwrap_err();
         assert!(err.is_not_found(), "{err}");
         client.create_ec_key("doomed", None).await.unwrap();
     }
@@ -477,15 +487,19 @@ async fn the_delete_poller_resumes_from_a_token() {
         .control()
         .set_delete_latency(Duration::from_millis(400));
     client.create_rsa_key("slow", None).await.unwrap();
-    let poller = client.begin_delete_key("slow", fast()).await.unwrap();
+    let poller = client
+        .begin_delete_key("slow", fast_delete())
+        .await
+        .unwrap();
     let token = poller.continuation_token();
     drop(poller);
     let resumed = client
         .begin_delete_key(
             "slow",
-            Some(PollerOptions {
+            Some(BeginDeleteKeyOptions {
                 continuation_token: Some(token),
                 polling_interval: Some(Duration::from_millis(50)),
+                ..Default::default()
             }),
         )
         .await
@@ -503,10 +517,10 @@ async fn backups_restore_into_another_vault() {
     let target = vault(&emulator, "target");
     let first = source.create_rsa_key("portable", None).await.unwrap();
     source.create_rsa_key("portable", None).await.unwrap();
-    let backup = source.backup_key("portable").await.unwrap();
+    let backup = source.backup_key("portable", None).await.unwrap();
     assert!(!backup.is_empty());
     let restored = target
-        .restore_key_backup(backup.expose_secret())
+        .restore_key_backup(backup.expose_secret(), None)
         .await
         .unwrap();
     assert_eq!(restored.name(), "portable");
@@ -523,18 +537,19 @@ async fn backups_restore_into_another_vault() {
             "portable",
             Some(GetKeyOptions {
                 version: first.properties.version.clone(),
+                ..Default::default()
             }),
         )
         .await
         .unwrap();
     assert_eq!(old.key.n, first.key.n);
     let err = source
-        .restore_key_backup(backup.expose_secret())
+        .restore_key_backup(backup.expose_secret(), None)
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
     let err = target
-        .restore_key_backup(b"not a backup")
+        .restore_key_backup(b"not a backup", None)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
@@ -550,14 +565,14 @@ async fn rotation_and_rotation_policies() {
         let first = client
             .create_rsa_key(
                 "rotating",
-                Some(CreateKeyOptions {
+                Some(CreateRsaKeyOptions {
                     hardware_protected: true,
                     ..Default::default()
                 }),
             )
             .await
             .unwrap();
-        let rotated = client.rotate_key("rotating").await.unwrap();
+        let rotated = client.rotate_key("rotating", None).await.unwrap();
         assert_eq!(rotated.name(), "rotating");
         assert_ne!(rotated.properties.version, first.properties.version);
         assert_ne!(rotated.key.n, first.key.n);
@@ -574,7 +589,7 @@ async fn rotation_and_rotation_policies() {
             ..Default::default()
         };
         let updated = client
-            .update_key_rotation_policy("rotating", &policy)
+            .update_key_rotation_policy("rotating", &policy, None)
             .await
             .unwrap();
         assert_eq!(updated.expires_in.as_deref(), Some("P2Y"));
@@ -588,7 +603,10 @@ async fn rotation_and_rotation_policies() {
             .unwrap()
             .ends_with("/keys/rotating/rotationpolicy"));
         assert!(updated.updated_on.is_some());
-        let got = client.get_key_rotation_policy("rotating").await.unwrap();
+        let got = client
+            .get_key_rotation_policy("rotating", None)
+            .await
+            .unwrap();
         let rotate = got
             .lifetime_actions
             .iter()
@@ -611,7 +629,7 @@ async fn rotation_and_rotation_policies() {
             ..Default::default()
         };
         let err = client
-            .update_key_rotation_policy("rotating", &bad)
+            .update_key_rotation_policy("rotating", &bad, None)
             .await
             .unwrap_err();
         assert!(matches!(
@@ -660,7 +678,7 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
     let key = client
         .create_rsa_key(
             "exportable",
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 hardware_protected: true,
                 exportable: Some(true),
                 release_policy: Some(policy.clone()),
@@ -685,6 +703,7 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
                 algorithm: Some(KeyExportEncryptionAlgorithm::CkmRsaAesKeyWrap),
                 nonce: Some("nonce-1".into()),
                 version: key.properties.version.clone(),
+                ..Default::default()
             }),
         )
         .await
@@ -705,13 +724,13 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
     let updated = client
         .update_key_properties(
             "exportable",
-            UpdateKeyPropertiesOptions {
+            Some(UpdateKeyPropertiesOptions {
                 release_policy: Some(KeyReleasePolicy {
                     immutable: Some(true),
                     ..policy
                 }),
                 ..Default::default()
-            },
+            }),
         )
         .await
         .unwrap();
@@ -725,7 +744,7 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
     let err = client
         .create_rsa_key(
             "no-policy",
-            Some(CreateKeyOptions {
+            Some(CreateRsaKeyOptions {
                 exportable: Some(true),
                 ..Default::default()
             }),
@@ -746,12 +765,12 @@ async fn exportable_keys_are_released_to_an_attested_environment() {
 async fn random_bytes_and_attestation_from_the_hsm() {
     let emulator = emulator().await;
     let client = hsm(&emulator, "hsmops");
-    let a = client.get_random_bytes(32).await.unwrap();
-    let b = client.get_random_bytes(32).await.unwrap();
+    let a = client.get_random_bytes(32, None).await.unwrap();
+    let b = client.get_random_bytes(32, None).await.unwrap();
     assert_eq!(a.len(), 32);
     assert_ne!(a, b);
     for count in [0, 129] {
-        let err = client.get_random_bytes(count).await.unwrap_err();
+        let err = client.get_random_bytes(count, None).await.unwrap_err();
         assert!(matches!(
             err,
             Error::InvalidArgument {
@@ -764,7 +783,7 @@ async fn random_bytes_and_attestation_from_the_hsm() {
     let key = client
         .create_ec_key(
             "attested",
-            Some(CreateKeyOptions {
+            Some(CreateEcKeyOptions {
                 hardware_protected: true,
                 ..Default::default()
             }),
@@ -781,8 +800,9 @@ async fn random_bytes_and_attestation_from_the_hsm() {
     let versioned = client
         .get_key_attestation(
             "attested",
-            Some(GetKeyOptions {
+            Some(GetKeyAttestationOptions {
                 version: key.properties.version.clone(),
+                ..Default::default()
             }),
         )
         .await
@@ -806,15 +826,18 @@ async fn random_bytes_and_attestation_from_the_hsm() {
     )
     .unwrap();
     assert!(matches!(
-        older.get_random_bytes(4).await.unwrap_err(),
+        older.get_random_bytes(4, None).await.unwrap_err(),
         Error::UnsupportedApiVersion { .. }
     ));
     assert!(matches!(
-        older.rotate_key("attested").await.unwrap_err(),
+        older.rotate_key("attested", None).await.unwrap_err(),
         Error::UnsupportedApiVersion { .. }
     ));
     assert!(matches!(
-        older.get_key_rotation_policy("attested").await.unwrap_err(),
+        older
+            .get_key_rotation_policy("attested", None)
+            .await
+            .unwrap_err(),
         Error::UnsupportedApiVersion { .. }
     ));
     assert!(matches!(
@@ -863,7 +886,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         );
         assert!(client.create_rsa_key(name, None).await.is_err());
         assert!(client.begin_delete_key(name, None).await.is_err());
-        assert!(client.purge_deleted_key(name).await.is_err());
+        assert!(client.purge_deleted_key(name, None).await.is_err());
         assert!(client.get_cryptography_client(name, None).is_err());
     }
     let bad_options = [
@@ -931,6 +954,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             "ok",
             Some(GetKeyOptions {
                 version: Some("../../secrets".into()),
+                ..Default::default()
             }),
         )
         .await
@@ -942,11 +966,11 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             ..
         }
     ));
-    assert!(client.restore_key_backup(b"").await.is_err());
+    assert!(client.restore_key_backup(b"", None).await.is_err());
     assert!(client.release_key("k", "", None).await.is_err());
     for size in [0, 26] {
         let err = client
-            .list_properties_of_keys(Some(ListOptions {
+            .list_properties_of_keys(Some(ListPropertiesOfKeysOptions {
                 max_page_size: Some(size),
                 ..Default::default()
             }))
@@ -987,7 +1011,7 @@ async fn service_errors_are_typed() {
     assert!(err.is_not_found());
     assert_eq!(err.code(), Some("KeyNotFound"));
     assert!(err.request_id().is_some());
-    let err = client.purge_deleted_key("missing").await.unwrap_err();
+    let err = client.purge_deleted_key("missing", None).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // A vault does not keep symmetric keys.
     let err = client.create_oct_key("aes", None).await.unwrap_err();

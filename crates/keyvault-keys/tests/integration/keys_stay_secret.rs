@@ -6,7 +6,9 @@ use azure_core::credentials::TokenCredential;
 use base64::Engine;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::ExposeSecret;
-use keyvault_keys::{CreateKeyOptions, JsonWebKey, KeyClient, KeyClientOptions, KeyReleasePolicy};
+use keyvault_keys::{
+    CreateRsaKeyOptions, JsonWebKey, KeyClient, KeyClientOptions, KeyReleasePolicy,
+};
 use keyvault_testkit::fixtures::spec_examples;
 use std::{
     io::Write,
@@ -141,12 +143,15 @@ async fn no_private_key_material_is_printed_or_logged() {
     printed.push(format!("{got:?}"));
 
     // Backups: the blob never shows, and a corrupted one is refused without echo.
-    let backup = client.backup_key("imported").await.unwrap();
+    let backup = client.backup_key("imported", None).await.unwrap();
     printed.push(format!("{backup:?}"));
     let mut corrupted = backup.expose_secret().to_vec();
     let mid = corrupted.len() / 2;
     corrupted[mid] ^= 0xff;
-    let err = client.restore_key_backup(&corrupted).await.unwrap_err();
+    let err = client
+        .restore_key_backup(&corrupted, None)
+        .await
+        .unwrap_err();
     printed.push(format!("{err:?} {err}"));
 
     // A released key: the JWS travels back to the caller; it never reaches the log.
@@ -162,7 +167,7 @@ async fn no_private_key_material_is_printed_or_logged() {
     };
     hsm.create_rsa_key(
         "exportable",
-        Some(CreateKeyOptions {
+        Some(CreateRsaKeyOptions {
             hardware_protected: true,
             exportable: Some(true),
             release_policy: Some(policy),

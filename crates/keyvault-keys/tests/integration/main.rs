@@ -7,5 +7,6 @@
 mod cryptography_client;
 mod key_client;
 mod keys_stay_secret;
+mod method_options;
 mod properties;
 mod remote_only;

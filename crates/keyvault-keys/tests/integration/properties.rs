@@ -51,10 +51,10 @@ fn exercise(client: &CryptographyClient) -> Vec<Result<(), Error>> {
         for name in [
             "ES256", "ES384", "ES512", "ES256K", "RS256", "PS256", "HS256",
         ] {
-            out.push(client.sign(alg(name), &digest32).await.map(drop));
+            out.push(client.sign(alg(name), &digest32, None).await.map(drop));
             out.push(
                 client
-                    .verify(alg(name), &digest32, &[1; 64])
+                    .verify(alg(name), &digest32, &[1; 64], None)
                     .await
                     .map(drop),
             );
@@ -84,8 +84,8 @@ fn exercise(client: &CryptographyClient) -> Vec<Result<(), Error>> {
             );
         }
         for name in ["A128KW", "A256KW", "RSA-OAEP"] {
-            out.push(client.wrap_key(alg(name), &[9; 32]).await.map(drop));
-            out.push(client.unwrap_key(alg(name), &[9; 40]).await.map(drop));
+            out.push(client.wrap_key(alg(name), &[9; 32], None).await.map(drop));
+            out.push(client.unwrap_key(alg(name), &[9; 40], None).await.map(drop));
         }
         out
     })
@@ -223,9 +223,9 @@ fn p256_jwk(scalar: [u8; 32]) -> Option<JsonWebKey> {
 fn sign_verify(jwk: JsonWebKey, digest: &[u8]) -> Result<bool, Error> {
     let client = CryptographyClient::from_jwk(jwk)?;
     runtime().block_on(async {
-        let signed = client.sign(alg("ES256"), digest).await?;
+        let signed = client.sign(alg("ES256"), digest, None).await?;
         let verified = client
-            .verify(alg("ES256"), digest, &signed.signature)
+            .verify(alg("ES256"), digest, &signed.signature, None)
             .await?;
         Ok(verified.is_valid)
     })
@@ -289,6 +289,7 @@ proptest! {
                         iv: enc.iv.clone(),
                         authentication_tag: enc.authentication_tag.clone(),
                         additional_authenticated_data: None,
+                        ..Default::default()
                     }),
                 )
                 .await
@@ -320,7 +321,7 @@ proptest! {
         });
         let roundtrip = roundtrip.unwrap();
         prop_assert_eq!(roundtrip.plaintext.expose_secret(), plaintext.as_slice());
-        let wrapped = runtime().block_on(client.wrap_key(KeyWrapAlgorithm::RsaOaep, &plaintext[..plaintext.len().min(32)]));
+        let wrapped = runtime().block_on(client.wrap_key(KeyWrapAlgorithm::RsaOaep, &plaintext[..plaintext.len().min(32)], None));
         prop_assert!(wrapped.is_ok());
 
         // Flip one bit of a private part (or the modulus): the private key no longer holds

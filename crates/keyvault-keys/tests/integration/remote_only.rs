@@ -4,8 +4,8 @@
 
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::{
-    CryptographyClient, EncryptionAlgorithm, Error, JsonWebKey, KeyClient, KeyClientOptions,
-    KeyType, SecretBytes, SignatureAlgorithm,
+    CryptographyClient, EncryptionAlgorithm, Error, ExposeSecret, JsonWebKey, KeyClient,
+    KeyClientOptions, KeyType, SecretBytes, SignatureAlgorithm,
 };
 
 #[tokio::test]
@@ -33,11 +33,11 @@ async fn every_operation_goes_to_the_service() {
         .unwrap();
     assert_eq!(decrypted.plaintext.expose_secret(), b"remote");
     let signed = crypto
-        .sign(SignatureAlgorithm::Ps256, &[7; 32])
+        .sign(SignatureAlgorithm::Ps256, &[7; 32], None)
         .await
         .unwrap();
     let verified = crypto
-        .verify(SignatureAlgorithm::Ps256, &[7; 32], &signed.signature)
+        .verify(SignatureAlgorithm::Ps256, &[7; 32], &signed.signature, None)
         .await
         .unwrap();
     assert!(verified.is_valid);

@@ -107,7 +107,7 @@ async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
         Some(options),
     )
     .unwrap();
-    data.rotate_key("signing").await.unwrap();
+    data.rotate_key("signing", None).await.unwrap();
     let versions: Vec<String> = client
         .list_key_versions(RG, "arm-keys", "signing", None)
         .unwrap()
@@ -148,7 +148,7 @@ async fn keys_are_created_once_and_read_through_arm_and_the_data_plane() {
         .unwrap();
     assert_eq!(ec.properties.curve_name, Some(JsonWebKeyCurveName::P384));
     assert_eq!(ec.properties.attributes.unwrap().enabled, Some(false));
-    let policy = data.get_key_rotation_policy("ec-key").await.unwrap();
+    let policy = data.get_key_rotation_policy("ec-key", None).await.unwrap();
     assert_eq!(policy.lifetime_actions.len(), 1);
 
     let names: Vec<String> = client
