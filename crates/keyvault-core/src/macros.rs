@@ -152,7 +152,8 @@ macro_rules! method_options {
         #[derive(Clone, Debug, Default)]
         pub struct $name<'a> {
             $($(#[$fmeta])* pub $field: $ty,)*
-            /// Items per page (`maxresults`, 1 to 25); the service's default when `None`.
+            /// Items per page (the data plane's `maxresults`, 1 to 25; Resource Manager's
+            /// `$top`); the service's default when `None`.
             pub max_page_size: ::std::option::Option<u32>,
             /// Resume the list from a token given by an earlier pager.
             pub continuation_token: ::std::option::Option<::std::string::String>,

@@ -233,11 +233,6 @@ impl KeyVaultPipeline {
         }
     }
 
-    /// [`KeyVaultPipeline::operation`] without per-call options.
-    pub fn traced(&self, name: &'static str) -> KeyVaultPipeline {
-        self.operation(name, &ClientMethodOptions::default())
-    }
-
     /// The vault URL, `https://host[:port]/`.
     pub fn vault_url(&self) -> &Url {
         &self.inner.vault_url

@@ -16,6 +16,13 @@ use keyvault_secrets::{
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let target = Target::from_env("hello-world").await?;
+    // A name of its own for each run, so that runs against a real vault never collide.
+    let name = format!(
+        "hello-world-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs()
+    );
     let client = SecretClient::new(
         target.require_vault()?,
         target.credential.clone(),
@@ -28,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Create the secret, or add a version to it.
     let secret = client
         .set_secret(
-            "hello-world-password",
+            &name,
             "correct horse battery staple",
             Some(SetSecretOptions {
                 content_type: Some("text/plain".into()),
@@ -43,14 +50,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     );
 
     // Read the latest version. The value is a `SecretString`: `{:?}` prints a placeholder.
-    let secret = client.get_secret("hello-world-password", None).await?;
+    let secret = client.get_secret(&name, None).await?;
     println!("got {} = {:?}", secret.name(), secret.value);
     assert_eq!(secret.value.expose_secret(), "correct horse battery staple");
 
     // Properties change without a new version; the value never does.
     let properties = client
         .update_secret_properties(
-            "hello-world-password",
+            &name,
             Some(UpdateSecretPropertiesOptions {
                 content_type: Some("text/x-password".into()),
                 ..Default::default()
@@ -63,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // purging.
     let deleted = client
         .begin_delete_secret(
-            "hello-world-password",
+            &name,
             Some(BeginDeleteSecretOptions {
                 polling_interval: Some(target.polling_interval),
                 ..Default::default()
@@ -76,9 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         deleted.name(),
         deleted.scheduled_purge_date
     );
-    client
-        .purge_deleted_secret("hello-world-password", None)
-        .await?;
+    client.purge_deleted_secret(&name, None).await?;
     println!("purged");
     Ok(())
 }
