@@ -611,7 +611,12 @@ fn restore(transfer: &TransferKey, document: &RestoreDocument) -> Result<Domain,
     let mut shares: Vec<(usize, Zeroizing<Vec<u8>>)> = Vec::new();
     for share in &document.shares {
         let opened = unb64u(&share.enc_key)
-            .and_then(|sealed| transfer.key.decrypt(oaep(), &sealed).ok())
+            .and_then(|sealed| {
+                transfer
+                    .key
+                    .decrypt_blinded(&mut OsRng, oaep(), &sealed)
+                    .ok()
+            })
             .filter(|k| k.len() == SHARE_KEY_LEN)
             .ok_or_else(|| {
                 format!(
@@ -803,7 +808,12 @@ pub mod tools {
                 .find(|s| Some(s.kid.as_str()) == certificate.jwk["kid"].as_str())
                 .ok_or("a certificate is not one of the security domain's")?;
             let opened = unb64u(&share.enc_key)
-                .and_then(|sealed| certificate.key.decrypt(oaep(), &sealed).ok())
+                .and_then(|sealed| {
+                    certificate
+                        .key
+                        .decrypt_blinded(&mut OsRng, oaep(), &sealed)
+                        .ok()
+                })
                 .map(Zeroizing::new)
                 .ok_or("a share does not open with its certificate's key")?;
             let resealed = transfer

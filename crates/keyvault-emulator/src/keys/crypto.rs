@@ -223,10 +223,18 @@ pub(crate) fn rsa_encrypt(public: &RsaPublicKey, alg: &str, plain: &[u8]) -> Opt
 
 fn rsa_decrypt(key: &rsa::RsaPrivateKey, alg: &str, sealed: &[u8]) -> Option<Vec<u8>> {
     match alg {
-        "RSA1_5" => key.decrypt(Pkcs1v15Encrypt, sealed).ok(),
-        "RSA-OAEP" => key.decrypt(Oaep::new::<sha1::Sha1>(), sealed).ok(),
-        "RSA-OAEP-256" => key.decrypt(Oaep::new::<Sha256>(), sealed).ok(),
-        "RSA-OAEP-384" => key.decrypt(Oaep::new::<Sha384>(), sealed).ok(),
+        "RSA1_5" => key
+            .decrypt_blinded(&mut OsRng, Pkcs1v15Encrypt, sealed)
+            .ok(),
+        "RSA-OAEP" => key
+            .decrypt_blinded(&mut OsRng, Oaep::new::<sha1::Sha1>(), sealed)
+            .ok(),
+        "RSA-OAEP-256" => key
+            .decrypt_blinded(&mut OsRng, Oaep::new::<Sha256>(), sealed)
+            .ok(),
+        "RSA-OAEP-384" => key
+            .decrypt_blinded(&mut OsRng, Oaep::new::<Sha384>(), sealed)
+            .ok(),
         _ => None,
     }
 }
@@ -479,7 +487,7 @@ pub(crate) fn sign(m: &Material, alg: &str, digest: &[u8]) -> Result<Vec<u8>, Se
         let key = rsa_key(alg, m)?;
         check_digest(alg, digest)?;
         let signed = match scheme {
-            Ok(pkcs1) => key.sign(pkcs1, digest),
+            Ok(pkcs1) => key.sign_with_rng(&mut OsRng, pkcs1, digest),
             Err(pss) => key.sign_with_rng(&mut OsRng, pss, digest),
         };
         return signed.map_err(|_| failed("sign"));

@@ -773,7 +773,11 @@ async fn import_keys_with_private_parts() {
         )
         .await;
     let plain = private
-        .decrypt(rsa::Oaep::new::<sha2::Sha256>(), &unb64(&enc.body["value"]))
+        .decrypt_blinded(
+            &mut rand::rngs::OsRng,
+            rsa::Oaep::new::<sha2::Sha256>(),
+            &unb64(&enc.body["value"]),
+        )
         .unwrap();
     assert_eq!(plain, b"imported");
 
@@ -1335,7 +1339,11 @@ async fn secure_key_release() {
     let ciphertext = unb64(&key_hsm["ciphertext"]);
     let (wrapped_aes, wrapped_key) = ciphertext.split_at(256);
     let aes = runtime
-        .decrypt(rsa::Oaep::new::<sha2::Sha256>(), wrapped_aes)
+        .decrypt_blinded(
+            &mut rand::rngs::OsRng,
+            rsa::Oaep::new::<sha2::Sha256>(),
+            wrapped_aes,
+        )
         .unwrap();
     let kek = aes_kw::KekAes256::from(<[u8; 32]>::try_from(aes.as_slice()).unwrap());
     let pkcs8 = kek.unwrap_with_padding_vec(wrapped_key).unwrap();

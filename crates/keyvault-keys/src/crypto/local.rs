@@ -354,7 +354,7 @@ impl LocalKey {
                 let scheme =
                     rsa_scheme(algorithm).ok_or_else(|| unsupported("sign", algorithm.as_str()))?;
                 let signed = match scheme {
-                    RsaScheme::Pkcs1(s) => private.sign(s, digest),
+                    RsaScheme::Pkcs1(s) => private.sign_with_rng(&mut OsRng, s, digest),
                     RsaScheme::Pss(s) => private.sign_with_rng(&mut OsRng, s, digest),
                 };
                 signed.map_err(|_| Error::cryptography("sign", "RSA signing failed"))
@@ -463,9 +463,9 @@ fn rsa_decrypt(
     data: &[u8],
 ) -> Result<SecretBytes> {
     let result = match algorithm {
-        "RSA-OAEP" => key.decrypt(Oaep::new::<sha1::Sha1>(), data),
-        "RSA-OAEP-256" => key.decrypt(Oaep::new::<Sha256>(), data),
-        "RSA1_5" => key.decrypt(Pkcs1v15Encrypt, data),
+        "RSA-OAEP" => key.decrypt_blinded(&mut OsRng, Oaep::new::<sha1::Sha1>(), data),
+        "RSA-OAEP-256" => key.decrypt_blinded(&mut OsRng, Oaep::new::<Sha256>(), data),
+        "RSA1_5" => key.decrypt_blinded(&mut OsRng, Pkcs1v15Encrypt, data),
         other => return Err(unsupported(operation, other)),
     };
     result
