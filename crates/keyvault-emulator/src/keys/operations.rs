@@ -65,9 +65,16 @@ fn key_op(op: &str) -> Option<&'static str> {
     })
 }
 
-/// Checks that the version may perform `op` now: enabled, within nbf/exp, allowed by `key_ops`.
+/// Checks that the version may perform `op` now: enabled, allowed by `key_ops`, and within
+/// nbf/exp for the operations that protect data. Azure Key Vault's documentation ("About keys",
+/// "Date-time controlled operations"): a key that is not yet valid or has expired still
+/// decrypts, unwraps and verifies (and is released); it no longer encrypts, wraps or signs.
 fn check_usable(ctx: &Ctx<'_>, v: &KeyVersion, op: &str) -> Result<(), ServiceError> {
     let now = ctx.now.unix_timestamp();
+    let dated = matches!(
+        op.to_ascii_lowercase().as_str(),
+        "encrypt" | "wrapkey" | "securewrapkey" | "sign"
+    );
     if !v.enabled {
         return Err(ServiceError::new(
             403,
@@ -76,7 +83,7 @@ fn check_usable(ctx: &Ctx<'_>, v: &KeyVersion, op: &str) -> Result<(), ServiceEr
         )
         .with_inner("KeyDisabled"));
     }
-    if v.nbf.is_some_and(|nbf| now < nbf) {
+    if dated && v.nbf.is_some_and(|nbf| now < nbf) {
         return Err(ServiceError::new(
             403,
             "Forbidden",
@@ -84,7 +91,7 @@ fn check_usable(ctx: &Ctx<'_>, v: &KeyVersion, op: &str) -> Result<(), ServiceEr
         )
         .with_inner("KeyNotYetValid"));
     }
-    if v.exp.is_some_and(|exp| now >= exp) {
+    if dated && v.exp.is_some_and(|exp| now >= exp) {
         return Err(ServiceError::new(
             403,
             "Forbidden",

@@ -21,12 +21,12 @@ use azure_core::{
     credentials::TokenCredential,
     http::{ClientMethodOptions, Method, RawResponse, Request},
 };
-use futures::lock::Mutex;
 use keyvault_core::{
     pipeline::to_json, ClientOptions, Error, KeyVaultPipeline, Result, SecretBytes,
 };
 pub(crate) use local::LocalKey;
 use serde::{Deserialize, Serialize};
+use std::sync::{Mutex, MutexGuard};
 use std::{fmt, sync::Arc};
 use time::OffsetDateTime;
 
@@ -284,7 +284,9 @@ enum Route {
 /// verify; and with private material RSA decrypt, unwrap and sign, EC sign, AES-CBC(-PAD),
 /// AES-GCM and AES key wrap. A client built from a key id fetches the key once, lazily; if
 /// reading it is forbidden (403) every operation is sent to the service. Local operations
-/// respect the key's `key_ops`, enabled flag, not-before and expiry.
+/// respect the key's `key_ops` and enabled flag, and, as the service does, its not-before and
+/// expiry for encrypt, wrap and sign only (decrypt, unwrap and verify keep working outside that
+/// window).
 ///
 /// ```no_run
 /// use keyvault_keys::{CryptographyClient, EncryptionAlgorithm, ExposeSecret, SignatureAlgorithm};
@@ -484,50 +486,70 @@ impl CryptographyClient {
     /// # Ok(()) }
     /// ```
     pub async fn key_id(&self) -> Option<String> {
-        let state = self.inner.state.lock().await;
+        let state = self.state();
         match &state.key_id {
             Some(id) => Some(id.to_string()),
             None => state.jwk.as_ref().and_then(|j| j.kid.clone()),
         }
     }
 
-    /// Fetches the key once, unless it is known or reading it was forbidden.
-    async fn initialize(
-        &self,
-        state: &mut KeyState,
-        op: Op<'_>,
-        method_options: &ClientMethodOptions<'_>,
-    ) {
+    /// The key state. The lock is never held across an `await`: operations run concurrently,
+    /// and the first fetch of the key holds nobody up.
+    fn state(&self) -> MutexGuard<'_, KeyState> {
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Fetches the key, unless it is known or reading it was forbidden. Concurrent first
+    /// operations may each fetch it; the first answer is kept. A failure is logged with its
+    /// reason and the operation goes to the service: after a 403 (no `keys/get` permission)
+    /// or a key id that does not parse, for good; after any other failure, which may be
+    /// transient, the next operation tries again.
+    async fn initialize(&self, op: Op<'_>, method_options: &ClientMethodOptions<'_>) {
+        let (pipeline, id) = {
+            let mut state = self.state();
+            if state.initialized {
+                return;
+            }
+            match (&self.inner.pipeline, &state.key_id) {
+                (Some(pipeline), Some(id)) => {
+                    (pipeline.operation(op.span(), method_options), id.clone())
+                }
+                _ => {
+                    state.initialized = true;
+                    return;
+                }
+            }
+        };
+        let url = pipeline.url(&["keys", id.name(), id.version().unwrap_or_default()]);
+        let fetched = pipeline
+            .send_json::<KeyVaultKey>(Method::Get, url, None)
+            .await
+            .and_then(KeyState::from_key);
+        let mut state = self.state();
         if state.initialized {
             return;
         }
-        let (Some(pipeline), Some(id)) = (&self.inner.pipeline, &state.key_id) else {
-            state.initialized = true;
-            return;
-        };
-        let pipeline = pipeline.operation(op.span(), method_options);
-        let url = pipeline.url(&["keys", id.name(), id.version().unwrap_or_default()]);
-        match pipeline
-            .send_json::<KeyVaultKey>(Method::Get, url, None)
-            .await
-        {
-            Ok(key) => {
-                if let Ok(fetched) = KeyState::from_key(key) {
-                    *state = fetched;
-                }
+        match fetched {
+            Ok(fetched) => *state = fetched,
+            Err(e) if e.is_forbidden() => {
+                tracing::debug!(key = %id, "the key cannot be read (403); every operation goes to the service");
+                state.initialized = true;
             }
-            // Without keys/get permission, stay remote for good; other failures may be
-            // transient, so try again on the next operation.
-            Err(e) if e.is_forbidden() => state.initialized = true,
-            Err(_) => {}
+            Err(e @ Error::InvalidArgument { .. }) => {
+                tracing::warn!(key = %id, error = %e, "the key the service returned is unusable; every operation goes to the service");
+                state.initialized = true;
+            }
+            Err(e) => {
+                tracing::warn!(key = %id, error = %e, "could not read the key; this operation goes to the service, the next one tries again");
+            }
         }
     }
 
     /// The one place that decides where an operation runs. Argument checks that need the key
     /// (its type, curve, AES size) happen here, before anything is sent.
     async fn route(&self, op: Op<'_>, method_options: &ClientMethodOptions<'_>) -> Result<Route> {
-        let mut state = self.inner.state.lock().await;
-        self.initialize(&mut state, op, method_options).await;
+        self.initialize(op, method_options).await;
+        let state = self.state();
         if let Some(jwk) = &state.jwk {
             validate::check_key(op, jwk, state.key_size)?;
         }
@@ -552,14 +574,18 @@ impl CryptographyClient {
             if state.enabled == Some(false) {
                 return Err(Error::cryptography(op.name(), "the key is disabled"));
             }
+            // Azure Key Vault's "Date-time controlled operations" (About keys): outside its
+            // nbf/exp window a key still decrypts, unwraps and verifies, so that data protected
+            // while it was valid stays readable; it no longer encrypts, wraps or signs.
+            let dated = matches!(op, Op::Encrypt(_) | Op::WrapKey(_) | Op::Sign(_));
             let now = OffsetDateTime::now_utc();
-            if let Some(nbf) = state.not_before.filter(|nbf| now < *nbf) {
+            if let Some(nbf) = state.not_before.filter(|nbf| dated && now < *nbf) {
                 return Err(Error::cryptography(
                     op.name(),
                     format!("the key is not valid before {nbf}"),
                 ));
             }
-            if let Some(exp) = state.expires_on.filter(|exp| now >= *exp) {
+            if let Some(exp) = state.expires_on.filter(|exp| dated && now >= *exp) {
                 return Err(Error::cryptography(
                     op.name(),
                     format!("the key expired at {exp}"),

@@ -10,7 +10,7 @@ use keyvault_keys::{
     ApiVersion, CreateEcKeyOptions, CreateOctKeyOptions, CreateRsaKeyOptions, CryptographyClient,
     CryptographyClientOptions, DecryptOptions, EncryptOptions, EncryptionAlgorithm, Error,
     ImportKeyOptions, JsonWebKey, KeyClient, KeyCurveName, KeyOperation, KeyType, KeyWrapAlgorithm,
-    SecretBytes, SignatureAlgorithm,
+    SecretBytes, SignatureAlgorithm, UpdateKeyPropertiesOptions,
 };
 use keyvault_testkit::fixtures::spec_examples;
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -770,6 +770,114 @@ async fn local_operations_respect_key_ops_and_validity() {
             emulator.control().requests().is_empty(),
             "{name}: refused locally"
         );
+    }
+}
+
+/// Azure Key Vault's documentation, "About keys", section "Date-time controlled operations": a
+/// key outside its nbf/exp window still decrypts, unwraps and verifies, so that what it
+/// protected stays readable; encrypt, wrap and sign are refused. Each operation in each state,
+/// locally (refused before anything is sent) and by the emulator (403 with the inner code).
+#[tokio::test]
+async fn date_time_controlled_operations_locally_and_remotely() {
+    let emulator = emulator().await;
+    let keys = key_client(&emulator, emulator.vault_url("dated"));
+    let now = OffsetDateTime::now_utc();
+    let (alg, wrap, sig) = (
+        EncryptionAlgorithm::RsaOaep256,
+        KeyWrapAlgorithm::RsaOaep256,
+        SignatureAlgorithm::Rs256,
+    );
+    let d = digest(&sig, b"signed while valid");
+    for (name, window, inner) in [
+        (
+            "expired",
+            UpdateKeyPropertiesOptions {
+                expires_on: Some(now - time::Duration::days(1)),
+                ..Default::default()
+            },
+            "KeyExpired",
+        ),
+        (
+            "early",
+            UpdateKeyPropertiesOptions {
+                not_before: Some(now + time::Duration::days(1)),
+                ..Default::default()
+            },
+            "KeyNotYetValid",
+        ),
+    ] {
+        let key = keys.create_rsa_key(name, None).await.unwrap();
+        let remote = remote_only(&emulator, key.id()).await;
+        // What the key protected while it was valid.
+        let ciphertext = remote
+            .encrypt(alg.clone(), b"plaintext", None)
+            .await
+            .unwrap()
+            .ciphertext;
+        let wrapped = remote
+            .wrap_key(wrap.clone(), &[7u8; 32], None)
+            .await
+            .unwrap()
+            .encrypted_key;
+        let signature = remote.sign(sig.clone(), &d, None).await.unwrap().signature;
+
+        let key = keys
+            .update_key_properties(name, Some(window))
+            .await
+            .unwrap();
+        let local =
+            CryptographyClient::from_key(key, emulator.credential(), Some(options(&emulator)))
+                .unwrap();
+
+        // Still allowed: verify locally (the public key) and remotely; decrypt and unwrap by
+        // the service (the client holds no private material).
+        emulator.control().clear_requests();
+        for client in [&local, &remote] {
+            let verified = client.verify(sig.clone(), &d, &signature, None).await;
+            assert!(verified.unwrap().is_valid, "{name}");
+            let decrypted = client.decrypt(alg.clone(), &ciphertext, None).await;
+            assert_eq!(
+                decrypted.unwrap().plaintext.expose_secret(),
+                b"plaintext",
+                "{name}"
+            );
+            let unwrapped = client.unwrap_key(wrap.clone(), &wrapped, None).await;
+            assert_eq!(unwrapped.unwrap().key.expose_secret(), &[7u8; 32], "{name}");
+        }
+        assert_eq!(
+            sent(&emulator, "verify"),
+            1,
+            "{name}: local verify sent nothing"
+        );
+
+        // Refused locally, before anything is sent: encrypt and wrap with the public key.
+        emulator.control().clear_requests();
+        let local_refusals = [
+            local.encrypt(alg.clone(), b"x", None).await.unwrap_err(),
+            local
+                .wrap_key(wrap.clone(), &[7u8; 32], None)
+                .await
+                .unwrap_err(),
+        ];
+        for err in local_refusals {
+            assert!(matches!(err, Error::Cryptography { .. }), "{name}: {err}");
+        }
+        assert!(emulator.control().requests().is_empty(), "{name}");
+
+        // Refused by the service: encrypt, wrap and sign.
+        let remote_refusals = [
+            remote.encrypt(alg.clone(), b"x", None).await.unwrap_err(),
+            remote
+                .wrap_key(wrap.clone(), &[7u8; 32], None)
+                .await
+                .unwrap_err(),
+            remote.sign(sig.clone(), &d, None).await.unwrap_err(),
+            local.sign(sig.clone(), &d, None).await.unwrap_err(),
+        ];
+        for err in remote_refusals {
+            assert_eq!(err.status(), Some(403), "{name}: {err}");
+            assert_eq!(err.inner_code(), Some(inner), "{name}: {err}");
+        }
     }
 }
 
