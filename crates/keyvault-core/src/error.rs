@@ -65,6 +65,20 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// The service asked for a token carrying more claims (Continuous Access Evaluation: the
+    /// token was revoked, or a policy changed). azure_core 1.x credentials cannot request a token
+    /// with claims (`TokenRequestOptions` has none) and `azure_identity` answers from its cache,
+    /// so asking again would only resend the refused token: the call ends here, with the claims
+    /// the service named. A new credential (signing in again) gets a new token.
+    #[error("the service asks for a token with these claims, which azure_core credentials cannot request: {claims}")]
+    ClaimsChallenge {
+        /// The claims the service asked for: the challenge's `claims`, decoded from base64 (as
+        /// given when it does not decode).
+        claims: String,
+        /// The `x-ms-request-id` of the refused request.
+        request_id: Option<String>,
+    },
+
     /// A response could not be deserialized into the expected model.
     #[error("could not deserialize the {model} response: {message}")]
     Deserialize {
@@ -173,6 +187,17 @@ impl Error {
             None => (None, reason(response.status()), None),
         };
         if status == 401 {
+            let claims = response
+                .headers()
+                .get_optional_str(&azure_core::http::headers::WWW_AUTHENTICATE)
+                .and_then(crate::challenge::Challenge::parse)
+                .and_then(|challenge| challenge.claims);
+            if let Some(claims) = claims {
+                return Error::ClaimsChallenge {
+                    claims: decode_claims(&claims),
+                    request_id,
+                };
+            }
             return Error::Authentication {
                 message: service_message(status, code.as_deref(), &message, None),
                 request_id,
@@ -232,9 +257,9 @@ impl Error {
     /// The `x-ms-request-id` of the failed request.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Service { request_id, .. } | Error::Authentication { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Service { request_id, .. }
+            | Error::Authentication { request_id, .. }
+            | Error::ClaimsChallenge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -254,9 +279,12 @@ impl Error {
         self.status() == Some(403)
     }
 
-    /// True when authentication failed.
+    /// True when authentication failed (a claims challenge included).
     pub fn is_authentication(&self) -> bool {
-        matches!(self, Error::Authentication { .. })
+        matches!(
+            self,
+            Error::Authentication { .. } | Error::ClaimsChallenge { .. }
+        )
     }
 
     /// An [`Error::Cryptography`].
@@ -276,6 +304,22 @@ fn innermost_message(err: &(dyn std::error::Error + 'static)) -> String {
         current = source;
     }
     current.to_string()
+}
+
+/// A challenge's `claims`: base64 (standard or URL-safe, padded or not) of a JSON object.
+fn decode_claims(claims: &str) -> String {
+    use base64::Engine as _;
+    let engines = [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::URL_SAFE,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    engines
+        .iter()
+        .find_map(|engine| engine.decode(claims).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_else(|| claims.to_owned())
 }
 
 fn reason(status: StatusCode) -> String {
