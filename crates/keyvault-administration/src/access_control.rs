@@ -10,7 +10,10 @@ use crate::{
     validation::{new_guid, validate_guid},
 };
 use azure_core::http::Method;
-use keyvault_core::{pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, Pager, Result};
+use keyvault_core::{
+    pipeline::to_json, ApiVersion, Error, KeyVaultPipeline, ListOptions, Pager, Result,
+};
+use url::Url;
 
 /// Options of every administration client: API version, `azure_core` client options (retry,
 /// transport, user agent) and `verify_challenge_resource`.
@@ -29,8 +32,15 @@ keyvault_core::method_options! {
     /// Options of [`KeyVaultAccessControlClient::delete_role_assignment`].
     pub struct DeleteRoleAssignmentOptions {}
 
-    /// Options of [`KeyVaultAccessControlClient::list_role_assignments`].
-    list pub struct ListRoleAssignmentsOptions {}
+    /// Options of [`KeyVaultAccessControlClient::list_role_assignments`]. The service pages
+    /// role assignments its own way: there is no page size to ask for.
+    pub struct ListRoleAssignmentsOptions {
+        /// The service's OData `$filter`: `atScope()` for the assignments at or above the
+        /// scope, `principalId eq '{id}'` for one principal's, or both joined by `and`.
+        pub filter: Option<String>,
+        /// Resume the list from a token given by an earlier pager.
+        pub continuation_token: Option<String>,
+    }
 
     /// Options of [`KeyVaultAccessControlClient::set_role_definition`]: what the custom role
     /// is. Only what is set is sent, so an update may change one property.
@@ -53,8 +63,14 @@ keyvault_core::method_options! {
     /// Options of [`KeyVaultAccessControlClient::delete_role_definition`].
     pub struct DeleteRoleDefinitionOptions {}
 
-    /// Options of [`KeyVaultAccessControlClient::list_role_definitions`].
-    list pub struct ListRoleDefinitionsOptions {}
+    /// Options of [`KeyVaultAccessControlClient::list_role_definitions`]. The service pages
+    /// role definitions its own way: there is no page size to ask for.
+    pub struct ListRoleDefinitionsOptions {
+        /// The service's OData `$filter`: `atScopeAndBelow()`, or `roleName eq '{name}'`.
+        pub filter: Option<String>,
+        /// Resume the list from a token given by an earlier pager.
+        pub continuation_token: Option<String>,
+    }
 }
 
 /// A client of a Managed HSM's role definitions and role assignments. Cheap to clone;
@@ -243,7 +259,10 @@ impl KeyVaultAccessControlClient {
     /// use futures::TryStreamExt;
     /// let mut assignments = client.list_role_assignments(
     ///     &KeyVaultRoleScope::Global,
-    ///     Some(ListRoleAssignmentsOptions { max_page_size: Some(10), ..Default::default() }),
+    ///     Some(ListRoleAssignmentsOptions {
+    ///         filter: Some("atScope()".into()),
+    ///         ..Default::default()
+    ///     }),
     /// )?;
     /// while let Some(assignment) = assignments.try_next().await? {
     ///     println!("{} {}", assignment.name, assignment.properties.principal_id);
@@ -262,8 +281,12 @@ impl KeyVaultAccessControlClient {
         );
         self.require(&ApiVersion::V7_2, "list_role_assignments")?;
         let segments = Self::segments(scope, ASSIGNMENTS, None)?;
-        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.list_options().pager(&pipeline, &refs)
+        let first = first_page(&pipeline, &segments, options.filter.as_deref())?;
+        ListOptions {
+            max_page_size: None,
+            continuation_token: options.continuation_token,
+        }
+        .pager_at(&pipeline, first)
     }
 
     /// Creates a custom role, or updates one (when `options.name` names an existing custom
@@ -417,7 +440,39 @@ impl KeyVaultAccessControlClient {
         );
         self.require(&ApiVersion::V7_2, "list_role_definitions")?;
         let segments = Self::segments(scope, DEFINITIONS, None)?;
-        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        options.list_options().pager(&pipeline, &refs)
+        let first = first_page(&pipeline, &segments, options.filter.as_deref())?;
+        ListOptions {
+            max_page_size: None,
+            continuation_token: options.continuation_token,
+        }
+        .pager_at(&pipeline, first)
     }
+}
+
+/// The first page of a role list, with the caller's `$filter` percent-encoded as RFC 3986 asks
+/// (a form encoder would send spaces as `+`). The RBAC API defines no `maxresults`.
+fn first_page(
+    pipeline: &KeyVaultPipeline,
+    segments: &[String],
+    filter: Option<&str>,
+) -> Result<Url> {
+    let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let mut url = pipeline.url(&refs);
+    if let Some(filter) = filter {
+        if filter.trim().is_empty() {
+            return Err(Error::invalid_argument("filter", "must not be empty"));
+        }
+        const VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        let query = format!(
+            "{}&$filter={}",
+            url.query().unwrap_or_default(),
+            percent_encoding::utf8_percent_encode(filter, VALUE)
+        );
+        url.set_query(Some(&query));
+    }
+    Ok(url)
 }

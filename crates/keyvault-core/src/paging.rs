@@ -55,6 +55,17 @@ impl ListOptions {
         segments: &[&str],
     ) -> Result<Pager<T>> {
         let first = first_page_url(pipeline, segments, self.max_page_size)?;
+        self.pager_at(pipeline, first)
+    }
+
+    /// The pager of the list whose first page is `first` (built by the caller, with a query
+    /// of the operation's own such as `$filter`), or of the continuation token when one is
+    /// given.
+    pub fn pager_at<T: DeserializeOwned + Send + 'static>(
+        self,
+        pipeline: &KeyVaultPipeline,
+        first: Url,
+    ) -> Result<Pager<T>> {
         match self.continuation_token {
             Some(token) => {
                 // A token resumes the list it came from: the service's next links keep the

@@ -211,25 +211,12 @@ async fn built_in_role_definitions_list_get_and_page() {
         .unwrap();
     assert_eq!(admin.role_name, "Managed HSM Administrator");
 
-    // Pages of two, resumed from a continuation token.
-    let mut pages = client
+    // The service's `$filter`, as Python forwards `filter=`.
+    let named: Vec<_> = client
         .list_role_definitions(
-            &KeyVaultRoleScope::Keys,
+            &KeyVaultRoleScope::Global,
             Some(ListRoleDefinitionsOptions {
-                max_page_size: Some(2),
-                ..Default::default()
-            }),
-        )
-        .unwrap()
-        .into_pages();
-    let first = pages.try_next().await.unwrap().unwrap();
-    assert_eq!(first.items.len(), 2);
-    let token = first.continuation_token.clone().unwrap();
-    let rest: Vec<_> = client
-        .list_role_definitions(
-            &KeyVaultRoleScope::Keys,
-            Some(ListRoleDefinitionsOptions {
-                continuation_token: Some(token),
+                filter: Some("roleName eq 'Managed HSM Administrator'".into()),
                 ..Default::default()
             }),
         )
@@ -237,7 +224,9 @@ async fn built_in_role_definitions_list_get_and_page() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(rest.len() + 2, all.len());
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert_eq!(named[0].role_name, "Managed HSM Administrator");
+    assert!(all.len() > 1);
 }
 
 #[tokio::test]
@@ -447,6 +436,77 @@ async fn role_assignment_lifecycle() {
     assert_eq!(err.code(), Some("BadParameter"));
 }
 
+/// The RBAC API pages role assignments its own way (the spec defines `$filter` and no
+/// `maxresults`): the client sends the filter percent-encoded and no page size, and follows the
+/// service's pages and continuation tokens.
+#[tokio::test]
+async fn role_assignments_are_filtered_and_paged_as_the_service_pages_them() {
+    let emulator = emulator().await;
+    let client = rbac(&emulator, "filtered");
+    let control = emulator.control();
+    let user = format!(
+        "{}{CRYPTO_USER}",
+        "Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/"
+    );
+    for i in 0..30 {
+        client
+            .create_role_assignment(
+                &KeyVaultRoleScope::Keys,
+                &user,
+                &format!("principal-{i}"),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    control.clear_requests();
+    let one: Vec<_> = client
+        .list_role_assignments(
+            &KeyVaultRoleScope::Keys,
+            Some(ListRoleAssignmentsOptions {
+                filter: Some("principalId eq 'principal-7'".into()),
+                ..Default::default()
+            }),
+        )
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 1, "{one:?}");
+    assert_eq!(one[0].properties.principal_id, "principal-7");
+    let query = control.requests().last().unwrap().query.clone();
+    assert!(
+        query.contains("$filter=principalId%20eq%20%27principal-7%27"),
+        "{query}"
+    );
+    assert!(!query.contains("maxresults"), "{query}");
+
+    // More than a page: the first page, then the rest from its continuation token.
+    let mut pages = client
+        .list_role_assignments(&KeyVaultRoleScope::Keys, None)
+        .unwrap()
+        .into_pages();
+    let first = pages.try_next().await.unwrap().unwrap();
+    let token = first.continuation_token.clone().expect("a second page");
+    let rest: Vec<_> = client
+        .list_role_assignments(
+            &KeyVaultRoleScope::Keys,
+            Some(ListRoleAssignmentsOptions {
+                continuation_token: Some(token),
+                ..Default::default()
+            }),
+        )
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(first.items.len() + rest.len() >= 30);
+    assert!(control
+        .requests()
+        .iter()
+        .all(|r| !r.query.contains("maxresults")));
+}
+
 #[tokio::test]
 async fn bad_access_control_input_is_refused_before_sending() {
     let emulator = emulator().await;
@@ -500,12 +560,12 @@ async fn bad_access_control_input_is_refused_before_sending() {
         .list_role_assignments(
             &global,
             Some(ListRoleAssignmentsOptions {
-                max_page_size: Some(0),
+                filter: Some(" ".into()),
                 ..Default::default()
             }),
         )
         .unwrap_err();
-    assert!(invalid_argument(&err, "max_page_size"), "{err}");
+    assert!(invalid_argument(&err, "filter"), "{err}");
     assert!(control.requests().is_empty(), "nothing was sent");
 
     // Custom roles need API 7.3; the client says so before sending.
