@@ -166,6 +166,16 @@ pub struct KeyVaultManagementClient {
 
 impl KeyVaultManagementClient {
     /// A client of subscription `subscription_id` (a GUID), authenticated by `credential`.
+    ///
+    /// ```no_run
+    /// # fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> mgmt_keyvault::Result<()> {
+    /// let client = mgmt_keyvault::KeyVaultManagementClient::new(
+    ///     "00000000-0000-0000-0000-000000000000",
+    ///     credential,
+    ///     None,
+    /// )?;
+    /// # Ok(()) }
+    /// ```
     pub fn new(
         subscription_id: &str,
         credential: Arc<dyn TokenCredential>,

@@ -373,6 +373,16 @@ pub(crate) struct KeyVerifyResult {
 impl CryptographyClient {
     /// A client of the key `key_id` (`https://{vault}/keys/{name}[/{version}]`; the latest
     /// version when none is given).
+    ///
+    /// ```no_run
+    /// # fn run(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_keys::Result<()> {
+    /// let crypto = keyvault_keys::CryptographyClient::new(
+    ///     "https://my-vault.vault.azure.net/keys/my-key",
+    ///     credential,
+    ///     None,
+    /// )?;
+    /// # Ok(()) }
+    /// ```
     pub fn new(
         key_id: &str,
         credential: Arc<dyn TokenCredential>,
@@ -391,6 +401,13 @@ impl CryptographyClient {
 
     /// A client of `key`, whose material is used at once (nothing is fetched); operations the
     /// material does not allow locally are sent to the key's vault.
+    ///
+    /// ```no_run
+    /// # async fn run(keys: &keyvault_keys::KeyClient, credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> keyvault_keys::Result<()> {
+    /// let key = keys.get_key("my-key", None).await?;
+    /// let crypto = keyvault_keys::CryptographyClient::from_key(key, credential, None)?;
+    /// # Ok(()) }
+    /// ```
     pub fn from_key(
         key: KeyVaultKey,
         credential: Arc<dyn TokenCredential>,
@@ -410,6 +427,16 @@ impl CryptographyClient {
 
     /// A local-only client of a JSON Web Key: nothing is ever sent. Operations its material
     /// does not allow (or all of them, without the `local-crypto` feature) fail.
+    ///
+    /// ```no_run
+    /// # async fn run(keys: &keyvault_keys::KeyClient) -> keyvault_keys::Result<()> {
+    /// use keyvault_keys::{CryptographyClient, EncryptionAlgorithm};
+    /// // The public part of a key: it encrypts and verifies, offline.
+    /// let public = keys.get_key("my-key", None).await?.key;
+    /// let crypto = CryptographyClient::from_jwk(public)?;
+    /// let sealed = crypto.encrypt(EncryptionAlgorithm::RsaOaep256, b"data", None).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn from_jwk(jwk: JsonWebKey) -> Result<Self> {
         if jwk.kty.is_none() {
             return Err(Error::invalid_argument(
