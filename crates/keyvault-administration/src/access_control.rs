@@ -100,7 +100,8 @@ const DEFINITIONS: &str = "roleDefinitions";
 keyvault_core::vault_client!(
     KeyVaultAccessControlClient,
     AdministrationClientOptions,
-    "https://{hsm}.managedhsm.azure.net"
+    "https://{hsm}.managedhsm.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2025_07_01
 );
 
 impl KeyVaultAccessControlClient {

@@ -61,7 +61,8 @@ pub struct KeyVaultBackupClient {
 keyvault_core::vault_client!(
     KeyVaultBackupClient,
     crate::AdministrationClientOptions,
-    "https://{hsm}.managedhsm.azure.net"
+    "https://{hsm}.managedhsm.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2025_07_01
 );
 
 impl KeyVaultBackupClient {

@@ -65,7 +65,8 @@ const EKM: &str = "ekm";
 keyvault_core::vault_client!(
     KeyVaultEkmClient,
     crate::AdministrationClientOptions,
-    "https://{hsm}.managedhsm.azure.net"
+    "https://{hsm}.managedhsm.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2026_04_01
 );
 
 impl KeyVaultEkmClient {

@@ -85,7 +85,8 @@ pub struct KeyVaultSecurityDomainClient {
 keyvault_core::vault_client!(
     KeyVaultSecurityDomainClient,
     crate::AdministrationClientOptions,
-    "https://{hsm}.managedhsm.azure.net"
+    "https://{hsm}.managedhsm.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2025_07_01
 );
 
 impl KeyVaultSecurityDomainClient {

@@ -48,7 +48,8 @@ const SETTINGS: &str = "settings";
 keyvault_core::vault_client!(
     KeyVaultSettingsClient,
     crate::AdministrationClientOptions,
-    "https://{hsm}.managedhsm.azure.net"
+    "https://{hsm}.managedhsm.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2025_07_01
 );
 
 impl KeyVaultSettingsClient {

@@ -214,7 +214,8 @@ fn validate_issuer_name(name: &str) -> Result<()> {
 keyvault_core::vault_client!(
     CertificateClient,
     CertificateClientOptions,
-    "https://{vault}.vault.azure.net"
+    "https://{vault}.vault.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2026_04_01
 );
 
 impl CertificateClient {

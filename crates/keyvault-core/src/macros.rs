@@ -223,8 +223,9 @@ macro_rules! method_options {
 
 /// Implements what every data-plane client offers besides its operations, on a
 /// `struct $client { pipeline: KeyVaultPipeline }`: `new`, `vault_url`, `api_version` and
-/// `send_request`. `$options` is the client's options type (an alias of [`crate::ClientOptions`])
-/// and `$url` the form of its vault URL, for the documentation. For the service crates: the
+/// `send_request`. `$options` is the client's options type (an alias of [`crate::ClientOptions`]),
+/// `$url` the form of its vault URL, for the documentation, and `default_api_version` the version
+/// it sends when the options name none. For the service crates: the
 /// user agent names the crate that expands it.
 ///
 /// Doc comments (an example each) may follow for the four methods, after the URL:
@@ -233,33 +234,36 @@ macro_rules! method_options {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! vault_client {
-    ($client:ident, $options:ty, $url:literal) => {
+    ($client:ident, $options:ty, $url:literal, default_api_version = $default:expr) => {
         $crate::vault_client!(
             $client,
             $options,
             $url,
+            default_api_version = $default,
             new {} vault_url {} api_version {} send_request {}
         );
     };
     (
-        $client:ident, $options:ty, $url:literal,
+        $client:ident, $options:ty, $url:literal, default_api_version = $default:expr,
         new { $(#[$new:meta])* }
         vault_url { $(#[$vault_url:meta])* }
         api_version { $(#[$api_version:meta])* }
         send_request { $(#[$send_request:meta])* }
     ) => {
         impl $client {
-            #[doc = concat!("A client of the vault at `vault_url` (`", $url, "`).")]
+            #[doc = concat!("A client of the vault at `vault_url` (`", $url, "`). Without an `api_version` in the options it sends `", stringify!($default), "`.")]
             $(#[$new])*
             pub fn new(
                 vault_url: &str,
                 credential: ::std::sync::Arc<dyn $crate::azure_core::credentials::TokenCredential>,
                 options: ::std::option::Option<$options>,
             ) -> $crate::Result<Self> {
+                let mut options = options.unwrap_or_default();
+                options.api_version.get_or_insert($default);
                 let pipeline = $crate::KeyVaultPipeline::new(
                     vault_url,
                     credential,
-                    options.unwrap_or_default(),
+                    options,
                     env!("CARGO_PKG_NAME"),
                     env!("CARGO_PKG_VERSION"),
                 )?;

@@ -267,7 +267,7 @@ mod tests {
 
     fn pipeline(server: &Arc<Server>) -> (KeyVaultPipeline, String) {
         let mut options = ClientOptions {
-            api_version: ApiVersion::V7_4,
+            api_version: Some(ApiVersion::V7_4),
             ..Default::default()
         };
         options.client_options.transport = Some(server.transport());

@@ -26,8 +26,10 @@ use uuid::Uuid;
 /// Options shared by every Key Vault client.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
-    /// The data-plane API version; defaults to the newest stable one.
-    pub api_version: ApiVersion,
+    /// The API version every request carries; `None` for the client's own default, chosen per
+    /// client and named in its documentation (the version the Python package of the same
+    /// generation sends).
+    pub api_version: Option<ApiVersion>,
     /// `azure_core` options: retry, transport, user agent, logging, extra policies.
     pub client_options: azure_core::http::ClientOptions,
     /// Refuse a challenge whose resource the vault is not a subdomain of (default: true).
@@ -37,7 +39,7 @@ pub struct ClientOptions {
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            api_version: ApiVersion::default(),
+            api_version: None,
             client_options: Default::default(),
             verify_challenge_resource: true,
         }
@@ -157,7 +159,12 @@ impl KeyVaultPipeline {
             None,
         );
         Ok(KeyVaultPipeline {
-            inner: Inner::new(pipeline, vault_url, options.api_version, tracer),
+            inner: Inner::new(
+                pipeline,
+                vault_url,
+                options.api_version.unwrap_or_default(),
+                tracer,
+            ),
             operation: None,
             context: Context::new(),
         })
@@ -192,7 +199,12 @@ impl KeyVaultPipeline {
             None,
         );
         Ok(KeyVaultPipeline {
-            inner: Inner::new(pipeline, endpoint, options.api_version, tracer),
+            inner: Inner::new(
+                pipeline,
+                endpoint,
+                options.api_version.unwrap_or_default(),
+                tracer,
+            ),
             operation: None,
             context: Context::new(),
         })
@@ -479,7 +491,7 @@ mod tests {
 
     fn pipeline(version: &str) -> KeyVaultPipeline {
         let options = ClientOptions {
-            api_version: ApiVersion::new(version),
+            api_version: Some(ApiVersion::new(version)),
             ..Default::default()
         };
         KeyVaultPipeline::new(
@@ -580,7 +592,7 @@ mod tests {
         use crate::test_support::{Reply, Server};
         let server = Server::replying(|_, _| Reply::json(200, r#"{"ok":true}"#));
         let mut options = ClientOptions {
-            api_version: ApiVersion::new("2026-02-01"),
+            api_version: Some(ApiVersion::new("2026-02-01")),
             ..Default::default()
         };
         options.client_options.transport = Some(server.transport());

@@ -302,8 +302,14 @@ fn validate_create(kty: &KeyType, options: &CreateKeyOptions<'_>) -> Result<()> 
 keyvault_core::vault_client!(
     KeyClient,
     KeyClientOptions,
-    "https://{vault}.vault.azure.net or https://{hsm}.managedhsm.azure.net"
+    "https://{vault}.vault.azure.net or https://{hsm}.managedhsm.azure.net",
+    default_api_version = DEFAULT_API_VERSION
 );
+
+/// The API version `KeyClient` and `CryptographyClient` send unless their options name
+/// another: `2025-07-01`, the default of Python's azure-keyvault-keys 4.11 (the newest
+/// `2026-04-01` is one option away, `ApiVersion::V2026_04_01`).
+pub const DEFAULT_API_VERSION: keyvault_core::ApiVersion = keyvault_core::ApiVersion::V2025_07_01;
 
 impl KeyClient {
     /// Creates a key of type `key_type`, or a new version of it.

@@ -14,7 +14,7 @@ pub use client::{
     GetRandomBytesOptions, ImportKeyOptions, KeyClient, KeyClientOptions, ListDeletedKeysOptions,
     ListPropertiesOfKeyVersionsOptions, ListPropertiesOfKeysOptions, PurgeDeletedKeyOptions,
     ReleaseKeyOptions, RestoreKeyBackupOptions, RotateKeyOptions, UpdateKeyPropertiesOptions,
-    UpdateKeyRotationPolicyOptions,
+    UpdateKeyRotationPolicyOptions, DEFAULT_API_VERSION,
 };
 pub use crypto::{
     CryptographyClient, CryptographyClientOptions, DecryptOptions, DecryptResult, EncryptOptions,

@@ -109,6 +109,7 @@ keyvault_core::vault_client!(
     SecretClient,
     SecretClientOptions,
     "https://{vault}.vault.azure.net",
+    default_api_version = keyvault_core::ApiVersion::V2026_04_01,
     new {
         ///
         /// ```no_run

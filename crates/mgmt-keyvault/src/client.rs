@@ -184,7 +184,7 @@ impl KeyVaultManagementClient {
         validate_guid("subscription_id", subscription_id)?;
         let options = options.unwrap_or_default();
         let core = keyvault_core::ClientOptions {
-            api_version: options.api_version,
+            api_version: Some(options.api_version),
             client_options: options.client_options,
             verify_challenge_resource: true,
         };

@@ -499,7 +499,7 @@ mod tests {
             Arc::new(Unused),
             &["https://management.azure.com/.default"],
             keyvault_core::ClientOptions {
-                api_version: keyvault_core::ApiVersion::new("2026-02-01"),
+                api_version: Some(keyvault_core::ApiVersion::new("2026-02-01")),
                 ..Default::default()
             },
             "t",

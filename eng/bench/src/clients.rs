@@ -12,7 +12,7 @@ pub fn ours(env: &Env, vault: &str) -> Result<SecretClient, String> {
         &env.emulator.vault_url(vault),
         env.credential(),
         Some(SecretClientOptions {
-            api_version: ApiVersion::V2025_07_01,
+            api_version: Some(ApiVersion::V2025_07_01),
             client_options: env.emulator.client_options(),
             ..Default::default()
         }),

@@ -144,7 +144,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
         &env.emulator.vault_url(VAULT),
         env.credential(),
         Some(KeyClientOptions {
-            api_version: ApiVersion::V2025_07_01,
+            api_version: Some(ApiVersion::V2025_07_01),
             client_options: env.emulator.client_options(),
             ..Default::default()
         }),

@@ -143,7 +143,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
         &vault_url,
         credential(),
         Some(SecretClientOptions {
-            api_version: ApiVersion::V2025_07_01,
+            api_version: Some(ApiVersion::V2025_07_01),
             client_options: client_options(),
             ..Default::default()
         }),

@@ -29,7 +29,7 @@ pub(crate) async fn emulator() -> Emulator {
 
 pub(crate) fn options(emulator: &Emulator, api_version: ApiVersion) -> AdministrationClientOptions {
     AdministrationClientOptions {
-        api_version,
+        api_version: Some(api_version),
         client_options: emulator.client_options(),
         ..Default::default()
     }
@@ -1250,4 +1250,61 @@ async fn the_emulator_checks_ekm_requests_too() {
     assert_eq!(u16::from(response.status()), 200);
     let echoed: Value = serde_json::from_slice(response.body()).unwrap();
     assert_eq!(echoed, example);
+}
+
+/// Without a version in the options the administration clients send `2025-07-01`, the default
+/// of Python's azure-keyvault-administration 4.7.2 and azure-keyvault-securitydomain 1.0.0b4;
+/// the External Key Manager client sends `2026-04-01`, the first version that has it.
+#[tokio::test]
+async fn default_api_versions_are_chosen_per_client() {
+    let emulator = emulator().await;
+    let hsm = emulator.managed_hsm_url("versions");
+    let options = || {
+        Some(AdministrationClientOptions {
+            client_options: emulator.client_options(),
+            ..Default::default()
+        })
+    };
+    let credential = || emulator.credential();
+    let v2025 = ApiVersion::V2025_07_01;
+    assert_eq!(
+        KeyVaultAccessControlClient::new(&hsm, credential(), options())
+            .unwrap()
+            .api_version(),
+        &v2025
+    );
+    assert_eq!(
+        keyvault_administration::KeyVaultBackupClient::new(&hsm, credential(), options())
+            .unwrap()
+            .api_version(),
+        &v2025
+    );
+    assert_eq!(
+        keyvault_administration::KeyVaultSettingsClient::new(&hsm, credential(), options())
+            .unwrap()
+            .api_version(),
+        &v2025
+    );
+    assert_eq!(
+        keyvault_administration::KeyVaultSecurityDomainClient::new(&hsm, credential(), options())
+            .unwrap()
+            .api_version(),
+        &v2025
+    );
+    assert_eq!(
+        keyvault_administration::KeyVaultEkmClient::new(&hsm, credential(), options())
+            .unwrap()
+            .api_version(),
+        &ApiVersion::V2026_04_01
+    );
+    // And the requests carry it.
+    let rbac = KeyVaultAccessControlClient::new(&hsm, credential(), options()).unwrap();
+    rbac.get_role_definition(&KeyVaultRoleScope::Global, ADMINISTRATOR, None)
+        .await
+        .unwrap();
+    assert!(emulator
+        .control()
+        .requests()
+        .iter()
+        .all(|r| r.query.contains("api-version=2025-07-01")));
 }

@@ -53,7 +53,7 @@ async fn emulator() -> Emulator {
 
 fn options(emulator: &Emulator, api_version: ApiVersion) -> CertificateClientOptions {
     CertificateClientOptions {
-        api_version,
+        api_version: Some(api_version),
         client_options: emulator.client_options(),
         ..Default::default()
     }

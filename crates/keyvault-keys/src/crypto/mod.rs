@@ -392,7 +392,7 @@ impl CryptographyClient {
         let pipeline = KeyVaultPipeline::new(
             id.vault_url(),
             credential,
-            options.unwrap_or_default(),
+            with_default_version(options),
             env!("CARGO_PKG_NAME"),
             env!("CARGO_PKG_VERSION"),
         )?;
@@ -417,7 +417,7 @@ impl CryptographyClient {
         let pipeline = KeyVaultPipeline::new(
             id.vault_url(),
             credential,
-            options.unwrap_or_default(),
+            with_default_version(options),
             env!("CARGO_PKG_NAME"),
             env!("CARGO_PKG_VERSION"),
         )?;
@@ -992,4 +992,13 @@ mod tests {
             "{debug}"
         );
     }
+}
+
+/// The options with this crate's default API version when they name none, as `KeyClient` has.
+fn with_default_version(options: Option<CryptographyClientOptions>) -> CryptographyClientOptions {
+    let mut options = options.unwrap_or_default();
+    options
+        .api_version
+        .get_or_insert(crate::client::DEFAULT_API_VERSION);
+    options
 }

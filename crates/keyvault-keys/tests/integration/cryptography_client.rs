@@ -25,7 +25,7 @@ async fn emulator() -> Emulator {
 
 fn options(emulator: &Emulator) -> CryptographyClientOptions {
     CryptographyClientOptions {
-        api_version: ApiVersion::default(),
+        api_version: Some(ApiVersion::default()),
         client_options: emulator.client_options(),
         ..Default::default()
     }

@@ -25,7 +25,7 @@ async fn emulator() -> Emulator {
 
 fn options(emulator: &Emulator, api_version: ApiVersion) -> KeyClientOptions {
     KeyClientOptions {
-        api_version,
+        api_version: Some(api_version),
         client_options: emulator.client_options(),
         ..Default::default()
     }
@@ -1016,4 +1016,45 @@ async fn service_errors_are_typed() {
     // A vault does not keep symmetric keys.
     let err = client.create_oct_key("aes", None).await.unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
+}
+
+/// Without a version in the options, `KeyClient` and `CryptographyClient` send `2025-07-01`, the
+/// default of Python's azure-keyvault-keys 4.11.3 (its `_shared/client_base.py`); `2026-04-01`
+/// is one option away.
+#[tokio::test]
+async fn the_default_api_version_is_the_python_packages() {
+    let emulator = emulator().await;
+    let client_options = emulator.client_options();
+    let keys = KeyClient::new(
+        &emulator.vault_url("versions"),
+        emulator.credential(),
+        Some(KeyClientOptions {
+            client_options: client_options.clone(),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    assert_eq!(keys.api_version(), &ApiVersion::V2025_07_01);
+    let key = keys.create_rsa_key("k", None).await.unwrap();
+    let crypto = keyvault_keys::CryptographyClient::new(
+        key.id(),
+        emulator.credential(),
+        Some(keyvault_keys::CryptographyClientOptions {
+            client_options,
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    crypto
+        .sign(keyvault_keys::SignatureAlgorithm::Rs256, &[0u8; 32], None)
+        .await
+        .unwrap();
+    let requests = emulator.control().requests();
+    assert!(!requests.is_empty());
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.query.contains("api-version=2025-07-01")),
+        "{requests:?}"
+    );
 }

@@ -21,7 +21,7 @@ async fn emulator() -> Emulator {
 
 fn options(emulator: &Emulator, api_version: ApiVersion) -> SecretClientOptions {
     SecretClientOptions {
-        api_version,
+        api_version: Some(api_version),
         client_options: emulator.client_options(),
         ..Default::default()
     }
