@@ -242,8 +242,9 @@ impl CertificateClient {
     /// [`Issued`](CreateCertificateResult::Issued) with the certificate once the operation
     /// completed, or, when the policy's issuer is `Unknown`,
     /// [`AwaitingMerge`](CreateCertificateResult::AwaitingMerge) with the operation and its
-    /// CSR. A failed or cancelled operation is an [`Error::OperationFailed`] carrying the
-    /// operation's error. Use [`CreateCertificateResult::into_certificate`] when you expect an
+    /// CSR. Any status but `inProgress` ends the poll, as in Python: a failed, cancelled or
+    /// unknown one is an [`Error::OperationEnded`] carrying the operation
+    /// ([`crate::CertificateOperation::from_error`]). Use [`CreateCertificateResult::into_certificate`] when you expect an
     /// issued certificate.
     ///
     /// The policy needs an issuer and a subject or a subject alternative name. With

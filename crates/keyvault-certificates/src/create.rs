@@ -105,24 +105,34 @@ impl CreateCertificate {
         }
     }
 
-    /// What one look at the operation means.
+    /// What one look at the operation means. As in Python's poller, anything but
+    /// `inProgress` ends the poll: `completed` with the certificate, anything else (failed,
+    /// cancelled, a status this client does not know) with [`Error::OperationEnded`] carrying
+    /// the operation, so that no poller waits forever on a state that will not change.
     pub(crate) fn judge(
         operation: CertificateOperation,
     ) -> Result<std::result::Result<CreateCertificateResult, CertificateOperation>> {
         match &operation.status {
             Some(CertificateOperationStatus::Completed) => Ok(Err(operation)),
-            Some(CertificateOperationStatus::Failed)
-            | Some(CertificateOperationStatus::Cancelled) => Err(failure(&operation)),
-            _ if operation.awaits_merge() => Ok(Ok(CreateCertificateResult::AwaitingMerge(
-                Box::new(operation),
-            ))),
-            _ => Ok(Err(operation)),
+            Some(CertificateOperationStatus::InProgress) if operation.awaits_merge() => Ok(Ok(
+                CreateCertificateResult::AwaitingMerge(Box::new(operation)),
+            )),
+            Some(CertificateOperationStatus::InProgress) => Ok(Err(operation)),
+            _ => Err(ended(operation)),
         }
     }
 }
 
-/// The error of a failed or cancelled operation, with the service's code and message.
-fn failure(operation: &CertificateOperation) -> Error {
+/// The error of an operation that ended without a certificate, with the service's code and
+/// message, carrying the operation.
+fn ended(operation: CertificateOperation) -> Error {
+    Error::OperationEnded {
+        message: failure_message(&operation),
+        operation: std::sync::Arc::new(operation),
+    }
+}
+
+fn failure_message(operation: &CertificateOperation) -> String {
     let status = operation
         .status
         .as_ref()
@@ -143,7 +153,7 @@ fn failure(operation: &CertificateOperation) -> Error {
     if let Some(id) = &operation.request_id {
         message.push_str(&format!(" (issuer request id {id})"));
     }
-    Error::OperationFailed(message)
+    message
 }
 
 #[async_trait]
@@ -207,7 +217,8 @@ mod tests {
             r#"{"id":"https://v.vault.azure.net/certificates/c/pending","issuer":{"name":"Self"},"status":"failed","status_details":"nope","error":{"code":"BadIssuer","message":"the issuer said no","innererror":{"code":"Deeper"}},"request_id":"r1"}"#,
         );
         let err = CreateCertificate::judge(failed).unwrap_err();
-        assert!(matches!(err, Error::OperationFailed(_)));
+        let carried = CertificateOperation::from_error(&err).expect("the operation");
+        assert_eq!(carried.status, Some(CertificateOperationStatus::Failed));
         let text = err.to_string();
         for part in [
             "'c'",
@@ -227,6 +238,14 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("cancelled"));
+        // A status this client does not know ends the poll too, rather than polling forever.
+        let unknown =
+            op(r#"{"id":"https://v.vault.azure.net/certificates/c/pending","status":"suspended"}"#);
+        let err = CreateCertificate::judge(unknown).unwrap_err();
+        assert_eq!(
+            CertificateOperation::from_error(&err).unwrap().status,
+            Some(CertificateOperationStatus::Other("suspended".into()))
+        );
         let done = op(
             r#"{"id":"https://v.vault.azure.net/certificates/c/pending","status":"completed","target":"https://v.vault.azure.net/certificates/c"}"#,
         );

@@ -291,6 +291,30 @@ pub struct CertificateOperation {
 }
 
 impl CertificateOperation {
+    /// The operation an [`Error::OperationEnded`](keyvault_core::Error::OperationEnded) of a
+    /// create-certificate poller carries: what the service last said of a failed, cancelled or
+    /// otherwise ended operation.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &keyvault_certificates::CertificateClient) -> keyvault_certificates::Result<()> {
+    /// use keyvault_certificates::{CertificateOperation, CertificatePolicy};
+    /// let policy = CertificatePolicy::default();
+    /// match client.begin_create_certificate("c", &policy, None).await?.await {
+    ///     Ok(result) => println!("{:?}", result.certificate().map(|c| c.name())),
+    ///     Err(err) => match CertificateOperation::from_error(&err) {
+    ///         Some(operation) => println!("ended {:?}: {:?}", operation.status, operation.error),
+    ///         None => return Err(err),
+    ///     },
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn from_error(error: &keyvault_core::Error) -> Option<&CertificateOperation> {
+        match error {
+            keyvault_core::Error::OperationEnded { operation, .. } => operation.downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// Whether the certificate awaits a CSR signed outside Key Vault (issuer `Unknown`,
     /// still in progress).
     pub fn awaits_merge(&self) -> bool {

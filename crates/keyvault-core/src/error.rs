@@ -106,6 +106,18 @@ pub enum Error {
         source: Box<azure_core::Error>,
     },
 
+    /// A long-running operation ended without its result: it failed, was cancelled, or reached a
+    /// state the client does not know. `operation` is the service's last word on it, as the
+    /// service crate's model: `keyvault_certificates::CertificateOperation::from_error` reads a
+    /// certificate's back.
+    #[error("{message}")]
+    OperationEnded {
+        /// What happened, with the service's code and message when it gave them.
+        message: String,
+        /// The operation as the service last described it.
+        operation: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+    },
+
     /// A long-running operation ended in failure.
     #[error("the operation failed: {0}")]
     OperationFailed(String),

@@ -28,9 +28,9 @@ use futures::TryStreamExt;
 use keyvault_certificates::{
     AdministratorContact, ApiVersion, BeginCreateCertificateOptions, BeginDeleteCertificateOptions,
     BeginRecoverDeletedCertificateOptions, CertificateClient, CertificateClientOptions,
-    CertificateContact, CertificateContentType, CertificateOperationStatus, CertificatePolicy,
-    CertificatePolicyAction, CreateCertificateResult, CreateIssuerOptions, Error,
-    ImportCertificateOptions, KeyCurveName, KeyType, KeyUsageType, LifetimeAction,
+    CertificateContact, CertificateContentType, CertificateOperation, CertificateOperationStatus,
+    CertificatePolicy, CertificatePolicyAction, CreateCertificateResult, CreateIssuerOptions,
+    Error, ImportCertificateOptions, KeyCurveName, KeyType, KeyUsageType, LifetimeAction,
     ListDeletedCertificatesOptions, ListPropertiesOfCertificateVersionsOptions,
     ListPropertiesOfCertificatesOptions, ListPropertiesOfIssuersOptions, MergeCertificateOptions,
     PollerStatus, SecretString, UpdateCertificatePropertiesOptions, UpdateIssuerOptions,
@@ -573,8 +573,13 @@ async fn pending_operations_can_be_cancelled_and_deleted() {
         .unwrap()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::OperationFailed(_)), "{err}");
     assert!(err.to_string().contains("cancelled"), "{err}");
+    let operation = CertificateOperation::from_error(&err).expect("the operation it carries");
+    assert_eq!(
+        operation.status,
+        Some(CertificateOperationStatus::Cancelled)
+    );
+    assert_eq!(operation.name, "cancel-me");
 
     let deleted = client
         .delete_certificate_operation("cancel-me", None)
