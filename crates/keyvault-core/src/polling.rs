@@ -211,19 +211,34 @@ fn parse_retry_after(value: &str, now: time::OffsetDateTime) -> Option<Duration>
 pub struct AwaitEntity<T> {
     url: Url,
     initial: Option<T>,
+    /// Resumed from the token of a [`Finished`] operation: the entity may never appear (a
+    /// deletion in a vault without soft delete keeps no deleted object), so 404 ends the poll.
+    finished: bool,
 }
+
+/// The fragment that marks the continuation token of a [`Finished`] operation.
+const FINISHED: &str = "finished";
 
 impl<T> AwaitEntity<T> {
     /// Polls `url`; `initial` is the result when the entity cannot be read (403).
     pub fn new(url: Url, initial: Option<T>) -> Self {
-        AwaitEntity { url, initial }
+        AwaitEntity {
+            url,
+            initial,
+            finished: false,
+        }
     }
 
-    /// Resumes from a continuation token of an `AwaitEntity` poller of the same vault.
+    /// Resumes from a continuation token of an `AwaitEntity` or [`Finished`] poller of the
+    /// same vault.
     pub fn from_continuation_token(pipeline: &KeyVaultPipeline, token: &str) -> Result<Self> {
+        let mut url = pipeline.next_link(token)?;
+        let finished = url.fragment() == Some(FINISHED);
+        url.set_fragment(None);
         Ok(AwaitEntity {
-            url: pipeline.next_link(token)?,
+            url,
             initial: None,
+            finished,
         })
     }
 }
@@ -236,6 +251,11 @@ impl<T: DeserializeOwned + Send + Sync> Operation<T> for AwaitEntity<T> {
             .await?;
         match response.status() {
             StatusCode::Ok => Ok(Step::Done(deserialize(response.body().as_ref())?)),
+            StatusCode::NotFound if self.finished => Err(Error::OperationFailed(
+                "the operation had finished when its token was taken, and its result cannot be \
+                 read back (a deletion in a vault without soft delete keeps no deleted object)"
+                    .into(),
+            )),
             StatusCode::NotFound => Ok(Step::Pending {
                 retry_after: retry_after(&response),
             }),
@@ -320,10 +340,12 @@ where
             if is_recoverable(&result) {
                 Poller::new(pipeline.clone(), AwaitEntity::new(poll_url, Some(result)))
             } else {
-                Poller::new(
-                    pipeline.clone(),
-                    Finished::new(result, poll_url.to_string()),
-                )
+                // A poller resumed from this token reads the deleted object once: the marked
+                // token lets a 404 end it instead of keeping it waiting for an object the
+                // vault does not keep.
+                let mut token = poll_url.clone();
+                token.set_fragment(Some(FINISHED));
+                Poller::new(pipeline.clone(), Finished::new(result, token.to_string()))
             }
         }
     };
@@ -377,6 +399,52 @@ mod tests {
     }
 
     const FAST: Duration = Duration::from_millis(5);
+
+    #[tokio::test]
+    async fn a_resumed_delete_in_a_vault_without_soft_delete_ends() {
+        // The vault keeps no deleted object: the DELETE answers without a recovery id, and the
+        // deleted object's URL answers 404 for ever.
+        let server = Server::authorized(|seen, _| {
+            if seen.url.contains("/deletedthings/") {
+                Reply::status(404)
+            } else {
+                Reply::json(200, r#"{"name":"gone"}"#)
+            }
+        });
+        let p = pipeline(&server);
+        let poller = begin_delete(
+            &p,
+            &["things", "t"],
+            &["deletedthings", "t"],
+            &PollerOptions::default(),
+            |_: &Thing| false,
+        )
+        .await
+        .unwrap();
+        let token = poller.continuation_token();
+        assert_eq!(poller.await.unwrap().name, "gone");
+
+        let resumed: Poller<Thing> = begin_delete(
+            &p,
+            &["things", "t"],
+            &["deletedthings", "t"],
+            &PollerOptions {
+                continuation_token: Some(token),
+                polling_interval: Some(FAST),
+                ..Default::default()
+            },
+            |_: &Thing| false,
+        )
+        .await
+        .unwrap();
+        let err = tokio::time::timeout(Duration::from_secs(5), resumed.wait())
+            .await
+            .expect("the resumed poller ends")
+            .unwrap_err();
+        assert!(err.to_string().contains("soft delete"), "{err}");
+        // The fragment marking the token never reaches the service.
+        assert!(server.seen().iter().all(|s| !s.url.contains('#')));
+    }
 
     #[tokio::test]
     async fn polls_until_the_entity_appears_honouring_retry_after() {
