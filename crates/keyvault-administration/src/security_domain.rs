@@ -86,7 +86,51 @@ keyvault_core::vault_client!(
     KeyVaultSecurityDomainClient,
     crate::AdministrationClientOptions,
     "https://{hsm}.managedhsm.azure.net",
-    default_api_version = keyvault_core::ApiVersion::V2025_07_01
+    default_api_version = keyvault_core::ApiVersion::V2025_07_01,
+    new {
+        ///
+        /// ```no_run
+        /// use keyvault_administration::{KeyVaultSecurityDomainClient, AdministrationClientOptions};
+        /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+        /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
+        /// let client = KeyVaultSecurityDomainClient::new("https://my-hsm.managedhsm.azure.net", credential.clone(), None)?;
+        ///
+        /// // With azure_core's options (retries, transport, tracing) and another API version.
+        /// let options = AdministrationClientOptions {
+        ///     api_version: Some(keyvault_administration::ApiVersion::V2026_04_01),
+        ///     ..Default::default()
+        /// };
+        /// let client = KeyVaultSecurityDomainClient::new("https://my-hsm.managedhsm.azure.net", credential, Some(options))?;
+        /// # Ok(()) }
+        /// ```
+    }
+    vault_url {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_administration::KeyVaultSecurityDomainClient) {
+        /// assert_eq!(client.vault_url(), "https://my-hsm.managedhsm.azure.net");
+        /// # }
+        /// ```
+    }
+    api_version {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_administration::KeyVaultSecurityDomainClient) {
+        /// println!("api-version={}", client.api_version());
+        /// # }
+        /// ```
+    }
+    send_request {
+        ///
+        /// ```no_run
+        /// use keyvault_administration::azure_core::http::{Method, Request, Url};
+        /// # async fn run(client: &keyvault_administration::KeyVaultSecurityDomainClient) -> Result<(), Box<dyn std::error::Error>> {
+        /// let url = Url::parse(&format!("{}/securitydomain/download/pending", client.vault_url()))?;
+        /// let response = client.send_request(Request::new(url, Method::Get)).await?;
+        /// println!("status {:?}", response.status());
+        /// # Ok(()) }
+        /// ```
+    }
 );
 
 impl KeyVaultSecurityDomainClient {

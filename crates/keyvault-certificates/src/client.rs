@@ -215,7 +215,51 @@ keyvault_core::vault_client!(
     CertificateClient,
     CertificateClientOptions,
     "https://{vault}.vault.azure.net",
-    default_api_version = keyvault_core::ApiVersion::V2026_04_01
+    default_api_version = keyvault_core::ApiVersion::V2026_04_01,
+    new {
+        ///
+        /// ```no_run
+        /// use keyvault_certificates::{CertificateClient, CertificateClientOptions};
+        /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+        /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
+        /// let client = CertificateClient::new("https://my-vault.vault.azure.net", credential.clone(), None)?;
+        ///
+        /// // With azure_core's options (retries, transport, tracing) and another API version.
+        /// let options = CertificateClientOptions {
+        ///     api_version: Some(keyvault_certificates::ApiVersion::V2026_04_01),
+        ///     ..Default::default()
+        /// };
+        /// let client = CertificateClient::new("https://my-vault.vault.azure.net", credential, Some(options))?;
+        /// # Ok(()) }
+        /// ```
+    }
+    vault_url {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_certificates::CertificateClient) {
+        /// assert_eq!(client.vault_url(), "https://my-vault.vault.azure.net");
+        /// # }
+        /// ```
+    }
+    api_version {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_certificates::CertificateClient) {
+        /// println!("api-version={}", client.api_version());
+        /// # }
+        /// ```
+    }
+    send_request {
+        ///
+        /// ```no_run
+        /// use keyvault_certificates::azure_core::http::{Method, Request, Url};
+        /// # async fn run(client: &keyvault_certificates::CertificateClient) -> Result<(), Box<dyn std::error::Error>> {
+        /// let url = Url::parse(&format!("{}/certificates/my-certificate", client.vault_url()))?;
+        /// let response = client.send_request(Request::new(url, Method::Get)).await?;
+        /// println!("status {:?}", response.status());
+        /// # Ok(()) }
+        /// ```
+    }
 );
 
 impl CertificateClient {

@@ -303,7 +303,51 @@ keyvault_core::vault_client!(
     KeyClient,
     KeyClientOptions,
     "https://{vault}.vault.azure.net or https://{hsm}.managedhsm.azure.net",
-    default_api_version = DEFAULT_API_VERSION
+    default_api_version = DEFAULT_API_VERSION,
+    new {
+        ///
+        /// ```no_run
+        /// use keyvault_keys::{KeyClient, KeyClientOptions};
+        /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+        /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
+        /// let client = KeyClient::new("https://my-vault.vault.azure.net", credential.clone(), None)?;
+        ///
+        /// // With azure_core's options (retries, transport, tracing) and another API version.
+        /// let options = KeyClientOptions {
+        ///     api_version: Some(keyvault_keys::ApiVersion::V2026_04_01),
+        ///     ..Default::default()
+        /// };
+        /// let client = KeyClient::new("https://my-vault.vault.azure.net", credential, Some(options))?;
+        /// # Ok(()) }
+        /// ```
+    }
+    vault_url {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_keys::KeyClient) {
+        /// assert_eq!(client.vault_url(), "https://my-vault.vault.azure.net");
+        /// # }
+        /// ```
+    }
+    api_version {
+        ///
+        /// ```no_run
+        /// # fn run(client: &keyvault_keys::KeyClient) {
+        /// println!("api-version={}", client.api_version());
+        /// # }
+        /// ```
+    }
+    send_request {
+        ///
+        /// ```no_run
+        /// use keyvault_keys::azure_core::http::{Method, Request, Url};
+        /// # async fn run(client: &keyvault_keys::KeyClient) -> Result<(), Box<dyn std::error::Error>> {
+        /// let url = Url::parse(&format!("{}/keys/my-key", client.vault_url()))?;
+        /// let response = client.send_request(Request::new(url, Method::Get)).await?;
+        /// println!("status {:?}", response.status());
+        /// # Ok(()) }
+        /// ```
+    }
 );
 
 /// The API version `KeyClient` and `CryptographyClient` send unless their options name

@@ -120,7 +120,7 @@ keyvault_core::vault_client!(
         ///
         /// // With azure_core's options (retries, transport, tracing) and an older API version.
         /// let options = SecretClientOptions {
-        ///     api_version: keyvault_secrets::ApiVersion::V7_5,
+        ///     api_version: Some(keyvault_secrets::ApiVersion::V7_5),
         ///     ..Default::default()
         /// };
         /// let client = SecretClient::new("https://my-vault.vault.azure.net", credential, Some(options))?;

@@ -208,16 +208,34 @@ impl KeyVaultManagementClient {
     }
 
     /// The subscription id.
+    ///
+    /// ```no_run
+    /// # fn run(client: &mgmt_keyvault::KeyVaultManagementClient) {
+    /// println!("subscription {}", client.subscription_id());
+    /// # }
+    /// ```
     pub fn subscription_id(&self) -> &str {
         &self.subscription_id
     }
 
     /// The ARM endpoint, `https://host[:port]/`.
+    ///
+    /// ```no_run
+    /// # fn run(client: &mgmt_keyvault::KeyVaultManagementClient) {
+    /// assert_eq!(client.endpoint().as_str(), "https://management.azure.com/");
+    /// # }
+    /// ```
     pub fn endpoint(&self) -> &Url {
         self.pipeline.vault_url()
     }
 
     /// The API version every request carries.
+    ///
+    /// ```no_run
+    /// # fn run(client: &mgmt_keyvault::KeyVaultManagementClient) {
+    /// println!("api-version={}", client.api_version());
+    /// # }
+    /// ```
     pub fn api_version(&self) -> &ApiVersion {
         self.pipeline.api_version()
     }
@@ -226,6 +244,19 @@ impl KeyVaultManagementClient {
     /// request id) and returns the response whatever its status, for operations the client
     /// does not offer. The URL must point at this client's endpoint; the client's API version
     /// is added when the URL carries none.
+    ///
+    /// ```no_run
+    /// use mgmt_keyvault::azure_core::http::{Method, Request, Url};
+    /// # async fn run(client: &mgmt_keyvault::KeyVaultManagementClient) -> Result<(), Box<dyn std::error::Error>> {
+    /// let url = Url::parse(&format!(
+    ///     "{}subscriptions/{}/providers/Microsoft.KeyVault/vaults",
+    ///     client.endpoint(),
+    ///     client.subscription_id()
+    /// ))?;
+    /// let response = client.send_request(Request::new(url, Method::Get)).await?;
+    /// println!("status {:?}", response.status());
+    /// # Ok(()) }
+    /// ```
     pub async fn send_request(
         &self,
         request: azure_core::http::Request,

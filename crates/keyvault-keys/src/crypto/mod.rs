@@ -471,6 +471,12 @@ impl CryptographyClient {
     }
 
     /// The vault's URL; `None` for a local-only client.
+    ///
+    /// ```no_run
+    /// # fn run(crypto: &keyvault_keys::CryptographyClient) {
+    /// println!("{:?}", crypto.vault_url());
+    /// # }
+    /// ```
     pub fn vault_url(&self) -> Option<&str> {
         self.inner
             .pipeline
