@@ -6,5 +6,6 @@
 //! - [`spans`]: a tracer provider that records the spans it is given, for distributed tracing
 //!   tests.
 
+pub mod context;
 pub mod fixtures;
 pub mod spans;

@@ -3,55 +3,18 @@
 //! the caller's own per-call policy can read it. Against the emulator's Managed HSM over HTTPS.
 
 use crate::administration::{emulator, options, FAST};
-use async_trait::async_trait;
-use azure_core::http::{
-    policies::{Policy, PolicyResult},
-    ClientMethodOptions, Context, Request,
-};
 use futures::TryStreamExt;
 use keyvault_administration::{
     AdministrationClientOptions, ApiVersion, BeginBackupOptions, GetSettingOptions,
     KeyVaultAccessControlClient, KeyVaultBackupClient, KeyVaultRoleScope, KeyVaultSettingsClient,
     ListRoleDefinitionsOptions, StorageAuthentication,
 };
-use std::sync::{Arc, Mutex};
-
-/// A value a caller attaches to one call.
-#[derive(Debug, Clone, PartialEq)]
-struct CallTag(&'static str);
-
-/// Records, for each request, the path and the `CallTag` its context carried.
-#[derive(Debug, Default)]
-struct TagRecorder(Mutex<Vec<(String, Option<&'static str>)>>);
-
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait]
-impl Policy for TagRecorder {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
-        let tag = ctx.value::<CallTag>().map(|t| t.0);
-        self.0
-            .lock()
-            .unwrap()
-            .push((request.url().path().to_owned(), tag));
-        next[0].send(ctx, request, &next[1..]).await
-    }
-}
-
-fn tagged(tag: &'static str) -> ClientMethodOptions<'static> {
-    ClientMethodOptions {
-        context: Context::new().with_value(CallTag(tag)),
-    }
-}
+use keyvault_testkit::context::{tagged, TagRecorder};
 
 #[tokio::test]
 async fn the_callers_context_reaches_every_request_of_the_call() {
     let emulator = emulator().await;
-    let recorder = Arc::new(TagRecorder::default());
+    let recorder = TagRecorder::new();
     let mut client_options: AdministrationClientOptions = options(&emulator, ApiVersion::default());
     client_options
         .client_options
@@ -105,7 +68,7 @@ async fn the_callers_context_reaches_every_request_of_the_call() {
         .unwrap();
     settings.get_setting(setting, None).await.unwrap();
 
-    let seen = recorder.0.lock().unwrap().clone();
+    let seen = recorder.paths();
     let tags_of = |tag: &str| seen.iter().filter(|(_, t)| *t == Some(tag)).count();
     // Every page's request is tagged (the built-in roles fit in one).
     assert!(tags_of("list") >= 1, "{seen:?}");

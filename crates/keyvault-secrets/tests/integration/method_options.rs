@@ -2,58 +2,19 @@
 //! the call (the challenge, each page, each poll), where the caller's own per-call policy can
 //! read it, as azure_core's `ClientMethodOptions` promises. Against the emulator over HTTPS.
 
-use async_trait::async_trait;
-use azure_core::http::{
-    policies::{Policy, PolicyResult},
-    ClientMethodOptions, Context, Request,
-};
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_secrets::{
     BeginDeleteSecretOptions, GetSecretOptions, ListPropertiesOfSecretsOptions, SecretClient,
     SecretClientOptions, SetSecretOptions,
 };
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
-
-/// A value a caller attaches to one call.
-#[derive(Debug, Clone, PartialEq)]
-struct CallTag(&'static str);
-
-/// Records, for each request, the path and the `CallTag` its context carried.
-#[derive(Debug, Default)]
-struct TagRecorder(Mutex<Vec<(String, Option<&'static str>)>>);
-
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait]
-impl Policy for TagRecorder {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
-        let tag = ctx.value::<CallTag>().map(|t| t.0);
-        self.0
-            .lock()
-            .unwrap()
-            .push((request.url().path().to_owned(), tag));
-        next[0].send(ctx, request, &next[1..]).await
-    }
-}
-
-fn tagged(tag: &'static str) -> ClientMethodOptions<'static> {
-    ClientMethodOptions {
-        context: Context::new().with_value(CallTag(tag)),
-    }
-}
+use keyvault_testkit::context::{tagged, TagRecorder};
+use std::time::Duration;
 
 #[tokio::test]
 async fn the_callers_context_reaches_every_request_of_the_call() {
     let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
-    let recorder = Arc::new(TagRecorder::default());
+    let recorder = TagRecorder::new();
     let mut client_options = emulator.client_options();
     client_options.per_call_policies.push(recorder.clone());
     let client = SecretClient::new(
@@ -121,7 +82,7 @@ async fn the_callers_context_reaches_every_request_of_the_call() {
         .await
         .unwrap();
 
-    let seen = recorder.0.lock().unwrap().clone();
+    let seen = recorder.paths();
     let tags_of = |tag: &str| seen.iter().filter(|(_, t)| *t == Some(tag)).count();
     assert_eq!(tags_of("set"), 1, "{seen:?}");
     assert_eq!(tags_of("get"), 1, "{seen:?}");

@@ -4,58 +4,21 @@
 //! promises. Against the emulator's ARM provider over HTTPS.
 
 use crate::common::{fast, standard_vault};
-use async_trait::async_trait;
 use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
-use mgmt_keyvault::azure_core::http::{
-    policies::{Policy, PolicyResult},
-    ClientMethodOptions, Context, Request,
-};
+use keyvault_testkit::context::{tagged, TagRecorder};
 use mgmt_keyvault::{
     CreateOrUpdateVaultOptions, GetVaultOptions, KeyVaultManagementClient,
     ListVaultsByResourceGroupOptions, ListVaultsOptions, ManagementClientOptions,
 };
-use std::sync::{Arc, Mutex};
 
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000009";
 const RG: &str = "context-rg";
 
-/// A value a caller attaches to one call.
-#[derive(Debug, Clone, PartialEq)]
-struct CallTag(&'static str);
-
-/// Records, for each request, the path and the `CallTag` its context carried.
-#[derive(Debug, Default)]
-struct TagRecorder(Mutex<Vec<(String, Option<&'static str>)>>);
-
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait]
-impl Policy for TagRecorder {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
-        let tag = ctx.value::<CallTag>().map(|t| t.0);
-        self.0
-            .lock()
-            .unwrap()
-            .push((request.url().path().to_owned(), tag));
-        next[0].send(ctx, request, &next[1..]).await
-    }
-}
-
-fn tagged(tag: &'static str) -> ClientMethodOptions<'static> {
-    ClientMethodOptions {
-        context: Context::new().with_value(CallTag(tag)),
-    }
-}
-
 #[tokio::test]
 async fn the_callers_context_reaches_every_request_of_the_call() {
     let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
-    let recorder = Arc::new(TagRecorder::default());
+    let recorder = TagRecorder::new();
     let mut client_options = emulator.client_options();
     client_options.per_call_policies.push(recorder.clone());
     let client = KeyVaultManagementClient::new(
@@ -125,7 +88,7 @@ async fn the_callers_context_reaches_every_request_of_the_call() {
         .unwrap();
     assert_eq!(resources.len(), 2);
 
-    let seen = recorder.0.lock().unwrap().clone();
+    let seen = recorder.paths();
     let tags_of = |tag: &str| seen.iter().filter(|(_, t)| *t == Some(tag)).count();
     let vault_a = format!(
         "/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/context-a"
