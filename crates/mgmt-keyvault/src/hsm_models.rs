@@ -1,6 +1,8 @@
 //! The models of the `Microsoft.KeyVault/managedHSMs` resources.
 
-use crate::models::{CreateMode, NetworkRuleSet, SystemData};
+use crate::models::{
+    CreateMode, IpRule, NetworkRuleAction, NetworkRuleBypassOptions, SystemData, VirtualNetworkRule,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -120,7 +122,7 @@ pub struct ManagedHsmProperties {
     pub provisioning_state: Option<ProvisioningState>,
     /// The firewall.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_acls: Option<NetworkRuleSet>,
+    pub network_acls: Option<MhsmNetworkRuleSet>,
     /// Replication regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<MhsmGeoReplicatedRegion>>,
@@ -137,9 +139,83 @@ pub struct ManagedHsmProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduled_purge_date: Option<OffsetDateTime>,
-    /// The security domain's activation state (read only), as the service sent it.
+    /// The security domain's activation state (read only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_domain_properties: Option<serde_json::Value>,
+    pub security_domain_properties: Option<ManagedHsmSecurityDomainProperties>,
+    /// Properties the service sends that this version of the crate does not model yet: kept,
+    /// so that a read-modify-write (get, change a field, update) sends them back unchanged.
+    #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The firewall of a Managed HSM: a vault's, plus service tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MhsmNetworkRuleSet {
+    /// Which traffic bypasses the rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass: Option<NetworkRuleBypassOptions>,
+    /// What happens to traffic no rule matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_action: Option<NetworkRuleAction>,
+    /// Allowed IP ranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_rules: Option<Vec<IpRule>>,
+    /// Allowed Azure service tags (`MHSMServiceTagRule`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tags: Option<Vec<MhsmServiceTagRule>>,
+    /// Allowed subnets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_network_rules: Option<Vec<VirtualNetworkRule>>,
+}
+
+/// An Azure service tag allowed through a Managed HSM's firewall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MhsmServiceTagRule {
+    /// The service tag, for example `AzureCloud`.
+    pub tag: String,
+}
+
+/// The activation state of a Managed HSM's security domain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedHsmSecurityDomainProperties {
+    /// `Active`, `NotActivated`, `Unknown`, `Failed` or `NotAvailable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_status: Option<String>,
+    /// A description of the state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_status_message: Option<String>,
+}
+
+/// A managed identity, ARM's `ManagedServiceIdentity`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedServiceIdentity {
+    /// `None`, `SystemAssigned`, `UserAssigned` or `SystemAssigned,UserAssigned`.
+    #[serde(rename = "type")]
+    pub identity_type: String,
+    /// The system-assigned identity's principal id (set by the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    /// The system-assigned identity's tenant id (set by the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// The user-assigned identities, by resource id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_assigned_identities: Option<HashMap<String, UserAssignedIdentity>>,
+}
+
+/// A user-assigned identity of a [`ManagedServiceIdentity`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAssignedIdentity {
+    /// Its principal id (set by the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    /// Its client id (set by the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// A Managed HSM pool resource.
@@ -166,9 +242,9 @@ pub struct ManagedHsm {
     /// Creation and modification metadata.
     #[serde(default)]
     pub system_data: Option<SystemData>,
-    /// The managed identity, as the service sent it.
+    /// The managed identity.
     #[serde(default)]
-    pub identity: Option<serde_json::Value>,
+    pub identity: Option<ManagedServiceIdentity>,
     /// The properties.
     #[serde(default)]
     pub properties: ManagedHsmProperties,
@@ -186,9 +262,9 @@ pub struct ManagedHsmCreateOrUpdateParameters {
     pub tags: Option<HashMap<String, String>>,
     /// The properties; `tenant_id` and `initial_admin_object_ids` are required.
     pub properties: ManagedHsmProperties,
-    /// A managed identity, as ARM's `ManagedServiceIdentity`.
+    /// A managed identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<serde_json::Value>,
+    pub identity: Option<ManagedServiceIdentity>,
 }
 
 /// The body of [`crate::KeyVaultManagementClient::update_managed_hsm`]: only what is set changes.
@@ -250,4 +326,65 @@ pub struct DeletedManagedHsm {
 pub struct CheckMhsmNameAvailabilityParameters {
     /// The name to check.
     pub name: String,
+}
+
+#[cfg(test)]
+mod fidelity_tests {
+    use super::*;
+
+    /// A get -> update of a Managed HSM must not lose what the service sent: the firewall's
+    /// service tags (`MHSMNetworkRuleSet.serviceTags`), the identity, the security domain's
+    /// state, and properties a later API version adds.
+    #[test]
+    fn a_read_modify_write_keeps_every_property() {
+        let body = serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/managedHSMs/h",
+            "name": "h",
+            "type": "Microsoft.KeyVault/managedHSMs",
+            "location": "westus",
+            "identity": {
+                "type": "SystemAssigned, UserAssigned",
+                "principalId": "p",
+                "tenantId": "t",
+                "userAssignedIdentities": {"/subscriptions/s/id": {"principalId": "up", "clientId": "uc"}}
+            },
+            "properties": {
+                "tenantId": "t",
+                "networkAcls": {
+                    "bypass": "AzureServices",
+                    "defaultAction": "Deny",
+                    "ipRules": [{"value": "1.2.3.4/32"}],
+                    "serviceTags": [{"tag": "AzureCloud"}],
+                    "virtualNetworkRules": [{"id": "/subscriptions/s/subnet"}]
+                },
+                "securityDomainProperties": {"activationStatus": "Active", "activationStatusMessage": "ok"},
+                "aPropertyOfALaterVersion": {"nested": [1, 2]}
+            }
+        });
+        let hsm: ManagedHsm = serde_json::from_value(body.clone()).unwrap();
+        let acls = hsm.properties.network_acls.as_ref().unwrap();
+        assert_eq!(acls.service_tags.as_ref().unwrap()[0].tag, "AzureCloud");
+        let identity = hsm.identity.as_ref().unwrap();
+        assert_eq!(identity.principal_id.as_deref(), Some("p"));
+        assert_eq!(
+            identity.user_assigned_identities.as_ref().unwrap()["/subscriptions/s/id"]
+                .client_id
+                .as_deref(),
+            Some("uc")
+        );
+        assert_eq!(
+            hsm.properties
+                .security_domain_properties
+                .as_ref()
+                .unwrap()
+                .activation_status
+                .as_deref(),
+            Some("Active")
+        );
+        // The properties go back exactly as they came.
+        let sent = serde_json::to_value(&hsm.properties).unwrap();
+        assert_eq!(sent, body["properties"]);
+        let identity_sent = serde_json::to_value(identity).unwrap();
+        assert_eq!(identity_sent, body["identity"]);
+    }
 }

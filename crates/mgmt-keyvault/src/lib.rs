@@ -34,8 +34,9 @@ pub use hsm::{
 pub use hsm_models::{
     CheckMhsmNameAvailabilityParameters, DeletedManagedHsm, DeletedManagedHsmProperties,
     ManagedHsm, ManagedHsmCreateOrUpdateParameters, ManagedHsmPatchParameters,
-    ManagedHsmProperties, ManagedHsmSku, ManagedHsmSkuFamily, ManagedHsmSkuName,
-    MhsmGeoReplicatedRegion, ProvisioningState,
+    ManagedHsmProperties, ManagedHsmSecurityDomainProperties, ManagedHsmSku, ManagedHsmSkuFamily,
+    ManagedHsmSkuName, ManagedServiceIdentity, MhsmGeoReplicatedRegion, MhsmNetworkRuleSet,
+    MhsmServiceTagRule, ProvisioningState, UserAssignedIdentity,
 };
 pub use key_models::{
     Action, JsonWebKeyCurveName, JsonWebKeyOperation, JsonWebKeyType, Key, KeyAttributes,
