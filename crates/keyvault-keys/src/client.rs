@@ -372,10 +372,21 @@ impl KeyClient {
         key_type: KeyType,
         options: Option<CreateKeyOptions<'_>>,
     ) -> Result<KeyVaultKey> {
+        self.create("KeyClient.create_key", name, key_type, options)
+            .await
+    }
+
+    /// [`KeyClient::create_key`] as the public operation `span` (each of `create_rsa_key`,
+    /// `create_ec_key` and `create_oct_key` is an operation of its own, as in Python).
+    async fn create(
+        &self,
+        span: &'static str,
+        name: &str,
+        key_type: KeyType,
+        options: Option<CreateKeyOptions<'_>>,
+    ) -> Result<KeyVaultKey> {
         let options = options.unwrap_or_default();
-        let pipeline = self
-            .pipeline
-            .operation("KeyClient.create_key", &options.method_options);
+        let pipeline = self.pipeline.operation(span, &options.method_options);
         validate_name("name", name)?;
         let kty = if options.hardware_protected {
             key_type.hardware_protected()
@@ -440,7 +451,13 @@ impl KeyClient {
             method_options: options.method_options,
             ..Default::default()
         };
-        self.create_key(name, KeyType::Rsa, Some(options)).await
+        self.create(
+            "KeyClient.create_rsa_key",
+            name,
+            KeyType::Rsa,
+            Some(options),
+        )
+        .await
     }
 
     /// Creates an elliptic-curve key (`EC-HSM` with `hardware_protected`).
@@ -472,7 +489,8 @@ impl KeyClient {
             method_options: options.method_options,
             ..Default::default()
         };
-        self.create_key(name, KeyType::Ec, Some(options)).await
+        self.create("KeyClient.create_ec_key", name, KeyType::Ec, Some(options))
+            .await
     }
 
     /// Creates a symmetric key (`oct-HSM` with `hardware_protected`; Managed HSM only).
@@ -504,7 +522,13 @@ impl KeyClient {
             method_options: options.method_options,
             ..Default::default()
         };
-        self.create_key(name, KeyType::Oct, Some(options)).await
+        self.create(
+            "KeyClient.create_oct_key",
+            name,
+            KeyType::Oct,
+            Some(options),
+        )
+        .await
     }
 
     /// Imports key material you hold as a key, or a new version of it.
