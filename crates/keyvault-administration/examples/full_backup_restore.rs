@@ -10,7 +10,7 @@
 //! ```
 //!
 //! On Azure, name your Managed HSM (signed in with `az login` as one of its administrators, or
-//! holding the "Managed HSM Backup" role), the container, and a SAS token for it with read,
+//! holding the "Managed HSM Backup User" role), the container, and a SAS token for it with read,
 //! write and list rights (without the leading `?`):
 //!
 //! ```sh

@@ -23,7 +23,7 @@ pub(crate) const PREFIX: &str = "Microsoft.KeyVault/managedHsm/";
 const BUILT_IN: &[(&str, &str, &[&str])] = &[
     (
         "7b127d3c-77bd-4e3e-bbe0-dbb8971fa7f8",
-        "Managed HSM Backup",
+        "Managed HSM Backup User",
         &[
             "backup/start/action",
             "backup/status/action",
@@ -124,12 +124,20 @@ const BUILT_IN: &[(&str, &str, &[&str])] = &[
     ),
     (
         "6efe6056-5259-49d2-8b3d-d3d73544b20b",
-        "Managed HSM Restore",
+        "Managed HSM Restore User",
         &[
             "restore/start/action",
             "restore/status/action",
             "keys/restore/action",
         ],
+    ),
+    (
+        // Manages the External Key Manager connection. The 2026-04-01 spec's `DataAction` names
+        // no EKM action, so the role is listed without data actions (the emulator's EKM
+        // operations, like the service's settings, take any valid token).
+        "abdd7ec4-a273-4265-bf38-e001014e2d8e",
+        "Managed HSM EKM Administrator",
+        &[],
     ),
 ];
 
@@ -704,7 +712,16 @@ mod tests {
     #[test]
     fn built_in_roles_use_known_data_actions() {
         let roles = built_in_definitions();
-        assert_eq!(roles.len(), 9);
+        assert_eq!(roles.len(), 10);
+        // The service's display names (the JavaScript SDK's recordings list them so).
+        let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
+        for name in [
+            "Managed HSM Backup User",
+            "Managed HSM Restore User",
+            "Managed HSM EKM Administrator",
+        ] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
         for role in roles {
             for action in role.permissions[0]["dataActions"].as_array().unwrap() {
                 let rest = action.as_str().unwrap().strip_prefix(PREFIX).unwrap();

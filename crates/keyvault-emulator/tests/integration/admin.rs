@@ -76,7 +76,7 @@ async fn built_in_roles_are_seeded_and_paged() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let all = r.body["value"].as_array().unwrap();
-    assert_eq!(all.len(), 9);
+    assert_eq!(all.len(), 10);
     assert_eq!(r.body["nextLink"], Value::Null);
     let admin = all.iter().find(|d| d["name"] == ADMINISTRATOR).unwrap();
     assert_eq!(admin["properties"]["roleName"], "Managed HSM Administrator");
@@ -107,7 +107,7 @@ async fn built_in_roles_are_seeded_and_paged() {
             None => break,
         }
     }
-    assert_eq!(seen, 9);
+    assert_eq!(seen, 10);
     // A role by name, with a `$filter`.
     let r = t
         .call(
