@@ -15,15 +15,37 @@ use crate::{
     policy::CertificatePolicy,
 };
 use keyvault_core::lifecycle::BackupBlob;
-use keyvault_core::{
-    pipeline::{deserialize, to_json},
-    serde::base64,
-    Attributes, Error, Result, SecretString,
-};
+use keyvault_core::{pipeline::to_json, serde::base64, Attributes, Error, Result, SecretString};
 use keyvault_testkit::fixtures::{recorded_exchanges, spec_examples};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
+
+/// Fields of the spec's examples and the recordings that the models knowingly do not read.
+const KNOWN: &[&str] = &[
+    // Sent by the service (recordings of API 7.3 to 7.5) but absent from the 2026-04-01 spec,
+    // and not modelled yet: the policy's basic constraints, the id of a pending operation, and
+    // the certificate's subject, issuer and serial number, also in its DER (`cer`).
+    "policy.?.x509_props.?.basic_constraints",
+    "pending",
+    "subject",
+    "issuer",
+    "serialnumber",
+    "org_details.?.zip",
+    // The contacts collection's own URL: Python's `get_contacts` returns the contacts only.
+    "id",
+];
+
+/// Every field of a body must reach the model: a field serde would skip (misspelled, or not
+/// modelled) fails the test with its path, so parsing proves fidelity and not only shape.
+fn deserialize<T: serde::de::DeserializeOwned>(body: &[u8]) -> keyvault_core::Result<T> {
+    keyvault_testkit::fidelity::every_field(body, KNOWN).map_err(|message| {
+        keyvault_core::Error::Deserialize {
+            model: std::any::type_name::<T>(),
+            message,
+        }
+    })
+}
 
 /// A list page; its fields are read only to check their shape.
 #[derive(Deserialize)]

@@ -7,5 +7,6 @@
 //!   tests.
 
 pub mod context;
+pub mod fidelity;
 pub mod fixtures;
 pub mod spans;
