@@ -228,21 +228,12 @@ macro_rules! method_options {
 /// it sends when the options name none. For the service crates: the
 /// user agent names the crate that expands it.
 ///
-/// Doc comments (an example each) may follow for the four methods, after the URL:
-/// `new { /// ... } vault_url { /// ... } api_version { /// ... } send_request { /// ... }`;
-/// they are appended to each method's documentation.
+/// Each client then gives the four methods an example:
+/// `new { /// ... } vault_url { /// ... } api_version { /// ... } send_request { /// ... }`,
+/// appended to each method's documentation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! vault_client {
-    ($client:ident, $options:ty, $url:literal, default_api_version = $default:expr) => {
-        $crate::vault_client!(
-            $client,
-            $options,
-            $url,
-            default_api_version = $default,
-            new {} vault_url {} api_version {} send_request {}
-        );
-    };
     (
         $client:ident, $options:ty, $url:literal, default_api_version = $default:expr,
         new { $(#[$new:meta])* }
