@@ -1291,6 +1291,7 @@ pub(crate) fn issuer_body(
             OrganizationDetailsWire {
                 id: organization_id,
                 admin_details: admin_contacts,
+                zip: None,
             },
         ),
         attributes: enabled.map(|enabled| IssuerAttributesWire {

@@ -46,6 +46,21 @@ pub(crate) struct CertificateWire {
     deleted_date: Option<OffsetDateTime>,
     #[serde(default, with = "keyvault_core::serde::unix_time_option")]
     scheduled_purge_date: Option<OffsetDateTime>,
+    #[serde(default)]
+    pending: Option<PendingWire>,
+    // Sent by API versions 7.3 to 7.5 (see the recordings), absent from later specs.
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    serialnumber: Option<String>,
+}
+
+/// `{"id": "https://{vault}/certificates/{name}/pending"}`: a version still being created.
+#[derive(Deserialize)]
+pub(crate) struct PendingWire {
+    id: String,
 }
 
 /// A certificate's metadata: everything but the certificate, its key and its policy.
@@ -133,6 +148,19 @@ pub struct KeyVaultCertificate {
     pub cer: Vec<u8>,
     /// The certificate's policy, when the service returned it.
     pub policy: Option<CertificatePolicy>,
+    /// The id of the operation creating a new version
+    /// (`https://{vault}/certificates/{name}/pending`), while one is pending. When the
+    /// certificate has no completed version yet, this version is disabled and has no
+    /// [`cer`](Self::cer).
+    pub pending_operation_id: Option<String>,
+    /// The certificate's subject (`CN=...`), when the service names it (API versions 7.3 to
+    /// 7.5 do; later ones leave it to the [`cer`](Self::cer)).
+    pub subject: Option<String>,
+    /// The certificate's issuer, when the service names it (as [`subject`](Self::subject)).
+    pub issuer: Option<String>,
+    /// The certificate's serial number in hexadecimal, when the service names it (as
+    /// [`subject`](Self::subject)).
+    pub serial_number: Option<String>,
 }
 
 impl KeyVaultCertificate {
@@ -162,6 +190,10 @@ impl TryFrom<CertificateWire> for KeyVaultCertificate {
             secret_id: wire.sid,
             cer: wire.cer.unwrap_or_default(),
             policy: wire.policy,
+            pending_operation_id: wire.pending.map(|p| p.id),
+            subject: wire.subject,
+            issuer: wire.issuer,
+            serial_number: wire.serialnumber,
         })
     }
 }
@@ -403,6 +435,9 @@ pub(crate) struct OrganizationDetailsWire {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_details: Option<Vec<AdministratorContact>>,
+    // Returned by API version 7.3 (see the recordings), never sent.
+    #[serde(default, skip_serializing)]
+    pub zip: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -522,6 +557,9 @@ pub struct CertificateIssuer {
     pub organization_id: Option<String>,
     /// The organization's administrators.
     pub admin_contacts: Vec<AdministratorContact>,
+    /// The organization's postal code, as the service returns it (`org_details.zip`, read-only;
+    /// API version 7.3 sends it, later specs do not define it).
+    pub organization_zip: Option<i64>,
     /// Whether the issuer is enabled.
     pub enabled: Option<bool>,
     /// When the issuer was created.
@@ -561,6 +599,7 @@ impl TryFrom<IssuerWire> for CertificateIssuer {
             password: credentials.pwd,
             organization_id: org.id,
             admin_contacts: org.admin_details.unwrap_or_default(),
+            organization_zip: org.zip,
             enabled: attributes.enabled,
             created_on: attributes.created,
             updated_on: attributes.updated,

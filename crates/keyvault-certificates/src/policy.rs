@@ -175,6 +175,10 @@ pub struct CertificatePolicy {
     pub content_type: Option<CertificateContentType>,
     /// Validity in months.
     pub validity_in_months: Option<i32>,
+    /// Whether the certificate is a certification authority (the basic constraints extension's
+    /// `cA`), as the service returns it (`x509_props.basic_constraints.ca`, read-only: API
+    /// versions 7.3 to 7.5 send it, later specs do not define it).
+    pub certificate_authority: Option<bool>,
     /// Actions taken during the certificate's lifetime.
     pub lifetime_actions: Option<Vec<LifetimeAction>>,
     /// The certificate type, as the issuer provider knows it (for example `OV-SSL`).
@@ -313,6 +317,16 @@ struct X509PropsWire {
     key_usage: Option<Vec<KeyUsageType>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     validity_months: Option<i32>,
+    // Returned by API versions 7.3 to 7.5 (see the recordings), never sent: later specs do not
+    // define it.
+    #[serde(default, skip_serializing)]
+    basic_constraints: Option<BasicConstraintsWire>,
+}
+
+#[derive(Serialize, Deserialize, Default, PartialEq)]
+struct BasicConstraintsWire {
+    #[serde(default)]
+    ca: Option<bool>,
 }
 
 /// `IssuerParameters`, shared with the certificate operation.
@@ -415,6 +429,7 @@ impl From<PolicyWire> for CertificatePolicy {
             key_usage: x509.key_usage,
             content_type: wire.secret_props.and_then(|s| s.content_type),
             validity_in_months: x509.validity_months,
+            certificate_authority: x509.basic_constraints.and_then(|b| b.ca),
             lifetime_actions: wire.lifetime_actions.map(|actions| {
                 actions
                     .into_iter()
@@ -467,6 +482,7 @@ impl From<CertificatePolicy> for PolicyWire {
                 sans,
                 key_usage: p.key_usage,
                 validity_months: p.validity_in_months,
+                basic_constraints: None,
             }),
             lifetime_actions: p.lifetime_actions.map(|actions| {
                 actions

@@ -355,6 +355,10 @@ pub(crate) struct KeyVerifyParameters<'a> {
 pub(crate) struct KeyOperationResult {
     #[serde(default)]
     pub(crate) kid: Option<String>,
+    /// The algorithm the service used, when it names it (secure unwrap echoes it); otherwise
+    /// the result carries the one the caller asked for.
+    #[serde(default)]
+    alg: Option<String>,
     #[serde(with = "keyvault_core::serde::base64url")]
     pub(crate) value: Vec<u8>,
     #[serde(default, with = "keyvault_core::serde::base64url_option")]
@@ -712,7 +716,7 @@ impl CryptographyClient {
                 let result: KeyOperationResult = Self::send(&pipeline, &id, op, body).await?;
                 Ok(EncryptResult {
                     key_id: result.kid,
-                    algorithm,
+                    algorithm: result.alg.map(Into::into).unwrap_or(algorithm),
                     ciphertext: result.value,
                     iv: result.iv.or(options.iv),
                     authentication_tag: result.tag,
@@ -769,7 +773,7 @@ impl CryptographyClient {
                 let result: KeyOperationResult = Self::send(&pipeline, &id, op, body).await?;
                 Ok(DecryptResult {
                     key_id: result.kid,
-                    algorithm,
+                    algorithm: result.alg.map(Into::into).unwrap_or(algorithm),
                     plaintext: SecretBytes::new(result.value),
                 })
             }
@@ -812,7 +816,7 @@ impl CryptographyClient {
                 let result: KeyOperationResult = Self::send(&pipeline, &id, op, body).await?;
                 Ok(WrapResult {
                     key_id: result.kid,
-                    algorithm,
+                    algorithm: result.alg.map(Into::into).unwrap_or(algorithm),
                     encrypted_key: result.value,
                 })
             }
@@ -855,7 +859,7 @@ impl CryptographyClient {
                 let result: KeyOperationResult = Self::send(&pipeline, &id, op, body).await?;
                 Ok(UnwrapResult {
                     key_id: result.kid,
-                    algorithm,
+                    algorithm: result.alg.map(Into::into).unwrap_or(algorithm),
                     key: SecretBytes::new(result.value),
                 })
             }
@@ -896,7 +900,7 @@ impl CryptographyClient {
                 let result: KeyOperationResult = Self::send(&pipeline, &id, op, body).await?;
                 Ok(SignResult {
                     key_id: result.kid,
-                    algorithm,
+                    algorithm: result.alg.map(Into::into).unwrap_or(algorithm),
                     signature: result.value,
                 })
             }
