@@ -21,7 +21,7 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::control::Control;
 use crate::errors::ServiceError;
 use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};

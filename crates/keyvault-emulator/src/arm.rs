@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 use crate::server::{Reply, Req};
 use crate::state::State;

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::arm::{
     bad_request, error, is_guid, rfc3339, vault_name_problem, Ctx, Progress, PROVIDER,
 };
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 use crate::server::Reply;
 use crate::state::State;

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api_version::ApiVersion;
 use crate::arm::{bad_request, vault_of, Ctx, PROVIDER};
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 use crate::server::{Reply, Req};
 use crate::vault::{vault_key, Flavour};

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 
 use crate::arm::{bad_request, error, vault_of, Ctx, Progress, PROVIDER};
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 use crate::server::Reply;
 use crate::state::State;

@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::arm::{bad_request, error, vault_of, Ctx, PROVIDER};
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 use crate::secrets::SecretVersion;
 use crate::server::Reply;

@@ -82,7 +82,7 @@ pub(crate) fn audience_of(scope: &str) -> String {
 pub(crate) fn issue(state: &State, audience: &str) -> Issued {
     let now = state.clock.unix();
     let lifetime = state.token_lifetime.as_secs() as i64;
-    let epoch = crate::clock::lock(&state.revocation).epoch;
+    let epoch = crate::sync::lock(&state.revocation).epoch;
     let claims = json!({
         "aud": audience,
         "iss": format!("{}/{}/v2.0", state.endpoint(), state.tenant_id),
@@ -181,7 +181,7 @@ pub(crate) fn check(
         ));
     }
     let rev = claims["xms_emu_rev"].as_u64().unwrap_or(0);
-    let revocation = crate::clock::lock(&state.revocation);
+    let revocation = crate::sync::lock(&state.revocation);
     if rev < revocation.epoch {
         let claims =
             json!({"access_token":{"nbf":{"essential":true,"value":revocation.at.to_string()}}});

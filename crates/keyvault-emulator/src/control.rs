@@ -8,7 +8,7 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::faults::Fault;
 use crate::server::{Reply, Req};
 use crate::state::State;

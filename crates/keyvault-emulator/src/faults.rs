@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 
 /// A fault applied to a vault request (never to the token or control endpoints).

@@ -46,6 +46,7 @@ mod secrets;
 mod server;
 mod state;
 mod store;
+mod sync;
 pub mod target;
 mod tls;
 mod vault;

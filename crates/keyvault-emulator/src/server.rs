@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::api_version::ApiVersion;
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::control::RecordedRequest;
 use crate::errors::ServiceError;
 use crate::faults::Fault;

@@ -104,7 +104,7 @@ impl ResolvesServerCert for SniResolver {
         if standard_covers(&name) {
             return Some(self.standard.clone());
         }
-        let mut cache = crate::clock::lock(&self.cache);
+        let mut cache = crate::sync::lock(&self.cache);
         if let Some(key) = cache.get(&name) {
             return Some(key.clone());
         }

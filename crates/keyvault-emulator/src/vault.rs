@@ -115,7 +115,7 @@ impl Vault {
         location: &str,
         properties: &serde_json::Map<String, serde_json::Value>,
     ) {
-        let mut vaults = crate::clock::lock(&state.vaults);
+        let mut vaults = crate::sync::lock(&state.vaults);
         let vault = vaults
             .entry(vault_key(&name.to_ascii_lowercase(), flavour))
             .or_default();

@@ -140,7 +140,7 @@ pub(crate) fn check(
     let Some((action, scope)) = required(method, segments) else {
         return Ok(());
     };
-    let mut hsms = crate::clock::lock(&state.admin.hsms);
+    let mut hsms = crate::sync::lock(&state.admin.hsms);
     let admin = hsms
         .entry(hsm.to_string())
         .or_insert_with(|| HsmAdmin::new(&state.object_id));

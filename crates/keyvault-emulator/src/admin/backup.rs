@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{HsmAdmin, RoleAssignment, RoleDefinition, Setting};
-use crate::clock::lock;
+use crate::sync::lock;
 use crate::errors::ServiceError;
 use crate::keys::{KeyVersion, RotationPolicy};
 use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};

@@ -745,7 +745,7 @@ fn create(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Rep
         None => x509::generate_key(spec)?,
     };
     let csr = x509::csr(&policy, &key, spec, ctx.now)?;
-    let latency = *crate::clock::lock(&ctx.state.certificate_latency);
+    let latency = *crate::sync::lock(&ctx.state.certificate_latency);
     let op = Operation {
         request_id: uuid::Uuid::new_v4().simple().to_string(),
         policy: policy.clone(),
