@@ -21,11 +21,10 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::sync::lock;
-use crate::control::Control;
 use crate::errors::ServiceError;
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::state::State;
+use crate::sync::lock;
 use crate::vault::{Flavour, Vault};
 
 pub(crate) use backup::Job;
@@ -383,20 +382,5 @@ pub(crate) fn control(state: &State, req: &Req) -> Option<Reply> {
             &json!({ "path": state.admin.backup_root.display().to_string() }),
         )),
         _ => None,
-    }
-}
-
-impl Control {
-    /// Sets how long Managed HSM backup and restore jobs stay `InProgress`; jobs already
-    /// started keep their own deadline.
-    pub fn set_admin_job_latency(&self, latency: Duration) {
-        *lock(&self.state.admin.job_latency) = latency;
-    }
-
-    /// The folder standing in for Azure Blob Storage: the container
-    /// `https://{host}/{container}` is the folder `{backup_dir}/{host}/{container}`, and a full
-    /// backup writes a sealed `backup.blob` into a new folder of it.
-    pub fn backup_dir(&self) -> PathBuf {
-        self.state.admin.backup_root.clone()
     }
 }

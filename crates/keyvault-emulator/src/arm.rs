@@ -13,10 +13,10 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::sync::lock;
 use crate::errors::ServiceError;
-use crate::server::{Reply, Req};
+use crate::http::{Reply, Req};
 use crate::state::State;
+use crate::sync::lock;
 use crate::vault::{host_name, vault_key, Flavour, Vault};
 
 /// The ARM host name.
@@ -247,6 +247,20 @@ pub(crate) fn vault_of(
 }
 
 /// Answers a request to the ARM host.
+/// The ARM shape of a refused token (checked by the server before [`handle`]):
+/// `AuthenticationFailed` without a token, `InvalidAuthenticationToken` with one, keeping the
+/// challenge headers.
+pub(crate) fn unauthenticated(refusal: ServiceError, had_token: bool) -> ServiceError {
+    let code = if had_token {
+        "InvalidAuthenticationToken"
+    } else {
+        "AuthenticationFailed"
+    };
+    let mut arm = error(401, code, refusal.message);
+    arm.headers = refusal.headers;
+    arm
+}
+
 pub(crate) fn handle(state: &State, req: &Req) -> Reply {
     match dispatch(state, req) {
         Ok(reply) => reply,
@@ -255,16 +269,6 @@ pub(crate) fn handle(state: &State, req: &Req) -> Reply {
 }
 
 fn dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
-    if let Err(e) = crate::auth::check(state, req.header("authorization"), Flavour::Arm) {
-        let code = if req.header("authorization").is_none() {
-            "AuthenticationFailed"
-        } else {
-            "InvalidAuthenticationToken"
-        };
-        let mut arm = error(401, code, e.message);
-        arm.headers = e.headers;
-        return Err(arm);
-    }
     let Some(api_version) = req.query("api-version").map(str::to_string) else {
         return Err(error(
             400,

@@ -11,10 +11,10 @@ use time::OffsetDateTime;
 use crate::arm::{
     bad_request, error, is_guid, rfc3339, vault_name_problem, Ctx, Progress, PROVIDER,
 };
-use crate::sync::lock;
 use crate::errors::ServiceError;
-use crate::server::Reply;
+use crate::http::Reply;
 use crate::state::State;
+use crate::sync::lock;
 use crate::vault::{vault_key, Flavour, Vault};
 
 const HSM_TYPE: &str = "Microsoft.KeyVault/managedHSMs";

@@ -13,9 +13,9 @@ use serde_json::{json, Map, Value};
 
 use crate::api_version::ApiVersion;
 use crate::arm::{bad_request, vault_of, Ctx, PROVIDER};
-use crate::sync::lock;
 use crate::errors::ServiceError;
-use crate::server::{Reply, Req};
+use crate::http::{Reply, Req};
+use crate::sync::lock;
 use crate::vault::{vault_key, Flavour};
 
 /// The data-plane API version the ARM provider speaks to its vaults.
@@ -168,7 +168,7 @@ impl Vault {
             let vault = vaults
                 .entry(vault_key(&self.name, self.flavour))
                 .or_default();
-            let data_ctx = crate::server::Ctx {
+            let data_ctx = crate::http::Ctx {
                 base: format!("https://{}", self.host),
                 api,
                 now: state.clock.now(),

@@ -20,10 +20,10 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 
 use crate::arm::{bad_request, error, vault_of, Ctx, Progress, PROVIDER};
-use crate::sync::lock;
 use crate::errors::ServiceError;
-use crate::server::Reply;
+use crate::http::Reply;
 use crate::state::State;
+use crate::sync::lock;
 
 /// The kind of resource a connection belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -5,11 +5,11 @@
 use serde_json::{json, Map, Value};
 
 use crate::arm::{bad_request, error, vault_of, Ctx, PROVIDER};
-use crate::sync::lock;
 use crate::errors::ServiceError;
+use crate::http::Reply;
 use crate::secrets::SecretVersion;
-use crate::server::Reply;
 use crate::store::{Lookup, Object};
+use crate::sync::lock;
 use crate::vault::{vault_key, Flavour};
 
 /// Answers the secrets paths; `None` for any other path.

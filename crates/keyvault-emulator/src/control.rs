@@ -8,10 +8,10 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::sync::lock;
 use crate::faults::Fault;
-use crate::server::{Reply, Req};
+use crate::http::{Reply, Req};
 use crate::state::State;
+use crate::sync::lock;
 use crate::vault::{vault_key, Flavour, Retention};
 
 /// One vault request as the emulator received it.
@@ -297,4 +297,20 @@ fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
             &json!({"error": {"code": "NotFound", "message": format!("Unknown control endpoint {} {}", req.method, req.raw_path)}}),
         ),
     })
+}
+
+// Managed HSM administration.
+impl Control {
+    /// Sets how long Managed HSM backup and restore jobs stay `InProgress`; jobs already
+    /// started keep their own deadline.
+    pub fn set_admin_job_latency(&self, latency: Duration) {
+        *lock(&self.state.admin.job_latency) = latency;
+    }
+
+    /// The folder standing in for Azure Blob Storage: the container
+    /// `https://{host}/{container}` is the folder `{backup_dir}/{host}/{container}`, and a full
+    /// backup writes a sealed `backup.blob` into a new folder of it.
+    pub fn backup_dir(&self) -> std::path::PathBuf {
+        self.state.admin.backup_root.clone()
+    }
 }

@@ -5,7 +5,7 @@ use hyper::Method;
 use serde_json::{json, Value};
 
 use crate::auth::{audience_of, issue};
-use crate::server::{Reply, Req};
+use crate::http::{Reply, Req};
 use crate::state::State;
 
 /// Answers the request if it is addressed to a token or discovery endpoint.

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::lifecycle::{self, validate_name, Lifecycle, Names};
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::store::{Lookup, Object, ObjectState, Store};
 use crate::vault::{Flavour, Vault};
 

@@ -10,8 +10,8 @@ use hyper::Method;
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::paging::{by_index, PageRequest};
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::store::{Deletion, Lookup, Object, ObjectState, Store};
 use crate::vault::Vault;
 

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{HsmAdmin, RoleAssignment, RoleDefinition, Setting};
-use crate::sync::lock;
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::keys::{KeyVersion, RotationPolicy};
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::store::{millis, Lookup, Object, ObjectState, Store};
+use crate::sync::lock;
 use crate::vault::Vault;
 
 /// The sealing purpose of full backups.

@@ -85,7 +85,7 @@ use zeroize::Zeroizing;
 
 use super::HsmAdmin;
 use crate::errors::ServiceError;
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::store::millis;
 
 const DOMAIN_KIND: &str = "keyvault-emulator/security-domain";

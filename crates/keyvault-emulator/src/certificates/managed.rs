@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 
 use super::x509::KeySpec;
 use crate::errors::ServiceError;
+use crate::http::Ctx;
 use crate::keys::{KeyVersion, Material};
-use crate::server::Ctx;
 use crate::store::{Lookup, Object, ObjectState};
 use crate::vault::Vault;
 

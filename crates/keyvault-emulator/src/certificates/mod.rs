@@ -27,10 +27,10 @@ use self::issuers::Issuer;
 use self::policy::{Policy, PEM, PKCS12};
 use self::x509::KeySpec;
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::lifecycle::{self, validate_name, Lifecycle, Names};
 use crate::paging::{self, PageRequest};
 use crate::secrets::SecretVersion;
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::store::{Lookup, Object, ObjectState, Store};
 use crate::vault::Vault;
 
