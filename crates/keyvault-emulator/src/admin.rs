@@ -6,10 +6,9 @@
 //! Only the Managed HSM flavour answers these paths; a vault answers them 404 `NotFound`, as
 //! it answers any path it does not serve.
 
-pub(crate) mod authorize;
 mod backup;
 mod ekm;
-mod rbac;
+pub(crate) mod rbac;
 pub(crate) mod security_domain;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,9 +22,9 @@ use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
-use crate::state::State;
+use crate::storage::state::State;
+use crate::storage::vault::{Flavour, Vault};
 use crate::sync::lock;
-use crate::vault::{Flavour, Vault};
 
 pub(crate) use backup::Job;
 pub(crate) use rbac::{RoleAssignment, RoleDefinition};
@@ -40,7 +39,7 @@ pub(crate) struct AdminState {
     pub(crate) backup_root: PathBuf,
     /// Whether the emulator made `backup_root` (and removes it when it stops).
     owns_backup_root: bool,
-    hsms: Mutex<HashMap<String, HsmAdmin>>,
+    pub(crate) hsms: Mutex<HashMap<String, HsmAdmin>>,
 }
 
 impl Drop for AdminState {
@@ -95,7 +94,7 @@ impl HsmAdmin {
     /// settings. A real pool's creator is only its Administrator and assigns the crypto roles
     /// itself; the emulator grants them at once so that a new pool's keys can be used, and a
     /// test deletes those assignments to see what RBAC refuses.
-    fn new(administrator: &str) -> Self {
+    pub(crate) fn new(administrator: &str) -> Self {
         let definitions = rbac::built_in_definitions()
             .into_iter()
             .map(|d| (d.name.to_ascii_lowercase(), d))
@@ -236,14 +235,14 @@ pub(crate) fn implied_api_version(flavour: Flavour, req: &Req) -> Option<&'stati
             if (is(collection, "backup") || is(collection, "restore"))
                 && is(pending, "pending") =>
         {
-            Some(crate::api_version::LATEST_API_VERSION)
+            Some(crate::http::api_version::LATEST_API_VERSION)
         }
         [sd, operation, pending]
             if is(sd, "securitydomain")
                 && (is(operation, "download") || is(operation, "upload"))
                 && is(pending, "pending") =>
         {
-            Some(crate::api_version::LATEST_API_VERSION)
+            Some(crate::http::api_version::LATEST_API_VERSION)
         }
         _ => None,
     }

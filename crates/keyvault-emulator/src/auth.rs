@@ -1,13 +1,17 @@
 //! Access tokens (HS256 JWTs signed with a per-process random key) and the vault's challenges.
 
+pub(crate) mod access;
+pub(crate) mod identity;
+pub(crate) mod rbac;
+
 use aws_lc_rs::hmac;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
-use crate::state::State;
-use crate::vault::Flavour;
+use crate::storage::state::State;
+use crate::storage::vault::Flavour;
 
 /// Signs and verifies the emulator's access tokens.
 pub(crate) struct TokenSigner {

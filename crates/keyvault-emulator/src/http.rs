@@ -2,14 +2,17 @@
 //! common headers ([`Reply`]), the context of a vault operation ([`Ctx`]) and the 404 and 405
 //! every router answers.
 
+pub(crate) mod api_version;
+pub(crate) mod paging;
+
 use bytes::Bytes;
 use hyper::header::HeaderMap;
 use hyper::Method;
 use serde_json::Value;
 
-use crate::api_version::ApiVersion;
 use crate::errors::ServiceError;
-use crate::state::State;
+use crate::http::api_version::ApiVersion;
+use crate::storage::state::State;
 
 /// A response before the common headers are added.
 #[derive(Debug)]
@@ -152,9 +155,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: time::OffsetDateTime,
     pub(crate) latency: std::time::Duration,
     pub(crate) state: &'a State,
-    pub(crate) flavour: crate::vault::Flavour,
+    pub(crate) flavour: crate::storage::vault::Flavour,
     /// The vault's soft-delete settings.
-    pub(crate) retention: crate::vault::Retention,
+    pub(crate) retention: crate::storage::vault::Retention,
 }
 
 /// 404 for a path no operation answers.

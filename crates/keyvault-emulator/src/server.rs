@@ -1,5 +1,9 @@
 //! The HTTPS server: accept loop, request normalisation, dispatch and common response headers.
 
+pub(crate) mod control;
+pub(crate) mod faults;
+pub(crate) mod tls;
+
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -12,14 +16,14 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use crate::api_version::ApiVersion;
-use crate::control::RecordedRequest;
 use crate::errors::ServiceError;
-use crate::faults::Fault;
+use crate::http::api_version::ApiVersion;
 use crate::http::{not_found, Ctx, Reply, Req};
-use crate::state::State;
+use crate::server::control::RecordedRequest;
+use crate::server::faults::Fault;
+use crate::storage::state::State;
+use crate::storage::vault::{route, vault_key, Flavour};
 use crate::sync::lock;
-use crate::vault::{route, vault_key, Flavour};
 
 /// The value of `x-ms-keyvault-service-version`.
 pub(crate) const SERVICE_VERSION: &str = "1.9.2703.1";
@@ -90,8 +94,9 @@ async fn handle(
     let req = Req::new(parts, body, &fallback);
     let first = req.segments.first().map(|s| s.to_ascii_lowercase());
     let reply = if first.as_deref() == Some("_emulator") {
-        crate::admin::control(&state, &req).unwrap_or_else(|| crate::control::handle(&state, &req))
-    } else if let Some(reply) = crate::identity::handle(&state, &req) {
+        crate::admin::control(&state, &req)
+            .unwrap_or_else(|| crate::server::control::handle(&state, &req))
+    } else if let Some(reply) = crate::auth::identity::handle(&state, &req) {
         reply
     } else if crate::arm::is_arm_host(&req.host) {
         let authorization = req.header("authorization");
@@ -172,12 +177,12 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
     };
     let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     if let Some(access) = &vault.access {
-        if let Some(needed) = crate::access::required(&req.method, &segments) {
+        if let Some(needed) = crate::auth::access::required(&req.method, &segments) {
             access.check(state, &name, needed)?;
         }
     }
-    if flavour == crate::vault::Flavour::ManagedHsm {
-        crate::admin::authorize::check(state, &name, &req.method, &segments)?;
+    if flavour == crate::storage::vault::Flavour::ManagedHsm {
+        crate::auth::rbac::check(state, &name, &req.method, &segments)?;
     }
     if let Some(reply) = crate::admin::handle(&ctx, &name, vault, req, &segments) {
         return reply;

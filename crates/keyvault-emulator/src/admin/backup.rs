@@ -16,9 +16,9 @@ use super::{HsmAdmin, RoleAssignment, RoleDefinition, Setting};
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::keys::{KeyVersion, RotationPolicy};
-use crate::store::{millis, Lookup, Object, ObjectState, Store};
+use crate::storage::store::{millis, Lookup, Object, ObjectState, Store};
+use crate::storage::vault::Vault;
 use crate::sync::lock;
-use crate::vault::Vault;
 
 /// The sealing purpose of full backups.
 const BACKUP_KIND: &str = "hsm-full-backup";

@@ -86,7 +86,7 @@ use zeroize::Zeroizing;
 use super::HsmAdmin;
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
-use crate::store::millis;
+use crate::storage::store::millis;
 
 const DOMAIN_KIND: &str = "keyvault-emulator/security-domain";
 const RESTORE_KIND: &str = "keyvault-emulator/security-domain-restore";

@@ -15,8 +15,8 @@ use super::{
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, Ctx, Reply, Req};
 use crate::lifecycle;
-use crate::store::Lookup;
-use crate::vault::Flavour;
+use crate::storage::store::Lookup;
+use crate::storage::vault::Flavour;
 
 #[derive(Debug, Deserialize)]
 struct OperationParameters {

@@ -8,9 +8,9 @@ use crate::arm::{bad_request, error, vault_of, Ctx, PROVIDER};
 use crate::errors::ServiceError;
 use crate::http::Reply;
 use crate::secrets::SecretVersion;
-use crate::store::{Lookup, Object};
+use crate::storage::store::{Lookup, Object};
+use crate::storage::vault::{vault_key, Flavour};
 use crate::sync::lock;
-use crate::vault::{vault_key, Flavour};
 
 /// Answers the secrets paths; `None` for any other path.
 pub(crate) fn dispatch(

@@ -11,12 +11,12 @@ use hyper::header::HeaderMap;
 use hyper::Method;
 use serde_json::{json, Map, Value};
 
-use crate::api_version::ApiVersion;
 use crate::arm::{bad_request, vault_of, Ctx, PROVIDER};
 use crate::errors::ServiceError;
+use crate::http::api_version::ApiVersion;
 use crate::http::{Reply, Req};
+use crate::storage::vault::{vault_key, Flavour};
 use crate::sync::lock;
-use crate::vault::{vault_key, Flavour};
 
 /// The data-plane API version the ARM provider speaks to its vaults.
 const DATA_PLANE_API: &str = "2026-04-01";
@@ -96,7 +96,7 @@ impl Vault {
     ) -> Result<Self, ServiceError> {
         let found = match flavour {
             Flavour::ManagedHsm => {
-                crate::arm_hsm::hsm_of(ctx.state, subscription, resource_group, name)
+                crate::arm::hsm::hsm_of(ctx.state, subscription, resource_group, name)
             }
             _ => vault_of(ctx.state, subscription, resource_group, name),
         };

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::errors::ServiceError;
 use crate::http::{Ctx, Reply, Req};
 /// Lists of maps page by key; the helper lives with the store, which pages the same way.
-pub(crate) use crate::store::range_after;
+pub(crate) use crate::storage::store::range_after;
 
 /// The largest (and default) page size the service accepts.
 pub(crate) const MAX_RESULTS: usize = 25;

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::auth::{audience_of, issue};
 use crate::http::{Reply, Req};
-use crate::state::State;
+use crate::storage::state::State;
 
 /// Answers the request if it is addressed to a token or discovery endpoint.
 pub(crate) fn handle(state: &State, req: &Req) -> Option<Reply> {

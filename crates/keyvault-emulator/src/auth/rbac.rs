@@ -4,10 +4,10 @@
 //! `notDataActions`. Settings and the EKM connection have no data action in the spec and stay
 //! open to any valid token.
 
-use super::rbac::{contains, PREFIX};
-use super::HsmAdmin;
+use crate::admin::rbac::{contains, PREFIX};
+use crate::admin::HsmAdmin;
 use crate::errors::ServiceError;
-use crate::state::State;
+use crate::storage::state::State;
 use hyper::Method;
 use serde_json::Value;
 

@@ -8,11 +8,11 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::faults::Fault;
 use crate::http::{Reply, Req};
-use crate::state::State;
+use crate::server::faults::Fault;
+use crate::storage::state::State;
+use crate::storage::vault::{vault_key, Flavour, Retention};
 use crate::sync::lock;
-use crate::vault::{vault_key, Flavour, Retention};
 
 /// One vault request as the emulator received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +116,12 @@ impl Control {
         name: &str,
         private_endpoint_id: Option<&str>,
     ) -> Result<serde_json::Value, String> {
-        crate::arm_private_link::add_connection(&self.state, resource_id, name, private_endpoint_id)
+        crate::arm::private_link::add_connection(
+            &self.state,
+            resource_id,
+            name,
+            private_endpoint_id,
+        )
     }
 
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
