@@ -186,7 +186,7 @@ impl Emulator {
     /// Generates the certificates, binds the socket and starts serving on the current Tokio runtime.
     pub async fn start(options: EmulatorOptions) -> Result<Emulator, EmulatorError> {
         validate(&options)?;
-        let certificates = server::tls::generate()?;
+        let certificates = server::tls::generate().map_err(EmulatorError::Tls)?;
         let listener =
             TcpListener::bind(options.bind)
                 .await
