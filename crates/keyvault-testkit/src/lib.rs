@@ -5,6 +5,7 @@
 //!   `eng/testdata/` (see its `README.md` for their provenance), for wire-fidelity tests.
 //! - [`emulator`]: the emulator the client crates' integration tests start, and the
 //!   [`vault_clients!`] and [`client_options!`] helpers of their clients.
+//! - [`logs`]: the process's `tracing` log captured as text.
 //! - [`spans`]: a tracer provider that records the spans it is given, for distributed tracing
 //!   tests.
 
@@ -12,4 +13,5 @@ pub mod context;
 pub mod emulator;
 pub mod fidelity;
 pub mod fixtures;
+pub mod logs;
 pub mod spans;
