@@ -1,7 +1,8 @@
 //! The emulator and its clients, as the client crates' integration tests start from them:
-//! [`emulator`] (or [`start`] with options of your own), and [`vault_clients!`] and
-//! [`client_options!`], which write a test module's `options`, `vault` and `hsm` helpers for a
-//! client type (a macro, so that this crate does not depend on the client crates that use it).
+//! [`emulator`] (or [`start`] with options of your own), and
+//! [`vault_clients!`](crate::vault_clients) and [`client_options!`](crate::client_options),
+//! which write a test module's `options`, `vault` and `hsm` helpers for a client type (macros,
+//! so that this crate does not depend on the client crates that use them).
 
 pub use keyvault_emulator::{Emulator, EmulatorOptions};
 
@@ -42,7 +43,7 @@ macro_rules! client_options {
     };
 }
 
-/// Writes [`client_options!`]'s `options`, and `fn vault(emulator, name) -> $client` and
+/// Writes [`client_options!`](crate::client_options)'s `options`, and `fn vault(emulator, name) -> $client` and
 /// `fn hsm(emulator, name) -> $client` in the calling module: a client of the emulator's vault
 /// or Managed HSM `name` at the default API version, with the emulator's credential.
 ///
