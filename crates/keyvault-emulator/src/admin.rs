@@ -6,10 +6,9 @@
 //! Only the Managed HSM flavour answers these paths; a vault answers them 404 `NotFound`, as
 //! it answers any path it does not serve.
 
-pub(crate) mod authorize;
 mod backup;
 mod ekm;
-mod rbac;
+pub(crate) mod rbac;
 pub(crate) mod security_domain;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,12 +20,11 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::clock::lock;
-use crate::control::Control;
 use crate::errors::ServiceError;
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
-use crate::state::State;
-use crate::vault::{Flavour, Vault};
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
+use crate::storage::state::State;
+use crate::storage::vault::{Flavour, Vault};
+use crate::sync::lock;
 
 pub(crate) use backup::Job;
 pub(crate) use rbac::{RoleAssignment, RoleDefinition};
@@ -41,7 +39,7 @@ pub(crate) struct AdminState {
     pub(crate) backup_root: PathBuf,
     /// Whether the emulator made `backup_root` (and removes it when it stops).
     owns_backup_root: bool,
-    hsms: Mutex<HashMap<String, HsmAdmin>>,
+    pub(crate) hsms: Mutex<HashMap<String, HsmAdmin>>,
 }
 
 impl Drop for AdminState {
@@ -96,7 +94,7 @@ impl HsmAdmin {
     /// settings. A real pool's creator is only its Administrator and assigns the crypto roles
     /// itself; the emulator grants them at once so that a new pool's keys can be used, and a
     /// test deletes those assignments to see what RBAC refuses.
-    fn new(administrator: &str) -> Self {
+    pub(crate) fn new(administrator: &str) -> Self {
         let definitions = rbac::built_in_definitions()
             .into_iter()
             .map(|d| (d.name.to_ascii_lowercase(), d))
@@ -237,14 +235,14 @@ pub(crate) fn implied_api_version(flavour: Flavour, req: &Req) -> Option<&'stati
             if (is(collection, "backup") || is(collection, "restore"))
                 && is(pending, "pending") =>
         {
-            Some(crate::api_version::LATEST_API_VERSION)
+            Some(crate::http::api_version::LATEST_API_VERSION)
         }
         [sd, operation, pending]
             if is(sd, "securitydomain")
                 && (is(operation, "download") || is(operation, "upload"))
                 && is(pending, "pending") =>
         {
-            Some(crate::api_version::LATEST_API_VERSION)
+            Some(crate::http::api_version::LATEST_API_VERSION)
         }
         _ => None,
     }
@@ -383,20 +381,5 @@ pub(crate) fn control(state: &State, req: &Req) -> Option<Reply> {
             &json!({ "path": state.admin.backup_root.display().to_string() }),
         )),
         _ => None,
-    }
-}
-
-impl Control {
-    /// Sets how long Managed HSM backup and restore jobs stay `InProgress`; jobs already
-    /// started keep their own deadline.
-    pub fn set_admin_job_latency(&self, latency: Duration) {
-        *lock(&self.state.admin.job_latency) = latency;
-    }
-
-    /// The folder standing in for Azure Blob Storage: the container
-    /// `https://{host}/{container}` is the folder `{backup_dir}/{host}/{container}`, and a full
-    /// backup writes a sealed `backup.blob` into a new folder of it.
-    pub fn backup_dir(&self) -> PathBuf {
-        self.state.admin.backup_root.clone()
     }
 }

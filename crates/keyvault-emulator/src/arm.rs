@@ -5,6 +5,11 @@
 //! Subscriptions and resource groups exist on demand. Vault names are global, as in Azure.
 //! A vault created here is reachable on the data plane at `{name}.vault.azure.net:{port}`.
 
+pub(crate) mod hsm;
+pub(crate) mod keys;
+pub(crate) mod private_link;
+pub(crate) mod secrets;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,11 +18,11 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::clock::lock;
 use crate::errors::ServiceError;
-use crate::server::{Reply, Req};
-use crate::state::State;
-use crate::vault::{host_name, vault_key, Flavour, Vault};
+use crate::http::{Reply, Req};
+use crate::storage::state::State;
+use crate::storage::vault::{host_name, vault_key, Flavour, Vault};
+use crate::sync::lock;
 
 /// The ARM host name.
 pub(crate) const ARM_HOST: &str = "management.azure.com";
@@ -114,9 +119,9 @@ struct Inner {
 pub(crate) struct ArmState {
     inner: Mutex<Inner>,
     /// Managed HSM pools.
-    pub(crate) hsm: crate::arm_hsm::HsmState,
+    pub(crate) hsm: crate::arm::hsm::HsmState,
     /// Private endpoint connections of vaults and pools.
-    pub(crate) links: crate::arm_private_link::LinkState,
+    pub(crate) links: crate::arm::private_link::LinkState,
     /// How long new asynchronous operations stay in progress, at the least.
     pub(crate) latency: Mutex<Duration>,
 }
@@ -125,8 +130,8 @@ impl ArmState {
     pub(crate) fn new(latency: Duration) -> Self {
         ArmState {
             inner: Mutex::default(),
-            hsm: crate::arm_hsm::HsmState::default(),
-            links: crate::arm_private_link::LinkState::default(),
+            hsm: crate::arm::hsm::HsmState::default(),
+            links: crate::arm::private_link::LinkState::default(),
             latency: Mutex::new(latency),
         }
     }
@@ -183,9 +188,9 @@ impl ArmVault {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
-        let connections = crate::arm_private_link::items(
+        let connections = crate::arm::private_link::items(
             state,
-            crate::arm_private_link::Parent::Vault,
+            crate::arm::private_link::Parent::Vault,
             &self.id(),
         );
         if !connections.is_empty() {
@@ -247,6 +252,20 @@ pub(crate) fn vault_of(
 }
 
 /// Answers a request to the ARM host.
+/// The ARM shape of a refused token (checked by the server before [`handle`]):
+/// `AuthenticationFailed` without a token, `InvalidAuthenticationToken` with one, keeping the
+/// challenge headers.
+pub(crate) fn unauthenticated(refusal: ServiceError, had_token: bool) -> ServiceError {
+    let code = if had_token {
+        "InvalidAuthenticationToken"
+    } else {
+        "AuthenticationFailed"
+    };
+    let mut arm = error(401, code, refusal.message);
+    arm.headers = refusal.headers;
+    arm
+}
+
 pub(crate) fn handle(state: &State, req: &Req) -> Reply {
     match dispatch(state, req) {
         Ok(reply) => reply,
@@ -255,16 +274,6 @@ pub(crate) fn handle(state: &State, req: &Req) -> Reply {
 }
 
 fn dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
-    if let Err(e) = crate::auth::check(state, req.header("authorization"), Flavour::Arm) {
-        let code = if req.header("authorization").is_none() {
-            "AuthenticationFailed"
-        } else {
-            "InvalidAuthenticationToken"
-        };
-        let mut arm = error(401, code, e.message);
-        arm.headers = e.headers;
-        return Err(arm);
-    }
     let Some(api_version) = req.query("api-version").map(str::to_string) else {
         return Err(error(
             400,
@@ -280,16 +289,16 @@ fn dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
         req,
         api_version,
     };
-    if let Some(reply) = crate::arm_hsm::dispatch(&ctx, &s, &l) {
+    if let Some(reply) = crate::arm::hsm::dispatch(&ctx, &s, &l) {
         return reply;
     }
-    if let Some(reply) = crate::arm_private_link::dispatch(&ctx, &s, &l) {
+    if let Some(reply) = crate::arm::private_link::dispatch(&ctx, &s, &l) {
         return reply;
     }
-    if let Some(reply) = crate::arm_secrets::dispatch(&ctx, &s, &l) {
+    if let Some(reply) = crate::arm::secrets::dispatch(&ctx, &s, &l) {
         return reply;
     }
-    if let Some(reply) = crate::arm_keys::dispatch(&ctx, &s, &l) {
+    if let Some(reply) = crate::arm::keys::dispatch(&ctx, &s, &l) {
         return reply;
     }
     match l.as_slice() {
@@ -671,7 +680,7 @@ impl Ctx<'_> {
             .filter(|v| v.subscription.eq_ignore_ascii_case(subscription))
             .map(|v| v.json(self.state))
             .collect();
-        items.extend(crate::arm_hsm::pools_of(self.state, subscription));
+        items.extend(crate::arm::hsm::pools_of(self.state, subscription));
         let items = items
             .iter()
             .filter(|r| {
@@ -1058,7 +1067,7 @@ impl Ctx<'_> {
 }
 
 /// The provider's operations, copied from the RM spec's `listOperations.json` example.
-const OPERATIONS: &str = include_str!("arm_operations.json");
+const OPERATIONS: &str = include_str!("arm/operations.json");
 
 /// The type a `resourceType eq '<type>'` filter names: the one filter `Vaults_List` sends,
 /// and the only one the emulator understands.

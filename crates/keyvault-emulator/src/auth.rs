@@ -1,13 +1,17 @@
 //! Access tokens (HS256 JWTs signed with a per-process random key) and the vault's challenges.
 
+pub(crate) mod access;
+pub(crate) mod identity;
+pub(crate) mod rbac;
+
 use aws_lc_rs::hmac;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
-use crate::state::State;
-use crate::vault::Flavour;
+use crate::storage::state::State;
+use crate::storage::vault::Flavour;
 
 /// Signs and verifies the emulator's access tokens.
 pub(crate) struct TokenSigner {
@@ -82,7 +86,7 @@ pub(crate) fn audience_of(scope: &str) -> String {
 pub(crate) fn issue(state: &State, audience: &str) -> Issued {
     let now = state.clock.unix();
     let lifetime = state.token_lifetime.as_secs() as i64;
-    let epoch = crate::clock::lock(&state.revocation).epoch;
+    let epoch = crate::sync::lock(&state.revocation).epoch;
     let claims = json!({
         "aud": audience,
         "iss": format!("{}/{}/v2.0", state.endpoint(), state.tenant_id),
@@ -181,7 +185,7 @@ pub(crate) fn check(
         ));
     }
     let rev = claims["xms_emu_rev"].as_u64().unwrap_or(0);
-    let revocation = crate::clock::lock(&state.revocation);
+    let revocation = crate::sync::lock(&state.revocation);
     if rev < revocation.epoch {
         let claims =
             json!({"access_token":{"nbf":{"essential":true,"value":revocation.at.to_string()}}});

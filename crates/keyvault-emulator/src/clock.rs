@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::sync::lock;
+
 /// A clock that follows real time, shifted forward by everything passed to [`Clock::advance`].
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
@@ -27,13 +29,6 @@ impl Clock {
         let mut offset = lock(&self.offset);
         *offset = offset.saturating_add(by);
     }
-}
-
-/// Locks a mutex, recovering the data if a previous holder panicked.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::lifecycle::{self, validate_name, Lifecycle, Names};
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{Lookup, Object, ObjectState, Store};
-use crate::vault::{Flavour, Vault};
+use crate::storage::store::{Lookup, Object, ObjectState, Store};
+use crate::storage::vault::{Flavour, Vault};
 
 pub(crate) use jwk::Material;
 pub(crate) use rotation::RotationPolicy;
@@ -52,7 +52,7 @@ impl KeyVersion {
 /// The keys of one vault and their rotation policies (keyed by lower-cased name).
 #[derive(Debug, Default)]
 pub(crate) struct KeyState {
-    pub(crate) store: crate::store::Store<KeyVersion>,
+    pub(crate) store: crate::storage::store::Store<KeyVersion>,
     pub(crate) policies: HashMap<String, RotationPolicy>,
 }
 

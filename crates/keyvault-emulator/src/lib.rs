@@ -23,32 +23,20 @@
 // `doc_cfg` in Rust 1.92.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod access;
 mod admin;
-mod api_version;
 mod arm;
-mod arm_hsm;
-mod arm_keys;
-mod arm_private_link;
-mod arm_secrets;
 mod auth;
-mod backup;
 mod certificates;
 mod clock;
-mod control;
 mod errors;
-mod faults;
-mod identity;
+mod http;
 mod keys;
 mod lifecycle;
-mod paging;
 mod secrets;
 mod server;
-mod state;
-mod store;
+mod storage;
+mod sync;
 pub mod target;
-mod tls;
-mod vault;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -67,12 +55,12 @@ use tokio::task::JoinHandle;
 /// download a security domain with, and its preparation for an HSM's transfer key before an
 /// upload.
 pub use admin::security_domain::tools as security_domain;
-pub use api_version::{KNOWN_API_VERSIONS, LATEST_API_VERSION};
-pub use control::{Control, RecordedRequest};
-pub use faults::Fault;
+pub use http::api_version::{KNOWN_API_VERSIONS, LATEST_API_VERSION};
+pub use server::control::{Control, RecordedRequest};
+pub use server::faults::Fault;
+pub use server::tls::CERTIFICATE_NAMES;
+pub use storage::vault::{route, Flavour, DEFAULT_VAULT};
 pub use target::{Target, TargetError};
-pub use tls::CERTIFICATE_NAMES;
-pub use vault::{route, Flavour, DEFAULT_VAULT};
 
 /// The tenant id used when none is configured.
 pub const DEFAULT_TENANT_ID: &str = "6d4a3f6e-5b2c-4e8e-9f3a-1c2b3d4e5f60";
@@ -153,7 +141,7 @@ pub enum EmulatorError {
 /// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] also waits for it.
 #[derive(Debug)]
 pub struct Emulator {
-    state: Arc<state::State>,
+    state: Arc<storage::state::State>,
     client: reqwest::Client,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -198,7 +186,7 @@ impl Emulator {
     /// Generates the certificates, binds the socket and starts serving on the current Tokio runtime.
     pub async fn start(options: EmulatorOptions) -> Result<Emulator, EmulatorError> {
         validate(&options)?;
-        let certificates = tls::generate()?;
+        let certificates = server::tls::generate().map_err(EmulatorError::Tls)?;
         let listener =
             TcpListener::bind(options.bind)
                 .await
@@ -217,7 +205,7 @@ impl Emulator {
             IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
             ip => ip,
         };
-        let state = Arc::new(state::State {
+        let state = Arc::new(storage::state::State {
             port: local.port(),
             ip,
             tenant_id: options.tenant_id,
@@ -228,11 +216,11 @@ impl Emulator {
             clock: clock::Clock::default(),
             delete_latency: Mutex::new(options.delete_latency),
             certificate_latency: Mutex::new(options.certificate_latency),
-            faults: faults::FaultQueue::default(),
+            faults: server::faults::FaultQueue::default(),
             requests: Mutex::new(Vec::new()),
             revocation: Mutex::new(auth::Revocation::default()),
             signer: auth::TokenSigner::generate().map_err(EmulatorError::Tls)?,
-            backup_key: backup::BackupKey::generate().map_err(EmulatorError::Tls)?,
+            backup_key: storage::backup::BackupKey::generate().map_err(EmulatorError::Tls)?,
             vaults: Mutex::new(HashMap::new()),
             ca_pem: certificates.ca_pem,
             admin: admin::AdminState::new(options.backup_dir, options.admin_job_latency),
@@ -351,7 +339,7 @@ impl Drop for Emulator {
     }
 }
 
-fn build_client(state: &state::State) -> Result<reqwest::Client, EmulatorError> {
+fn build_client(state: &storage::state::State) -> Result<reqwest::Client, EmulatorError> {
     let certificate = reqwest::Certificate::from_pem(state.ca_pem.as_bytes())
         .map_err(|e| EmulatorError::Client(e.to_string()))?;
     reqwest::Client::builder()

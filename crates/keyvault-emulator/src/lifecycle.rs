@@ -10,10 +10,10 @@ use hyper::Method;
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
-use crate::paging::{by_index, PageRequest};
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{Deletion, Lookup, Object, ObjectState, Store};
-use crate::vault::Vault;
+use crate::http::paging::{by_index, PageRequest};
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
+use crate::storage::store::{Deletion, Lookup, Object, ObjectState, Store};
+use crate::storage::vault::Vault;
 
 /// The names and error texts of a kind of object.
 #[derive(Debug)]

@@ -12,11 +12,18 @@ const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [-
 [--certificate-latency-ms MS] [--backup-dir PATH] [--admin-job-latency-ms MS] \
 [--arm-operation-latency-ms MS]
 
+A local Azure Key Vault over HTTPS. When ready it prints one line, `keyvault-emulator listening
+on https://localhost:{port}`, and runs until SIGINT or SIGTERM. Flags take `--flag VALUE` or
+`--flag=VALUE`.
+
   --bind ADDR              address to listen on (default 127.0.0.1:8443; port 0 picks a free port)
-  --cert-out PATH          write the PEM of the CA certificate that clients must trust
+  --cert-out PATH          write the PEM of the CA certificate that clients must trust (default:
+                           not written; it is also served at GET /_emulator/ca.pem)
   --tenant-id ID           tenant of the token endpoint
-  --client-id ID           client id the token endpoint accepts
-  --client-secret SECRET   client secret the token endpoint accepts
+                           (default 6d4a3f6e-5b2c-4e8e-9f3a-1c2b3d4e5f60)
+  --client-id ID           the only client id the token endpoint accepts
+                           (default keyvault-emulator-client)
+  --client-secret SECRET   that client's secret (default keyvault-emulator-secret)
   --delete-latency-ms MS   how long deletions and recoveries take (default 0)
   --certificate-latency-ms MS
                            how long a self-signed certificate request stays in progress (default 0)
@@ -25,7 +32,9 @@ const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [-
   --admin-job-latency-ms MS
                            how long Managed HSM backup and restore jobs stay in progress (default 0)
   --arm-operation-latency-ms MS
-                           how long asynchronous ARM operations stay in progress (default 0)";
+                           how long, at the least, asynchronous ARM operations stay in progress
+                           (default 0)
+  -h, --help               print this help";
 
 struct Args {
     options: EmulatorOptions,
@@ -170,5 +179,37 @@ mod tests {
         assert_eq!(parse(&[]).unwrap().options.bind.port(), 8443);
         assert!(parse(&["--nope"]).is_err());
         assert!(parse(&["--bind"]).is_err());
+    }
+
+    /// Every flag `parse_args` accepts has a line of its own in the help, and the defaults the
+    /// help states are the library's.
+    #[test]
+    fn help_documents_every_flag() {
+        let source = include_str!("main.rs");
+        let parser = &source[source.find("fn parse_args").unwrap()
+            ..source.find("async fn wait_for_signal").unwrap()];
+        let flags: Vec<&str> = parser
+            .split('"')
+            .filter(|s| s.starts_with("--") && s.len() > 2 && !s.contains(char::is_whitespace))
+            .collect();
+        assert!(flags.len() >= 11, "{flags:?}");
+        for flag in flags {
+            assert!(
+                USAGE.lines().any(|l| l.trim_start().starts_with(flag)
+                    || l.trim_start().starts_with(&format!("-h, {flag}"))),
+                "{flag} has no line in USAGE"
+            );
+        }
+        for default in [
+            keyvault_emulator::DEFAULT_TENANT_ID,
+            keyvault_emulator::DEFAULT_CLIENT_ID,
+            keyvault_emulator::DEFAULT_CLIENT_SECRET,
+        ] {
+            assert!(
+                USAGE.contains(default),
+                "{default} is not the help's default"
+            );
+        }
+        assert!(parse(&["--help"]).is_err_and(|m| m.is_empty()));
     }
 }

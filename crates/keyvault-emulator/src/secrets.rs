@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::lifecycle::{self, validate_name, Lifecycle, Names};
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{Lookup, Object, ObjectState, Store};
-use crate::vault::Vault;
+use crate::storage::store::{Lookup, Object, ObjectState, Store};
+use crate::storage::vault::Vault;
 
 /// Largest secret value accepted, in bytes.
 const MAX_VALUE_LEN: usize = 25 * 1024;

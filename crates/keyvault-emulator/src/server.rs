@@ -1,162 +1,35 @@
 //! The HTTPS server: accept loop, request normalisation, dispatch and common response headers.
 
+pub(crate) mod control;
+pub(crate) mod faults;
+pub(crate) mod tls;
+
 use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::HeaderMap;
-use hyper::{Method, Request, Response};
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use crate::api_version::ApiVersion;
-use crate::clock::lock;
-use crate::control::RecordedRequest;
 use crate::errors::ServiceError;
-use crate::faults::Fault;
-use crate::state::State;
-use crate::vault::{route, vault_key};
+use crate::http::api_version::ApiVersion;
+use crate::http::{not_found, Ctx, Reply, Req};
+use crate::server::control::RecordedRequest;
+use crate::server::faults::Fault;
+use crate::storage::state::State;
+use crate::storage::vault::{route, vault_key, Flavour};
+use crate::sync::lock;
 
 /// The value of `x-ms-keyvault-service-version`.
 pub(crate) const SERVICE_VERSION: &str = "1.9.2703.1";
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 4 * 1024 * 1024;
-
-/// A response before the common headers are added.
-#[derive(Debug)]
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) body: Option<Vec<u8>>,
-    pub(crate) content_type: &'static str,
-    pub(crate) headers: Vec<(String, String)>,
-}
-
-const JSON: &str = "application/json; charset=utf-8";
-
-impl Reply {
-    /// A JSON reply.
-    pub(crate) fn json(status: u16, body: &Value) -> Self {
-        Self {
-            status,
-            body: Some(body.to_string().into_bytes()),
-            content_type: JSON,
-            headers: Vec::new(),
-        }
-    }
-
-    /// A reply without body.
-    pub(crate) fn empty(status: u16) -> Self {
-        Self {
-            status,
-            body: None,
-            content_type: JSON,
-            headers: Vec::new(),
-        }
-    }
-
-    /// A plain-text reply.
-    pub(crate) fn text(status: u16, content_type: &'static str, body: String) -> Self {
-        Self {
-            status,
-            body: Some(body.into_bytes()),
-            content_type,
-            headers: Vec::new(),
-        }
-    }
-}
-
-impl From<ServiceError> for Reply {
-    fn from(e: ServiceError) -> Self {
-        let mut reply = Reply::json(e.status, &e.body());
-        reply.headers = e.headers;
-        reply
-    }
-}
-
-/// A received request, with its path normalised.
-#[derive(Debug)]
-pub(crate) struct Req {
-    pub(crate) method: Method,
-    pub(crate) host: String,
-    /// The path as sent.
-    pub(crate) raw_path: String,
-    /// Non-empty path segments.
-    pub(crate) segments: Vec<String>,
-    pub(crate) raw_query: String,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-}
-
-impl Req {
-    fn new(parts: hyper::http::request::Parts, body: Bytes, fallback_host: &str) -> Self {
-        let host = parts
-            .uri
-            .authority()
-            .map(|a| a.as_str().to_string())
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(hyper::header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| fallback_host.to_string());
-        let raw_path = parts.uri.path().to_string();
-        let segments = raw_path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        let raw_query = parts.uri.query().unwrap_or_default().to_string();
-        let query = url::form_urlencoded::parse(raw_query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        Self {
-            method: parts.method,
-            host,
-            raw_path,
-            segments,
-            raw_query,
-            query,
-            headers: parts.headers,
-            body,
-        }
-    }
-
-    /// A query parameter (names compared case-insensitively).
-    pub(crate) fn query(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A header value.
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// `https://{host}` as the request used it.
-    pub(crate) fn base(&self) -> String {
-        format!("https://{}", self.host)
-    }
-
-    /// The JSON body, or a `BadParameter` error.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ServiceError> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(ServiceError::bad_parameter("The request body is missing."));
-        }
-        serde_json::from_slice(&self.body)
-            .map_err(|e| ServiceError::bad_parameter(format!("The request body is not valid: {e}")))
-    }
-}
 
 /// The error that makes hyper close the connection without answering.
 #[derive(Debug)]
@@ -221,11 +94,16 @@ async fn handle(
     let req = Req::new(parts, body, &fallback);
     let first = req.segments.first().map(|s| s.to_ascii_lowercase());
     let reply = if first.as_deref() == Some("_emulator") {
-        crate::admin::control(&state, &req).unwrap_or_else(|| crate::control::handle(&state, &req))
-    } else if let Some(reply) = crate::identity::handle(&state, &req) {
+        crate::admin::control(&state, &req)
+            .unwrap_or_else(|| crate::server::control::handle(&state, &req))
+    } else if let Some(reply) = crate::auth::identity::handle(&state, &req) {
         reply
     } else if crate::arm::is_arm_host(&req.host) {
-        let reply = crate::arm::handle(&state, &req);
+        let authorization = req.header("authorization");
+        let reply = match crate::auth::check(&state, authorization, Flavour::Arm) {
+            Ok(()) => crate::arm::handle(&state, &req),
+            Err(e) => crate::arm::unauthenticated(e, authorization.is_some()).into(),
+        };
         record(&state, &req, reply.status);
         reply
     } else {
@@ -279,18 +157,6 @@ async fn vault_request(state: &State, req: &Req) -> Result<Reply, DropConnection
     Ok(reply)
 }
 
-/// Context of a vault operation.
-pub(crate) struct Ctx<'a> {
-    pub(crate) base: String,
-    pub(crate) api: ApiVersion,
-    pub(crate) now: time::OffsetDateTime,
-    pub(crate) latency: std::time::Duration,
-    pub(crate) state: &'a State,
-    pub(crate) flavour: crate::vault::Flavour,
-    /// The vault's soft-delete settings.
-    pub(crate) retention: crate::vault::Retention,
-}
-
 fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
     let (name, flavour) = route(&req.host);
     crate::auth::check(state, req.header("authorization"), flavour)?;
@@ -311,12 +177,12 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
     };
     let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     if let Some(access) = &vault.access {
-        if let Some(needed) = crate::access::required(&req.method, &segments) {
+        if let Some(needed) = crate::auth::access::required(&req.method, &segments) {
             access.check(state, &name, needed)?;
         }
     }
-    if flavour == crate::vault::Flavour::ManagedHsm {
-        crate::admin::authorize::check(state, &name, &req.method, &segments)?;
+    if flavour == crate::storage::vault::Flavour::ManagedHsm {
+        crate::auth::rbac::check(state, &name, &req.method, &segments)?;
     }
     if let Some(reply) = crate::admin::handle(&ctx, &name, vault, req, &segments) {
         return reply;
@@ -334,27 +200,6 @@ fn vault_dispatch(state: &State, req: &Req) -> Result<Reply, ServiceError> {
         }
         _ => Err(not_found(req)),
     }
-}
-
-/// 404 for a path no operation answers.
-pub(crate) fn not_found(req: &Req) -> ServiceError {
-    ServiceError::new(
-        404,
-        "NotFound",
-        format!("The requested resource '{}' was not found.", req.raw_path),
-    )
-}
-
-/// 405 for a known path with an unsupported method.
-pub(crate) fn method_not_allowed(req: &Req) -> ServiceError {
-    ServiceError::new(
-        405,
-        "MethodNotAllowed",
-        format!(
-            "The requested resource does not support http method '{}'.",
-            req.method
-        ),
-    )
 }
 
 fn into_response(reply: Reply, req: &Req) -> Response<Full<Bytes>> {

@@ -12,7 +12,7 @@ use keyvault_administration::{
     KeyVaultRoleType, KeyVaultSetting, KeyVaultSettingsClient, ListRoleAssignmentsOptions,
     ListRoleDefinitionsOptions, PollerStatus, SetRoleDefinitionOptions, StorageAuthentication,
 };
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -21,19 +21,9 @@ const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";
 const CONTAINER: &str = "https://account.blob.core.windows.net/backups";
 const SETTING: &str = "AllowKeyManagementOperationsThroughARM";
 
-pub(crate) async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+pub(crate) use keyvault_testkit::emulator::emulator;
 
-pub(crate) fn options(emulator: &Emulator, api_version: ApiVersion) -> AdministrationClientOptions {
-    AdministrationClientOptions {
-        api_version: Some(api_version),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    }
-}
+keyvault_testkit::client_options!(pub(crate) AdministrationClientOptions, ApiVersion);
 
 fn rbac(emulator: &Emulator, hsm: &str) -> KeyVaultAccessControlClient {
     KeyVaultAccessControlClient::new(

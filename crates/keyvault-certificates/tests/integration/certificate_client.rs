@@ -37,7 +37,7 @@ use keyvault_certificates::{
     WellKnownIssuerNames,
 };
 use keyvault_core::ExposeSecret;
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use keyvault_secrets::{GetSecretOptions, SecretClient};
 use sha1::{Digest, Sha1};
 use std::{collections::HashMap, time::Duration};
@@ -45,28 +45,9 @@ use x509_parser::{
     certificate::X509Certificate, extensions::GeneralName, prelude::FromDer, public_key::PublicKey,
 };
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
-fn options(emulator: &Emulator, api_version: ApiVersion) -> CertificateClientOptions {
-    CertificateClientOptions {
-        api_version: Some(api_version),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    }
-}
-
-fn client(emulator: &Emulator, vault: &str) -> CertificateClient {
-    CertificateClient::new(
-        &emulator.vault_url(vault),
-        emulator.credential(),
-        Some(options(emulator, ApiVersion::default())),
-    )
-    .expect("client")
-}
+keyvault_testkit::vault_clients!(CertificateClient, CertificateClientOptions, ApiVersion);
 
 fn secrets(emulator: &Emulator, vault: &str) -> SecretClient {
     SecretClient::new(
@@ -195,7 +176,7 @@ fn open_pfx(archive: &[u8], password: &str) -> Vec<u8> {
 #[tokio::test]
 async fn a_self_signed_certificate_has_everything_its_policy_asks() {
     let emulator = emulator().await;
-    let client = client(&emulator, "selfsigned");
+    let client = vault(&emulator, "selfsigned");
     let policy = CertificatePolicy {
         san_dns_names: Some(vec!["www.contoso.com".into(), "api.contoso.com".into()]),
         san_emails: Some(vec!["admin@contoso.com".into()]),
@@ -346,7 +327,7 @@ async fn a_self_signed_certificate_has_everything_its_policy_asks() {
 #[tokio::test]
 async fn a_pem_certificate_with_an_ec_key_downloads_as_pem() {
     let emulator = emulator().await;
-    let client = client(&emulator, "pem");
+    let client = vault(&emulator, "pem");
     let policy = CertificatePolicy {
         issuer_name: Some(WellKnownIssuerNames::SELF.into()),
         san_dns_names: Some(vec!["pem.contoso.com".into()]),
@@ -384,7 +365,7 @@ async fn a_pem_certificate_with_an_ec_key_downloads_as_pem() {
 #[tokio::test]
 async fn the_create_poller_resumes_from_a_token() {
     let emulator = emulator().await;
-    let client = client(&emulator, "resume");
+    let client = vault(&emulator, "resume");
     let poller = client
         .begin_create_certificate("resumed", &CertificatePolicy::get_default(), fast())
         .await
@@ -438,7 +419,7 @@ async fn the_create_poller_resumes_from_a_token() {
 #[tokio::test]
 async fn an_unknown_issuer_waits_for_a_csr_signed_elsewhere_and_merged() {
     let emulator = emulator().await;
-    let client = client(&emulator, "merge");
+    let client = vault(&emulator, "merge");
     let policy = CertificatePolicy {
         san_dns_names: Some(vec!["merge.contoso.com".into()]),
         key_type: Some(KeyType::Rsa),
@@ -537,7 +518,7 @@ async fn an_unknown_issuer_waits_for_a_csr_signed_elsewhere_and_merged() {
 #[tokio::test]
 async fn pending_operations_can_be_cancelled_and_deleted() {
     let emulator = emulator().await;
-    let client = client(&emulator, "cancel");
+    let client = vault(&emulator, "cancel");
     let policy = CertificatePolicy::new(WellKnownIssuerNames::UNKNOWN, "CN=cancel.me");
     let poller = client
         .begin_create_certificate("cancel-me", &policy, fast())
@@ -596,7 +577,7 @@ async fn pending_operations_can_be_cancelled_and_deleted() {
 #[tokio::test]
 async fn pkcs12_and_pem_imports_round_trip() {
     let emulator = emulator().await;
-    let client = client(&emulator, "imports");
+    let client = vault(&emulator, "imports");
     let (archive, der) = pfx("s3cret", "import.contoso.com");
     let tags = HashMap::from([("source".to_string(), "pfx".to_string())]);
     let imported = client
@@ -686,7 +667,7 @@ async fn pkcs12_and_pem_imports_round_trip() {
 #[tokio::test]
 async fn versions_properties_and_policies() {
     let emulator = emulator().await;
-    let client = client(&emulator, "versions");
+    let client = vault(&emulator, "versions");
     let first = create_issued(&client, "rotating", &CertificatePolicy::get_default()).await;
     let second = create_issued(&client, "rotating", &CertificatePolicy::get_default()).await;
     assert_ne!(first.version(), second.version());
@@ -784,7 +765,7 @@ async fn changed_policy(client: &CertificateClient) -> CertificatePolicy {
 #[tokio::test]
 async fn delete_recover_purge_and_list_deleted() {
     let emulator = emulator().await;
-    let client = client(&emulator, "lifecycle");
+    let client = vault(&emulator, "lifecycle");
     let original = create_issued(&client, "doomed", &CertificatePolicy::get_default()).await;
     let deleted = client
         .begin_delete_certificate(
@@ -878,8 +859,8 @@ async fn delete_recover_purge_and_list_deleted() {
 #[tokio::test]
 async fn backups_restore_into_another_vault() {
     let emulator = emulator().await;
-    let source = client(&emulator, "source");
-    let target = client(&emulator, "target");
+    let source = vault(&emulator, "source");
+    let target = vault(&emulator, "target");
     let original = create_issued(&source, "portable", &CertificatePolicy::get_default()).await;
     let backup = source.backup_certificate("portable", None).await.unwrap();
     assert!(!backup.is_empty());
@@ -905,7 +886,7 @@ async fn backups_restore_into_another_vault() {
 #[tokio::test]
 async fn contacts_are_set_read_and_deleted() {
     let emulator = emulator().await;
-    let client = client(&emulator, "contacts");
+    let client = vault(&emulator, "contacts");
     let contacts = vec![
         CertificateContact {
             email: Some("one@contoso.com".into()),
@@ -930,7 +911,7 @@ async fn contacts_are_set_read_and_deleted() {
 #[tokio::test]
 async fn issuers_are_created_read_updated_listed_and_deleted() {
     let emulator = emulator().await;
-    let client = client(&emulator, "issuers");
+    let client = vault(&emulator, "issuers");
     let admins = vec![AdministratorContact {
         first_name: Some("John".into()),
         last_name: Some("Doe".into()),
@@ -1004,7 +985,7 @@ async fn issuers_are_created_read_updated_listed_and_deleted() {
 #[tokio::test]
 async fn bad_input_is_refused_before_anything_is_sent() {
     let emulator = emulator().await;
-    let client = client(&emulator, "strict");
+    let client = vault(&emulator, "strict");
     let long = "a".repeat(128);
     let policy = CertificatePolicy::get_default();
     for name in ["", "bad name", "under_score", "slash/", long.as_str()] {
@@ -1167,7 +1148,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 #[tokio::test]
 async fn service_errors_are_typed() {
     let emulator = emulator().await;
-    let client = client(&emulator, "errors");
+    let client = vault(&emulator, "errors");
     let err = client.get_certificate("missing", None).await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.code(), Some("CertificateNotFound"));
@@ -1192,7 +1173,7 @@ async fn service_errors_are_typed() {
 #[tokio::test]
 async fn every_known_api_version_reads_certificates() {
     let emulator = emulator().await;
-    let latest = client(&emulator, "apiversions");
+    let latest = vault(&emulator, "apiversions");
     let certificate = create_issued(&latest, "versioned", &CertificatePolicy::get_default()).await;
     for version in ApiVersion::known() {
         let client = CertificateClient::new(

@@ -8,30 +8,6 @@ use keyvault_certificates::{
 };
 use keyvault_core::ExposeSecret;
 use keyvault_emulator::{Emulator, EmulatorOptions};
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 const IMPORT_PASSWORD: &str = "Imp0rt-Passw0rd-91c2";
 const ISSUER_PASSWORD: &str = "Issu3r-Passw0rd-55ab";
@@ -76,13 +52,7 @@ fn assert_absent(haystack: &str, what: &str, bytes: &[u8]) {
 
 #[tokio::test]
 async fn no_certificate_secret_is_printed_or_logged() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = keyvault_testkit::logs::TraceLog::install();
 
     let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
     let client = CertificateClient::new(
@@ -147,7 +117,7 @@ async fn no_certificate_secret_is_printed_or_logged() {
     printed.push(format!("{got:?}"));
 
     let printed = printed.join("\n");
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(!log.is_empty(), "the trace log was captured");
     for text in [&printed, &log] {
         assert!(!text.contains(IMPORT_PASSWORD));

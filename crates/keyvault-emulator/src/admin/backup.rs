@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{HsmAdmin, RoleAssignment, RoleDefinition, Setting};
-use crate::clock::lock;
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::keys::{KeyVersion, RotationPolicy};
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
-use crate::store::{millis, Lookup, Object, ObjectState, Store};
-use crate::vault::Vault;
+use crate::storage::store::{millis, Lookup, Object, ObjectState, Store};
+use crate::storage::vault::Vault;
+use crate::sync::lock;
 
 /// The sealing purpose of full backups.
 const BACKUP_KIND: &str = "hsm-full-backup";

@@ -15,7 +15,7 @@ use x509_parser::prelude::{FromDer as _, X509Certificate};
 
 use super::HsmAdmin;
 use crate::errors::ServiceError;
-use crate::server::{method_not_allowed, not_found as no_such_path, Reply, Req};
+use crate::http::{method_not_allowed, not_found as no_such_path, Reply, Req};
 
 /// The subject common name of the client certificate an HSM presents to its proxy (the
 /// service's, as its example shows it).

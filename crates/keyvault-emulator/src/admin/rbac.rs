@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use super::HsmAdmin;
 use crate::errors::ServiceError;
-use crate::paging::PageRequest;
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
+use crate::http::paging::PageRequest;
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 
 /// The name of the Managed HSM Administrator role.
 pub(crate) const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";

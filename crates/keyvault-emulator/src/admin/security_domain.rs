@@ -85,8 +85,8 @@ use zeroize::Zeroizing;
 
 use super::HsmAdmin;
 use crate::errors::ServiceError;
-use crate::server::{method_not_allowed, not_found, Ctx, Reply, Req};
-use crate::store::millis;
+use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
+use crate::storage::store::millis;
 
 const DOMAIN_KIND: &str = "keyvault-emulator/security-domain";
 const RESTORE_KIND: &str = "keyvault-emulator/security-domain-restore";
@@ -193,7 +193,7 @@ fn pending_url(ctx: &Ctx<'_>, what: &str) -> String {
 
 /// A 202 that started an operation.
 fn accepted(ctx: &Ctx<'_>, what: &str, body: &Value) -> Reply {
-    let latency = *crate::clock::lock(&ctx.state.admin.job_latency);
+    let latency = *crate::sync::lock(&ctx.state.admin.job_latency);
     let mut reply = Reply::json(202, body);
     reply
         .headers
@@ -211,7 +211,7 @@ fn new_operation(
     in_progress: &'static str,
     succeeded: &'static str,
 ) -> Operation {
-    let latency = *crate::clock::lock(&ctx.state.admin.job_latency);
+    let latency = *crate::sync::lock(&ctx.state.admin.job_latency);
     Operation {
         ready_at_ms: millis(ctx.now) + latency.as_millis() as i128,
         outcome,

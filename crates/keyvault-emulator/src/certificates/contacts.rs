@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::Certificates;
 use crate::errors::ServiceError;
-use crate::server::{method_not_allowed, Ctx, Reply, Req};
+use crate::http::{method_not_allowed, Ctx, Reply, Req};
 
 #[derive(Debug, Deserialize)]
 struct ContactsIn {

@@ -7,9 +7,9 @@ use serde_json::{json, Map, Value};
 
 use super::{Certificates, CARRY};
 use crate::errors::ServiceError;
+use crate::http::paging::{self, PageRequest};
+use crate::http::{method_not_allowed, Ctx, Reply, Req};
 use crate::lifecycle::validate_name;
-use crate::paging::{self, PageRequest};
-use crate::server::{method_not_allowed, Ctx, Reply, Req};
 
 /// A stored issuer.
 #[derive(Clone, Serialize, Deserialize)]

@@ -9,10 +9,10 @@ use zeroize::Zeroizing;
 
 use super::x509::KeySpec;
 use crate::errors::ServiceError;
+use crate::http::Ctx;
 use crate::keys::{KeyVersion, Material};
-use crate::server::Ctx;
-use crate::store::{Lookup, Object, ObjectState};
-use crate::vault::Vault;
+use crate::storage::store::{Lookup, Object, ObjectState};
+use crate::storage::vault::Vault;
 
 fn invalid() -> ServiceError {
     ServiceError::bad_parameter("The certificate's private key is not valid for its key type.")

@@ -13,10 +13,10 @@ use super::{
     attributes, bundle, kid, not_found, public_jwk, release, KeyKind, KeyState, KeyVersion,
 };
 use crate::errors::ServiceError;
+use crate::http::{method_not_allowed, Ctx, Reply, Req};
 use crate::lifecycle;
-use crate::server::{method_not_allowed, Ctx, Reply, Req};
-use crate::store::Lookup;
-use crate::vault::Flavour;
+use crate::storage::store::Lookup;
+use crate::storage::vault::Flavour;
 
 #[derive(Debug, Deserialize)]
 struct OperationParameters {

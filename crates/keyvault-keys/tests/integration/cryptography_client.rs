@@ -4,7 +4,7 @@
 //! checks (key_ops, validity) and the argument checks made before anything is sent.
 #![cfg(feature = "local-crypto")]
 
-use keyvault_emulator::{Emulator, EmulatorOptions, Fault};
+use keyvault_emulator::{Emulator, Fault};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     ApiVersion, CreateEcKeyOptions, CreateOctKeyOptions, CreateRsaKeyOptions, CryptographyClient,
@@ -17,11 +17,7 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use std::time::Duration;
 use time::OffsetDateTime;
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
 fn options(emulator: &Emulator) -> CryptographyClientOptions {
     CryptographyClientOptions {

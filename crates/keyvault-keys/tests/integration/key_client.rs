@@ -2,7 +2,6 @@
 //! over HTTPS, authenticated by a real `azure_identity::ClientSecretCredential`.
 
 use futures::TryStreamExt;
-use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_keys::ExposeSecret;
 use keyvault_keys::{
     ApiVersion, BeginDeleteKeyOptions, BeginRecoverDeletedKeyOptions, CreateEcKeyOptions,
@@ -17,37 +16,9 @@ use keyvault_testkit::fixtures::spec_examples;
 use std::{collections::HashMap, time::Duration};
 use time::OffsetDateTime;
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
-fn options(emulator: &Emulator, api_version: ApiVersion) -> KeyClientOptions {
-    KeyClientOptions {
-        api_version: Some(api_version),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    }
-}
-
-fn vault(emulator: &Emulator, name: &str) -> KeyClient {
-    KeyClient::new(
-        &emulator.vault_url(name),
-        emulator.credential(),
-        Some(options(emulator, ApiVersion::default())),
-    )
-    .expect("client")
-}
-
-fn hsm(emulator: &Emulator, name: &str) -> KeyClient {
-    KeyClient::new(
-        &emulator.managed_hsm_url(name),
-        emulator.credential(),
-        Some(options(emulator, ApiVersion::default())),
-    )
-    .expect("client")
-}
+keyvault_testkit::vault_clients!(KeyClient, KeyClientOptions, ApiVersion);
 
 fn fast_delete() -> Option<BeginDeleteKeyOptions<'static>> {
     Some(BeginDeleteKeyOptions {

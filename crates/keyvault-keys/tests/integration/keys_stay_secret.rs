@@ -10,30 +10,6 @@ use keyvault_keys::{
     CreateRsaKeyOptions, JsonWebKey, KeyClient, KeyClientOptions, KeyReleasePolicy,
 };
 use keyvault_testkit::fixtures::spec_examples;
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 fn b64u(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -93,13 +69,7 @@ fn attestation_token(issuer: &str, jwk: &JsonWebKey) -> String {
 
 #[tokio::test]
 async fn no_private_key_material_is_printed_or_logged() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = keyvault_testkit::logs::TraceLog::install();
 
     let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
     let credential = emulator.credential();
@@ -190,7 +160,7 @@ async fn no_private_key_material_is_printed_or_logged() {
     printed.push(format!("{err:?} {err}"));
 
     let printed = printed.join("\n");
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(!log.is_empty(), "the trace log was captured");
     for (name, bytes) in &private_parts {
         assert_absent(

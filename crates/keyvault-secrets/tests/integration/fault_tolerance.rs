@@ -16,7 +16,7 @@ use azure_core::http::{
     ClientOptions, ExponentialRetryOptions, FixedRetryOptions, RetryOptions, Transport,
 };
 use futures::TryStreamExt;
-use keyvault_emulator::{Emulator, EmulatorOptions, Fault, RecordedRequest};
+use keyvault_emulator::{Emulator, Fault, RecordedRequest};
 use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{
     BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, Error, PollerStatus, SecretClient,
@@ -29,11 +29,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
 fn client_with(emulator: &Emulator, vault: &str, client_options: ClientOptions) -> SecretClient {
     SecretClient::new(

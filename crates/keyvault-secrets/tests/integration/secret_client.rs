@@ -2,7 +2,7 @@
 //! `azure_identity::ClientSecretCredential` against the emulator's token endpoint.
 
 use futures::{StreamExt, TryStreamExt};
-use keyvault_emulator::{Emulator, EmulatorOptions, Fault};
+use keyvault_emulator::Fault;
 use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{
     ApiVersion, BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, Error,
@@ -13,28 +13,9 @@ use keyvault_secrets::{
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use time::OffsetDateTime;
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
-fn options(emulator: &Emulator, api_version: ApiVersion) -> SecretClientOptions {
-    SecretClientOptions {
-        api_version: Some(api_version),
-        client_options: emulator.client_options(),
-        ..Default::default()
-    }
-}
-
-fn client(emulator: &Emulator, vault: &str) -> SecretClient {
-    SecretClient::new(
-        &emulator.vault_url(vault),
-        emulator.credential(),
-        Some(options(emulator, ApiVersion::default())),
-    )
-    .expect("client")
-}
+keyvault_testkit::vault_clients!(SecretClient, SecretClientOptions, ApiVersion);
 
 fn fast_delete() -> Option<BeginDeleteSecretOptions<'static>> {
     Some(BeginDeleteSecretOptions {
@@ -53,7 +34,7 @@ fn fast_recover() -> Option<BeginRecoverDeletedSecretOptions<'static>> {
 #[tokio::test]
 async fn set_get_and_update_round_trip_every_attribute() {
     let emulator = emulator().await;
-    let client = client(&emulator, "roundtrip");
+    let client = vault(&emulator, "roundtrip");
     let not_before = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
     let expires_on = OffsetDateTime::from_unix_timestamp(4_100_000_000).unwrap();
     let tags = HashMap::from([("env".to_string(), "test".to_string())]);
@@ -136,7 +117,7 @@ async fn set_get_and_update_round_trip_every_attribute() {
 #[tokio::test]
 async fn lists_page_through_more_than_25_items() {
     let emulator = emulator().await;
-    let client = client(&emulator, "paging");
+    let client = vault(&emulator, "paging");
     futures::stream::iter(0..30)
         .map(|i| {
             let client = client.clone();
@@ -211,7 +192,7 @@ async fn lists_page_through_more_than_25_items() {
 #[tokio::test]
 async fn delete_recover_purge_and_the_deleted_name_conflict() {
     let emulator = emulator().await;
-    let client = client(&emulator, "lifecycle");
+    let client = vault(&emulator, "lifecycle");
     client.set_secret("doomed", "v1", None).await.unwrap();
 
     let deleted = client
@@ -280,7 +261,7 @@ async fn delete_recover_purge_and_the_deleted_name_conflict() {
 #[tokio::test]
 async fn the_delete_poller_waits_for_the_service_and_resumes_from_a_token() {
     let emulator = emulator().await;
-    let client = client(&emulator, "slowdelete");
+    let client = vault(&emulator, "slowdelete");
     emulator
         .control()
         .set_delete_latency(Duration::from_millis(600));
@@ -321,8 +302,8 @@ async fn the_delete_poller_waits_for_the_service_and_resumes_from_a_token() {
 #[tokio::test]
 async fn backups_restore_into_a_fresh_vault() {
     let emulator = emulator().await;
-    let source = client(&emulator, "source");
-    let target = client(&emulator, "target");
+    let source = vault(&emulator, "source");
+    let target = vault(&emulator, "target");
     source.set_secret("portable", "one", None).await.unwrap();
     source.set_secret("portable", "two", None).await.unwrap();
     let backup = source.backup_secret("portable", None).await.unwrap();
@@ -436,7 +417,7 @@ async fn versions_and_parameters_are_checked() {
 #[tokio::test]
 async fn bad_input_is_refused_before_anything_is_sent() {
     let emulator = emulator().await;
-    let client = client(&emulator, "strict");
+    let client = vault(&emulator, "strict");
     let long = "a".repeat(128);
     for name in ["", "bad name", "under_score", "slash/", long.as_str()] {
         let err = client.get_secret(name, None).await.unwrap_err();
@@ -510,7 +491,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 #[tokio::test]
 async fn service_errors_are_typed_and_keep_the_vault_intact() {
     let emulator = emulator().await;
-    let client = client(&emulator, "errors");
+    let client = vault(&emulator, "errors");
     client.set_secret("keep", "safe", None).await.unwrap();
     let err = client.get_secret("missing", None).await.unwrap_err();
     assert!(err.is_not_found());
@@ -533,7 +514,7 @@ async fn service_errors_are_typed_and_keep_the_vault_intact() {
 #[tokio::test]
 async fn the_first_request_carries_neither_token_nor_body() {
     let emulator = emulator().await;
-    let client = client(&emulator, "challenge");
+    let client = vault(&emulator, "challenge");
     client.set_secret("first", "value", None).await.unwrap();
     client.get_secret("first", None).await.unwrap();
     let requests = emulator.control().requests();
@@ -578,7 +559,7 @@ async fn a_vault_outside_the_challenge_resource_gets_no_token() {
 #[tokio::test]
 async fn throttling_is_retried_as_the_service_asks() {
     let emulator = emulator().await;
-    let client = client(&emulator, "throttled");
+    let client = vault(&emulator, "throttled");
     client.set_secret("warm", "up", None).await.unwrap();
     emulator.control().clear_requests();
     emulator.control().inject_faults(
@@ -609,7 +590,7 @@ async fn throttling_is_retried_as_the_service_asks() {
 #[tokio::test]
 async fn sixty_four_concurrent_first_requests_all_succeed() {
     let emulator = emulator().await;
-    let client = client(&emulator, "burst");
+    let client = vault(&emulator, "burst");
     let results: Vec<_> = futures::future::join_all((0..64).map(|i| {
         let client = client.clone();
         async move { client.set_secret(&format!("b{i}"), "v", None).await }
@@ -653,7 +634,7 @@ async fn clients_share_one_challenge_per_vault() {
 async fn send_request_carries_own_requests_through_the_pipeline() {
     use keyvault_secrets::azure_core::http::{Method, Request, Url};
     let emulator = emulator().await;
-    let client = client(&emulator, "raw");
+    let client = vault(&emulator, "raw");
     client.set_secret("s", "raw-value", None).await.unwrap();
 
     // Authenticated, with the client's API version added, and the body as the service sent it.
@@ -701,7 +682,7 @@ async fn purge_protection_and_custom_retention_reach_the_client() {
         .control()
         .set_soft_delete("protected", keyvault_emulator::Flavour::Vault, 7, true)
         .unwrap();
-    let client = client(&emulator, "protected");
+    let client = vault(&emulator, "protected");
     let secret = client.set_secret("kept", "v", None).await.unwrap();
     assert_eq!(
         secret.properties.recovery_level,

@@ -6,44 +6,13 @@ use futures::TryStreamExt;
 use keyvault_emulator::{Emulator, EmulatorOptions};
 use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{BeginDeleteSecretOptions, SecretClient, SecretClientOptions};
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
+use std::time::Duration;
 
 const VALUE: &str = "Sup3r-S3cret-Value-7f1e";
 
 #[tokio::test]
 async fn nothing_secret_is_printed_or_logged() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = keyvault_testkit::logs::TraceLog::install();
 
     let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
     let credential = emulator.credential();
@@ -112,7 +81,7 @@ async fn nothing_secret_is_printed_or_logged() {
         .secret()
         .to_string();
     let backup_text = keyvault_core::serde::base64url::encode(backup.expose_secret());
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(
         log.contains("==> Request"),
         "the pipeline did log at trace level:\n{log}"

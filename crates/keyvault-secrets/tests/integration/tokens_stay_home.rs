@@ -9,7 +9,7 @@ use azure_core::{
     http::{AsyncRawResponse, ClientOptions, HttpClient, Request, Transport},
 };
 use futures::TryStreamExt;
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use keyvault_secrets::ExposeSecret;
 use keyvault_secrets::{
     BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions, Error,
@@ -20,11 +20,7 @@ use std::sync::{
     Arc,
 };
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
 /// The emulator's credential, counting the tokens it hands out.
 #[derive(Debug)]

@@ -116,3 +116,21 @@ pub fn hsm_parameters(emulator: &Emulator) -> ManagedHsmCreateOrUpdateParameters
         identity: None,
     }
 }
+
+/// An emulator and a client of `subscription` in which the standard vault `vault` has been
+/// created in `resource_group`.
+pub async fn with_vault(
+    subscription: &str,
+    resource_group: &str,
+    vault: &str,
+) -> (Emulator, KeyVaultManagementClient) {
+    let emulator = keyvault_testkit::emulator::emulator().await;
+    let client = arm_client(&emulator, subscription);
+    client
+        .create_or_update_vault(resource_group, vault, standard_vault(&emulator), fast())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    (emulator, client)
+}

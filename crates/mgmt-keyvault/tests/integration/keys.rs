@@ -1,9 +1,9 @@
 //! The keys ARM sub-resource against the emulator, which answers it with the data-plane keys of
 //! the same vault.
 
-use crate::common::{arm_client, fast, standard_vault};
+use crate::common::{fast, with_vault};
 use futures::TryStreamExt;
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use mgmt_keyvault::{
     Action, Error, JsonWebKeyCurveName, JsonWebKeyOperation, JsonWebKeyType, KeyAttributes,
     KeyCreateParameters, KeyProperties, KeyRotationPolicyActionType, KeyVaultManagementClient,
@@ -15,17 +15,7 @@ const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000005";
 const RG: &str = "keys-rg";
 
 async fn setup(vault: &str) -> (Emulator, KeyVaultManagementClient) {
-    let emulator = Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts");
-    let client = arm_client(&emulator, SUBSCRIPTION);
-    client
-        .create_or_update_vault(RG, vault, standard_vault(&emulator), fast())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
-    (emulator, client)
+    with_vault(SUBSCRIPTION, RG, vault).await
 }
 
 fn rsa() -> KeyCreateParameters {

@@ -1,10 +1,10 @@
 //! The secrets ARM sub-resource against the emulator, which backs it with the data plane of the
 //! same vault.
 
-use crate::common::{arm_client, fast, standard_vault};
+use crate::common::with_vault;
 use futures::TryStreamExt;
 use keyvault_core::ExposeSecret;
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use mgmt_keyvault::{
     Error, KeyVaultManagementClient, SecretAttributes, SecretParameters, SecretProperties,
 };
@@ -15,17 +15,7 @@ const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000004";
 const RG: &str = "secrets-rg";
 
 async fn setup(vault: &str) -> (Emulator, KeyVaultManagementClient) {
-    let emulator = Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts");
-    let client = arm_client(&emulator, SUBSCRIPTION);
-    client
-        .create_or_update_vault(RG, vault, standard_vault(&emulator), fast())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
-    (emulator, client)
+    with_vault(SUBSCRIPTION, RG, vault).await
 }
 
 fn value(v: &str) -> SecretParameters {

@@ -4,7 +4,7 @@
 use crate::common::{arm_client as client_of, fast, resume};
 use futures::TryStreamExt;
 use keyvault_core::ExposeSecret;
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use mgmt_keyvault::{
     AccessPolicyEntry, AccessPolicyUpdateKind, CreateMode, Error, KeyPermissions,
     KeyVaultManagementClient, ListVaultsByResourceGroupOptions, ListVaultsBySubscriptionOptions,
@@ -18,11 +18,7 @@ use std::collections::HashMap;
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000001";
 const RG: &str = "test-rg";
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
+use keyvault_testkit::emulator::emulator;
 
 fn client(emulator: &Emulator) -> KeyVaultManagementClient {
     client_of(emulator, SUBSCRIPTION)

@@ -5,12 +5,12 @@
 use serde_json::{json, Map, Value};
 
 use crate::arm::{bad_request, error, vault_of, Ctx, PROVIDER};
-use crate::clock::lock;
 use crate::errors::ServiceError;
+use crate::http::Reply;
 use crate::secrets::SecretVersion;
-use crate::server::Reply;
-use crate::store::{Lookup, Object};
-use crate::vault::{vault_key, Flavour};
+use crate::storage::store::{Lookup, Object};
+use crate::storage::vault::{vault_key, Flavour};
+use crate::sync::lock;
 
 /// Answers the secrets paths; `None` for any other path.
 pub(crate) fn dispatch(

@@ -6,11 +6,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::auth::{Revocation, TokenSigner};
-use crate::backup::BackupKey;
 use crate::clock::Clock;
-use crate::control::RecordedRequest;
-use crate::faults::FaultQueue;
-use crate::vault::Vault;
+use crate::server::control::RecordedRequest;
+use crate::server::faults::FaultQueue;
+use crate::storage::backup::BackupKey;
+use crate::storage::vault::Vault;
 
 /// Everything the request handlers share.
 #[derive(Debug)]

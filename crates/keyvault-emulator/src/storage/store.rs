@@ -3,11 +3,10 @@
 //! Names are case-insensitive, as in Key Vault; the name given at creation is kept for ids.
 //! Times are Unix seconds from the emulator clock.
 
-use std::collections::BTreeMap;
+use std::collections::{btree_map, BTreeMap};
+use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
-
-use crate::paging::range_after;
 
 /// Soft-delete information of a deleted object.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -205,6 +204,16 @@ impl<T> Store<T> {
             _ => None,
         })
     }
+}
+
+/// The entries of `map` whose key, their marker, sorts after `after` (all with `None`), in
+/// order: a range of the map, so that a page costs what the page holds.
+pub(crate) fn range_after<'a, V>(
+    map: &'a BTreeMap<String, V>,
+    after: Option<&str>,
+) -> btree_map::Range<'a, String, V> {
+    let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+    map.range::<str, _>((start, Bound::Unbounded))
 }
 
 #[cfg(test)]

@@ -11,12 +11,12 @@ use hyper::header::HeaderMap;
 use hyper::Method;
 use serde_json::{json, Map, Value};
 
-use crate::api_version::ApiVersion;
 use crate::arm::{bad_request, vault_of, Ctx, PROVIDER};
-use crate::clock::lock;
 use crate::errors::ServiceError;
-use crate::server::{Reply, Req};
-use crate::vault::{vault_key, Flavour};
+use crate::http::api_version::ApiVersion;
+use crate::http::{Reply, Req};
+use crate::storage::vault::{vault_key, Flavour};
+use crate::sync::lock;
 
 /// The data-plane API version the ARM provider speaks to its vaults.
 const DATA_PLANE_API: &str = "2026-04-01";
@@ -96,7 +96,7 @@ impl Vault {
     ) -> Result<Self, ServiceError> {
         let found = match flavour {
             Flavour::ManagedHsm => {
-                crate::arm_hsm::hsm_of(ctx.state, subscription, resource_group, name)
+                crate::arm::hsm::hsm_of(ctx.state, subscription, resource_group, name)
             }
             _ => vault_of(ctx.state, subscription, resource_group, name),
         };
@@ -168,7 +168,7 @@ impl Vault {
             let vault = vaults
                 .entry(vault_key(&self.name, self.flavour))
                 .or_default();
-            let data_ctx = crate::server::Ctx {
+            let data_ctx = crate::http::Ctx {
                 base: format!("https://{}", self.host),
                 api,
                 now: state.clock.now(),

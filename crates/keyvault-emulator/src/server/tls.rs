@@ -12,8 +12,6 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 
-use crate::EmulatorError;
-
 /// The names in the leaf certificate.
 pub const CERTIFICATE_NAMES: &[&str] = &[
     "localhost",
@@ -31,8 +29,8 @@ pub(crate) struct Certificates {
     pub(crate) server_config: Arc<rustls::ServerConfig>,
 }
 
-fn tls_error(e: impl std::fmt::Display) -> EmulatorError {
-    EmulatorError::Tls(e.to_string())
+fn tls_error(e: impl std::fmt::Display) -> String {
+    e.to_string()
 }
 
 /// Chooses the leaf certificate by SNI: the standard leaf covers [`CERTIFICATE_NAMES`]; a name
@@ -73,7 +71,7 @@ fn leaf(
     ca_der: &CertificateDer<'static>,
     not_before: time::OffsetDateTime,
     not_after: time::OffsetDateTime,
-) -> Result<CertifiedKey, EmulatorError> {
+) -> Result<CertifiedKey, String> {
     let key = KeyPair::generate().map_err(tls_error)?;
     let mut params = CertificateParams::new(names).map_err(tls_error)?;
     let mut dn = DistinguishedName::new();
@@ -104,7 +102,7 @@ impl ResolvesServerCert for SniResolver {
         if standard_covers(&name) {
             return Some(self.standard.clone());
         }
-        let mut cache = crate::clock::lock(&self.cache);
+        let mut cache = crate::sync::lock(&self.cache);
         if let Some(key) = cache.get(&name) {
             return Some(key.clone());
         }
@@ -128,7 +126,7 @@ impl ResolvesServerCert for SniResolver {
 }
 
 /// Generates a CA and a leaf signed by it, and the rustls server configuration.
-pub(crate) fn generate() -> Result<Certificates, EmulatorError> {
+pub(crate) fn generate() -> Result<Certificates, String> {
     let now = time::OffsetDateTime::now_utc();
     let not_before = now - time::Duration::days(1);
     let not_after = now + time::Duration::days(365);

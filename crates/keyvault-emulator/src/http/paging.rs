@@ -1,15 +1,14 @@
 //! Paging: `maxresults` (1..=25, default 25), an opaque `$skiptoken`, and `nextLink` on the host the
 //! request used.
 
-use std::collections::{btree_map, BTreeMap};
-use std::ops::Bound;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
-use crate::server::{Ctx, Reply, Req};
+use crate::http::{Ctx, Reply, Req};
+/// Lists of maps page by key; the helper lives with the store, which pages the same way.
+pub(crate) use crate::storage::store::range_after;
 
 /// The largest (and default) page size the service accepts.
 pub(crate) const MAX_RESULTS: usize = 25;
@@ -139,16 +138,6 @@ impl PageRequest {
         }
         link
     }
-}
-
-/// The entries of `map` whose key, their marker, sorts after `after` (all with `None`), in
-/// order: a range of the map, so that a page costs what the page holds.
-pub(crate) fn range_after<'a, V>(
-    map: &'a BTreeMap<String, V>,
-    after: Option<&str>,
-) -> btree_map::Range<'a, String, V> {
-    let start = after.map_or(Bound::Unbounded, Bound::Excluded);
-    map.range::<str, _>((start, Bound::Unbounded))
 }
 
 /// The items of a list ordered by position (the versions of an object), from the first whose

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::clock::lock;
 use crate::errors::ServiceError;
+use crate::sync::lock;
 
 /// A fault applied to a vault request (never to the token or control endpoints).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! do anything.
 
 use crate::errors::ServiceError;
-use crate::state::State;
+use crate::storage::state::State;
 use hyper::Method;
 use serde_json::{Map, Value};
 

@@ -11,11 +11,11 @@ use time::OffsetDateTime;
 use crate::arm::{
     bad_request, error, is_guid, rfc3339, vault_name_problem, Ctx, Progress, PROVIDER,
 };
-use crate::clock::lock;
 use crate::errors::ServiceError;
-use crate::server::Reply;
-use crate::state::State;
-use crate::vault::{vault_key, Flavour, Vault};
+use crate::http::Reply;
+use crate::storage::state::State;
+use crate::storage::vault::{vault_key, Flavour, Vault};
+use crate::sync::lock;
 
 const HSM_TYPE: &str = "Microsoft.KeyVault/managedHSMs";
 
@@ -89,9 +89,9 @@ impl Hsm {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
-        let connections = crate::arm_private_link::items(
+        let connections = crate::arm::private_link::items(
             state,
-            crate::arm_private_link::Parent::ManagedHsm,
+            crate::arm::private_link::Parent::ManagedHsm,
             &self.id(),
         );
         if !connections.is_empty() {
@@ -169,7 +169,7 @@ pub(crate) fn dispatch(
 }
 
 /// The pools of `subscription`, as their full JSON.
-pub(crate) fn pools_of(state: &crate::state::State, subscription: &str) -> Vec<Value> {
+pub(crate) fn pools_of(state: &crate::storage::state::State, subscription: &str) -> Vec<Value> {
     lock(&state.arm.hsm.inner)
         .hsms
         .values()
@@ -180,7 +180,7 @@ pub(crate) fn pools_of(state: &crate::state::State, subscription: &str) -> Vec<V
 
 /// The id and region of the pool `name` in `subscription`/`resource_group`, if it exists.
 pub(crate) fn hsm_of(
-    state: &crate::state::State,
+    state: &crate::storage::state::State,
     subscription: &str,
     resource_group: &str,
     name: &str,
@@ -200,7 +200,7 @@ pub(crate) fn hsm_of(
 /// (primary), then those of its `regions` property, each `Succeeded` since the emulator
 /// replicates nothing; `None` when the pool does not exist.
 pub(crate) fn regions_of(
-    state: &crate::state::State,
+    state: &crate::storage::state::State,
     subscription: &str,
     resource_group: &str,
     name: &str,

@@ -5,8 +5,8 @@ use hyper::Method;
 use serde_json::{json, Value};
 
 use crate::auth::{audience_of, issue};
-use crate::server::{Reply, Req};
-use crate::state::State;
+use crate::http::{Reply, Req};
+use crate::storage::state::State;
 
 /// Answers the request if it is addressed to a token or discovery endpoint.
 pub(crate) fn handle(state: &State, req: &Req) -> Option<Reply> {

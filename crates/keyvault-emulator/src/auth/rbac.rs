@@ -4,10 +4,10 @@
 //! `notDataActions`. Settings and the EKM connection have no data action in the spec and stay
 //! open to any valid token.
 
-use super::rbac::{contains, PREFIX};
-use super::HsmAdmin;
+use crate::admin::rbac::{contains, PREFIX};
+use crate::admin::HsmAdmin;
 use crate::errors::ServiceError;
-use crate::state::State;
+use crate::storage::state::State;
 use hyper::Method;
 use serde_json::Value;
 
@@ -140,7 +140,7 @@ pub(crate) fn check(
     let Some((action, scope)) = required(method, segments) else {
         return Ok(());
     };
-    let mut hsms = crate::clock::lock(&state.admin.hsms);
+    let mut hsms = crate::sync::lock(&state.admin.hsms);
     let admin = hsms
         .entry(hsm.to_string())
         .or_insert_with(|| HsmAdmin::new(&state.object_id));

@@ -8,11 +8,11 @@ use hyper::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::clock::lock;
-use crate::faults::Fault;
-use crate::server::{Reply, Req};
-use crate::state::State;
-use crate::vault::{vault_key, Flavour, Retention};
+use crate::http::{Reply, Req};
+use crate::server::faults::Fault;
+use crate::storage::state::State;
+use crate::storage::vault::{vault_key, Flavour, Retention};
+use crate::sync::lock;
 
 /// One vault request as the emulator received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +116,12 @@ impl Control {
         name: &str,
         private_endpoint_id: Option<&str>,
     ) -> Result<serde_json::Value, String> {
-        crate::arm_private_link::add_connection(&self.state, resource_id, name, private_endpoint_id)
+        crate::arm::private_link::add_connection(
+            &self.state,
+            resource_id,
+            name,
+            private_endpoint_id,
+        )
     }
 
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
@@ -297,4 +302,20 @@ fn handle_inner(state: &Arc<State>, req: &Req) -> Result<Reply, Reply> {
             &json!({"error": {"code": "NotFound", "message": format!("Unknown control endpoint {} {}", req.method, req.raw_path)}}),
         ),
     })
+}
+
+// Managed HSM administration.
+impl Control {
+    /// Sets how long Managed HSM backup and restore jobs stay `InProgress`; jobs already
+    /// started keep their own deadline.
+    pub fn set_admin_job_latency(&self, latency: Duration) {
+        *lock(&self.state.admin.job_latency) = latency;
+    }
+
+    /// The folder standing in for Azure Blob Storage: the container
+    /// `https://{host}/{container}` is the folder `{backup_dir}/{host}/{container}`, and a full
+    /// backup writes a sealed `backup.blob` into a new folder of it.
+    pub fn backup_dir(&self) -> std::path::PathBuf {
+        self.state.admin.backup_root.clone()
+    }
 }

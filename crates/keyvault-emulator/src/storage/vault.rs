@@ -1,10 +1,10 @@
 //! Vault routing: the `Host` of a request chooses the vault and its flavour.
 
-use crate::access::AccessPolicies;
+use crate::auth::access::AccessPolicies;
 use crate::certificates::Certificates;
 use crate::keys::KeyState;
 use crate::secrets::SecretVersion;
-use crate::store::Store;
+use crate::storage::store::Store;
 
 /// The kind of service a host name stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,13 +109,13 @@ impl Vault {
     /// `name`: its soft delete (`softDeleteRetentionInDays`, `enablePurgeProtection`) and, for
     /// a vault, its access policies (none under `enableRbacAuthorization`).
     pub(crate) fn apply_arm(
-        state: &crate::state::State,
+        state: &crate::storage::state::State,
         name: &str,
         flavour: Flavour,
         location: &str,
         properties: &serde_json::Map<String, serde_json::Value>,
     ) {
-        let mut vaults = crate::clock::lock(&state.vaults);
+        let mut vaults = crate::sync::lock(&state.vaults);
         let vault = vaults
             .entry(vault_key(&name.to_ascii_lowercase(), flavour))
             .or_default();

@@ -27,12 +27,12 @@ use self::issuers::Issuer;
 use self::policy::{Policy, PEM, PKCS12};
 use self::x509::KeySpec;
 use crate::errors::ServiceError;
+use crate::http::paging::{self, PageRequest};
+use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::lifecycle::{self, validate_name, Lifecycle, Names};
-use crate::paging::{self, PageRequest};
 use crate::secrets::SecretVersion;
-use crate::server::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
-use crate::store::{Lookup, Object, ObjectState, Store};
-use crate::vault::Vault;
+use crate::storage::store::{Lookup, Object, ObjectState, Store};
+use crate::storage::vault::Vault;
 
 /// One issued version of a certificate.
 #[derive(Clone, Serialize, Deserialize)]
@@ -613,7 +613,7 @@ fn issue(
 /// Applies what time does to pending operations: a cancellation takes effect, a self-signed (or
 /// issuer-signed) request whose latency has passed completes.
 fn tick(ctx: &Ctx<'_>, vault: &mut Vault) {
-    let now_ms = crate::store::millis(ctx.now);
+    let now_ms = crate::storage::store::millis(ctx.now);
     let due: Vec<String> = vault
         .certificates
         .meta
@@ -745,7 +745,7 @@ fn create(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Rep
         None => x509::generate_key(spec)?,
     };
     let csr = x509::csr(&policy, &key, spec, ctx.now)?;
-    let latency = *crate::clock::lock(&ctx.state.certificate_latency);
+    let latency = *crate::sync::lock(&ctx.state.certificate_latency);
     let op = Operation {
         request_id: uuid::Uuid::new_v4().simple().to_string(),
         policy: policy.clone(),
@@ -757,7 +757,8 @@ fn create(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Rep
         error: None,
         completed: false,
         // From the end of the key generation, which can take a while for large RSA keys.
-        ready_at_ms: crate::store::millis(ctx.state.clock.now()) + latency.as_millis() as i128,
+        ready_at_ms: crate::storage::store::millis(ctx.state.clock.now())
+            + latency.as_millis() as i128,
         enabled: params.attributes.and_then(|a| a.enabled),
         tags: params.tags,
         preserve_cert_order: params.preserve_cert_order,

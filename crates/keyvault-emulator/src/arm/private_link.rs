@@ -20,10 +20,10 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 
 use crate::arm::{bad_request, error, vault_of, Ctx, Progress, PROVIDER};
-use crate::clock::lock;
 use crate::errors::ServiceError;
-use crate::server::Reply;
-use crate::state::State;
+use crate::http::Reply;
+use crate::storage::state::State;
+use crate::sync::lock;
 
 /// The kind of resource a connection belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -141,7 +141,7 @@ pub(crate) fn add_connection(
                 "vaults" => (Parent::Vault, vault_of(state, sub, rg, n)),
                 "managedhsms" => (
                     Parent::ManagedHsm,
-                    crate::arm_hsm::hsm_of(state, sub, rg, n),
+                    crate::arm::hsm::hsm_of(state, sub, rg, n),
                 ),
                 _ => {
                     return Err(format!(
@@ -250,8 +250,10 @@ fn find(
     match parent {
         Parent::Vault => vault_of(ctx.state, subscription, resource_group, name)
             .ok_or_else(|| ctx.not_found(resource_group, name)),
-        Parent::ManagedHsm => crate::arm_hsm::hsm_of(ctx.state, subscription, resource_group, name)
-            .ok_or_else(|| crate::arm_hsm::not_found(resource_group, name)),
+        Parent::ManagedHsm => {
+            crate::arm::hsm::hsm_of(ctx.state, subscription, resource_group, name)
+                .ok_or_else(|| crate::arm::hsm::not_found(resource_group, name))
+        }
     }
 }
 
@@ -487,8 +489,8 @@ fn regions(
     name: &str,
 ) -> Result<Reply, ServiceError> {
     require_get(ctx)?;
-    let items = crate::arm_hsm::regions_of(ctx.state, subscription, resource_group, name)
-        .ok_or_else(|| crate::arm_hsm::not_found(resource_group, name))?;
+    let items = crate::arm::hsm::regions_of(ctx.state, subscription, resource_group, name)
+        .ok_or_else(|| crate::arm::hsm::not_found(resource_group, name))?;
     ctx.page(items)
 }
 
