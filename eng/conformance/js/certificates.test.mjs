@@ -105,6 +105,24 @@ test("getCertificateOperation, cancelOperation, deleteCertificateOperation", asy
   const deleted = await client.deleteCertificateOperation(name);
   assert.equal(deleted.status, "cancelled");
   await assert.rejects(client.getCertificateOperation(name), (e) => e.statusCode === 404);
+  // The certificate stays, as its disabled pending version, and is deleted and purged.
+  const kept = await client.getCertificate(name);
+  assert.equal(kept.properties.version, pending.properties.version);
+  assert.equal(kept.properties.enabled, false);
+  await purge(name);
+});
+
+test("beginDeleteCertificate of a certificate whose only version is pending, and its recovery", async () => {
+  const name = uniqueName();
+  await client.beginCreateCertificate(name, { issuerName: "Unknown", subject: "CN=pending" });
+  const pending = await client.getCertificate(name);
+  const deleted = await (await client.beginDeleteCertificate(name, fast)).pollUntilDone();
+  assert.equal(deleted.properties.version, pending.properties.version);
+  assert.equal(deleted.recoveryId, `${url}/deletedcertificates/${name}`);
+  await assert.rejects(client.getCertificateOperation(name), (e) => e.statusCode === 404);
+  const recovered = await (await client.beginRecoverDeletedCertificate(name, fast)).pollUntilDone();
+  assert.equal(recovered.properties.enabled, false);
+  await purge(name);
 });
 
 test("mergeCertificate: the SDK's merge sample (Unknown issuer, CSR signed with the openssl CLI)", async () => {

@@ -235,7 +235,10 @@ pub(crate) fn handle(
         ("certificates", [name]) => match *m {
             Method::GET => get(ctx, vault, name, None),
             Method::PATCH => update(ctx, vault, req, name, None),
-            Method::DELETE => lifecycle::delete::<CertificateKind>(ctx, vault, name),
+            Method::DELETE => {
+                keep_pending_version(ctx, vault, name);
+                lifecycle::delete::<CertificateKind>(ctx, vault, name)
+            }
             _ => Err(method_not_allowed(req)),
         },
         ("certificates", [name, op]) if is(op, "create") => match *m {
@@ -437,7 +440,9 @@ fn attributes(ctx: &Ctx<'_>, v: &CertVersion) -> Value {
 fn item(ctx: &Ctx<'_>, id: String, v: &CertVersion) -> Map<String, Value> {
     let mut b = Map::new();
     b.insert("id".into(), json!(id));
-    b.insert("x5t".into(), json!(v.x5t));
+    if !v.chain.is_empty() {
+        b.insert("x5t".into(), json!(v.x5t));
+    }
     b.insert("attributes".into(), attributes(ctx, v));
     b.insert("tags".into(), json!(v.tags));
     b
@@ -458,16 +463,19 @@ fn bundle(
             ctx, name, &v.version
         )),
     );
-    b.insert(
-        "kid".into(),
-        json!(versioned(ctx, "keys", name, &v.version)),
-    );
-    b.insert(
-        "sid".into(),
-        json!(versioned(ctx, "secrets", name, &v.version)),
-    );
-    b.insert("x5t".into(), json!(v.x5t));
-    b.insert("cer".into(), json!(STANDARD.encode(v.cer())));
+    // A version that never completed (see `keep_pending_version`) has no certificate.
+    if !v.chain.is_empty() {
+        b.insert(
+            "kid".into(),
+            json!(versioned(ctx, "keys", name, &v.version)),
+        );
+        b.insert(
+            "sid".into(),
+            json!(versioned(ctx, "secrets", name, &v.version)),
+        );
+        b.insert("x5t".into(), json!(v.x5t));
+        b.insert("cer".into(), json!(STANDARD.encode(v.cer())));
+    }
     b.insert("attributes".into(), attributes(ctx, v));
     b.insert("tags".into(), json!(v.tags));
     if let Some(meta) = meta {
@@ -911,6 +919,71 @@ fn get(
     ))
 }
 
+/// Before a certificate whose only version is pending is deleted, or its operation is, that
+/// version becomes a stored one (disabled, without certificate): the certificate stays readable
+/// (without `pending`) and is deleted, listed as deleted, recovered and purged as the service does
+/// it (recording "can read, cancel and delete a certificate's operation" of azure-sdk-for-js:
+/// after `DELETE .../pending`, `GET /certificates/{name}` answers the pending version and
+/// `DELETE /certificates/{name}` answers 200 with it). The JavaScript SDK's tests delete pending
+/// certificates so.
+fn keep_pending_version(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) {
+    if validate_name(name).is_err()
+        || !matches!(
+            vault.certificates.store.lookup(name, ctx.now),
+            Lookup::Missing
+        )
+    {
+        return;
+    }
+    let Some(Meta {
+        name: object_name,
+        policy,
+        operation: Some(op),
+    }) = vault.certificates.meta.get(&name.to_ascii_lowercase())
+    else {
+        return;
+    };
+    let version = if op.version.is_empty() {
+        op.request_id.clone()
+    } else {
+        op.version.clone()
+    };
+    let (nbf, exp, created) = pending_dates(ctx, policy);
+    let placeholder = CertVersion {
+        version,
+        chain: Vec::new(),
+        leaf: 0,
+        key: None,
+        x5t: String::new(),
+        enabled: false,
+        nbf,
+        exp,
+        created,
+        updated: created,
+        tags: op.tags.clone().unwrap_or_default(),
+        preserve_cert_order: op.preserve_cert_order,
+    };
+    let object_name = object_name.clone();
+    vault
+        .certificates
+        .store
+        .push_version(&object_name, placeholder);
+}
+
+/// `nbf`, `exp` and `created` of a pending version: as in the recordings, `nbf` ten minutes
+/// before the request and `exp` the policy's validity after it.
+fn pending_dates(ctx: &Ctx<'_>, policy: &Policy) -> (i64, i64, i64) {
+    let created = policy
+        .attributes
+        .created
+        .unwrap_or_else(|| ctx.now.unix_timestamp());
+    let months = policy.x509_props.validity_months.unwrap_or(12);
+    let exp = time::OffsetDateTime::from_unix_timestamp(created)
+        .map(|t| x509::add_months(t, months).unix_timestamp())
+        .unwrap_or(created);
+    (created - 600, exp, created)
+}
+
 /// A certificate whose only version is still pending reads as that version: 200 with its id,
 /// `attributes.enabled: false`, the policy and `pending`, and no `cer`, `x5t`, `kid` or `sid`. So
 /// the service answers in the JavaScript SDK's recordings "can read, cancel and delete a
@@ -939,16 +1012,7 @@ fn pending_only(
     if version.is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case(pending_version)) {
         return Err(not_found(name));
     }
-    let created = policy
-        .attributes
-        .created
-        .unwrap_or_else(|| ctx.now.unix_timestamp());
-    let months = policy.x509_props.validity_months.unwrap_or(12);
-    // As in the recordings: `nbf` ten minutes before the request, `exp` the validity after it.
-    let nbf = created - 600;
-    let exp = time::OffsetDateTime::from_unix_timestamp(created)
-        .map(|t| x509::add_months(t, months).unix_timestamp())
-        .unwrap_or(created);
+    let (nbf, exp, created) = pending_dates(ctx, policy);
     let mut b = Map::new();
     b.insert(
         "id".into(),
@@ -1109,6 +1173,8 @@ fn cancel_operation(
 
 fn delete_operation(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
     validate_name(name)?;
+    // The certificate outlives its operation, as its pending version if it has no other.
+    keep_pending_version(ctx, vault, name);
     let lower = name.to_ascii_lowercase();
     let has_versions = !matches!(
         vault.certificates.store.lookup(name, ctx.now),

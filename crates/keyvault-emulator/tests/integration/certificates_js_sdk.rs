@@ -120,7 +120,8 @@ async fn a_certificate_whose_only_version_is_pending_reads_as_that_version() {
     assert_eq!(merged.body["attributes"]["enabled"], true);
     assert!(merged.body.get("cer").is_some());
 
-    // A cancelled request still reads; once its operation is deleted the name is unknown.
+    // A cancelled request still reads; once its operation is deleted the certificate reads as
+    // its pending version without `pending`, and is deleted, read as deleted and purged.
     pending(&h, "cancelled").await;
     let cancel = call(
         &h,
@@ -135,9 +136,62 @@ async fn a_certificate_whose_only_version_is_pending_reads_as_that_version() {
     assert!(got.body.get("pending").is_some());
     let deleted = call(&h, Method::DELETE, "/certificates/cancelled/pending", None).await;
     assert_eq!(deleted.status, 200, "{}", deleted.text);
+    let kept = call(&h, Method::GET, "/certificates/cancelled", None).await;
+    assert_eq!(kept.status, 200, "{}", kept.text);
+    assert_eq!(kept.body["attributes"]["enabled"], false);
+    assert!(kept.body.get("pending").is_none(), "{}", kept.text);
+    assert!(kept.body.get("cer").is_none(), "{}", kept.text);
+    assert_eq!(kept.body["policy"]["issuer"]["name"], "Unknown");
+    let version = last_segment(&kept.body["id"]);
+    let deleted = call(&h, Method::DELETE, "/certificates/cancelled", None).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
+    assert_eq!(last_segment(&deleted.body["id"]), version);
+    assert_eq!(
+        deleted.body["recoveryId"],
+        id_url(&h, "/deletedcertificates/cancelled")
+    );
     let gone = call(&h, Method::GET, "/certificates/cancelled", None).await;
-    assert_eq!(gone.status, 404, "{}", gone.text);
     assert_eq!(gone.error_code(), "CertificateNotFound");
+    let got = call(&h, Method::GET, "/deletedcertificates/cancelled", None).await;
+    assert_eq!(got.status, 200, "{}", got.text);
+    let purged = call(&h, Method::DELETE, "/deletedcertificates/cancelled", None).await;
+    assert_eq!(purged.status, 204, "{}", purged.text);
+}
+
+/// A certificate whose only version is pending is deleted as that version (200, its id and
+/// `recoveryId`), ending its operation, and recovered as it.
+#[tokio::test]
+async fn a_certificate_whose_only_version_is_pending_is_deleted_and_recovered() {
+    let h = Harness::new().await;
+    pending(&h, "todelete").await;
+    let version = last_segment(
+        &call(&h, Method::GET, "/certificates/todelete", None)
+            .await
+            .body["id"],
+    );
+    let deleted = call(&h, Method::DELETE, "/certificates/todelete", None).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
+    assert_eq!(last_segment(&deleted.body["id"]), version);
+    assert_eq!(deleted.body["attributes"]["enabled"], false);
+    let op = call(&h, Method::GET, "/certificates/todelete/pending", None).await;
+    assert_eq!(op.error_code(), "PendingCertificateNotFound");
+    let listed = call(&h, Method::GET, "/deletedcertificates", None).await;
+    assert!(
+        listed.text.contains("/deletedcertificates/todelete"),
+        "{}",
+        listed.text
+    );
+    let recovered = call(
+        &h,
+        Method::POST,
+        "/deletedcertificates/todelete/recover",
+        None,
+    )
+    .await;
+    assert_eq!(recovered.status, 200, "{}", recovered.text);
+    let got = call(&h, Method::GET, "/certificates/todelete", None).await;
+    assert_eq!(got.status, 200, "{}", got.text);
+    assert_eq!(last_segment(&got.body["id"]), version);
 }
 
 /// The JavaScript SDK base64-encodes the bytes it is given for `x5c`. Its merge sample
