@@ -85,6 +85,10 @@ impl Drop for CertVersion {
 #[derive(Clone, Serialize, Deserialize)]
 struct Operation {
     request_id: String,
+    /// The id a certificate whose only version is pending is read under. (The completed version
+    /// gets an id of its own, as in the service's recordings.)
+    #[serde(default)]
+    version: String,
     /// The policy the operation was started with.
     policy: Policy,
     csr: Vec<u8>,
@@ -231,7 +235,10 @@ pub(crate) fn handle(
         ("certificates", [name]) => match *m {
             Method::GET => get(ctx, vault, name, None),
             Method::PATCH => update(ctx, vault, req, name, None),
-            Method::DELETE => lifecycle::delete::<CertificateKind>(ctx, vault, name),
+            Method::DELETE => {
+                keep_pending_version(ctx, vault, name);
+                lifecycle::delete::<CertificateKind>(ctx, vault, name)
+            }
             _ => Err(method_not_allowed(req)),
         },
         ("certificates", [name, op]) if is(op, "create") => match *m {
@@ -433,7 +440,9 @@ fn attributes(ctx: &Ctx<'_>, v: &CertVersion) -> Value {
 fn item(ctx: &Ctx<'_>, id: String, v: &CertVersion) -> Map<String, Value> {
     let mut b = Map::new();
     b.insert("id".into(), json!(id));
-    b.insert("x5t".into(), json!(v.x5t));
+    if !v.chain.is_empty() {
+        b.insert("x5t".into(), json!(v.x5t));
+    }
     b.insert("attributes".into(), attributes(ctx, v));
     b.insert("tags".into(), json!(v.tags));
     b
@@ -454,16 +463,19 @@ fn bundle(
             ctx, name, &v.version
         )),
     );
-    b.insert(
-        "kid".into(),
-        json!(versioned(ctx, "keys", name, &v.version)),
-    );
-    b.insert(
-        "sid".into(),
-        json!(versioned(ctx, "secrets", name, &v.version)),
-    );
-    b.insert("x5t".into(), json!(v.x5t));
-    b.insert("cer".into(), json!(STANDARD.encode(v.cer())));
+    // A version that never completed (see `keep_pending_version`) has no certificate.
+    if !v.chain.is_empty() {
+        b.insert(
+            "kid".into(),
+            json!(versioned(ctx, "keys", name, &v.version)),
+        );
+        b.insert(
+            "sid".into(),
+            json!(versioned(ctx, "secrets", name, &v.version)),
+        );
+        b.insert("x5t".into(), json!(v.x5t));
+        b.insert("cer".into(), json!(STANDARD.encode(v.cer())));
+    }
     b.insert("attributes".into(), attributes(ctx, v));
     b.insert("tags".into(), json!(v.tags));
     if let Some(meta) = meta {
@@ -748,6 +760,7 @@ fn create(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req, name: &str) -> Result<Rep
     let latency = *crate::sync::lock(&ctx.state.certificate_latency);
     let op = Operation {
         request_id: uuid::Uuid::new_v4().simple().to_string(),
+        version: uuid::Uuid::new_v4().simple().to_string(),
         policy: policy.clone(),
         csr,
         key: Some(key.to_vec()),
@@ -894,8 +907,10 @@ fn get(
     validate_name(name)?;
     let certs = &mut vault.certificates;
     let meta = certs.meta.get(&name.to_ascii_lowercase()).cloned();
-    let Lookup::Active(o) = certs.store.lookup(name, ctx.now) else {
-        return Err(not_found(name));
+    let o = match certs.store.lookup(name, ctx.now) {
+        Lookup::Active(o) => o,
+        Lookup::Missing => return pending_only(ctx, meta.as_ref(), name, version),
+        _ => return Err(not_found(name)),
     };
     let object_name = o.name.clone();
     let v = lifecycle::find_version::<CertificateKind>(o, name, version)?;
@@ -903,6 +918,129 @@ fn get(
         200,
         &Value::Object(bundle(ctx, &object_name, v, meta.as_ref(), true)),
     ))
+}
+
+/// Before a certificate whose only version is pending is deleted, or its operation is, that
+/// version becomes a stored one (disabled, without certificate): the certificate stays readable
+/// (without `pending`) and is deleted, listed as deleted, recovered and purged as the service does
+/// it (recording "can read, cancel and delete a certificate's operation" of azure-sdk-for-js:
+/// after `DELETE .../pending`, `GET /certificates/{name}` answers the pending version and
+/// `DELETE /certificates/{name}` answers 200 with it). The JavaScript SDK's tests delete pending
+/// certificates so.
+fn keep_pending_version(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) {
+    if validate_name(name).is_err()
+        || !matches!(
+            vault.certificates.store.lookup(name, ctx.now),
+            Lookup::Missing
+        )
+    {
+        return;
+    }
+    let Some(Meta {
+        name: object_name,
+        policy,
+        operation: Some(op),
+    }) = vault.certificates.meta.get(&name.to_ascii_lowercase())
+    else {
+        return;
+    };
+    let version = if op.version.is_empty() {
+        op.request_id.clone()
+    } else {
+        op.version.clone()
+    };
+    let (nbf, exp, created) = pending_dates(ctx, policy);
+    let placeholder = CertVersion {
+        version,
+        chain: Vec::new(),
+        leaf: 0,
+        key: None,
+        x5t: String::new(),
+        enabled: false,
+        nbf,
+        exp,
+        created,
+        updated: created,
+        tags: op.tags.clone().unwrap_or_default(),
+        preserve_cert_order: op.preserve_cert_order,
+    };
+    let object_name = object_name.clone();
+    vault
+        .certificates
+        .store
+        .push_version(&object_name, placeholder);
+}
+
+/// `nbf`, `exp` and `created` of a pending version: as in the recordings, `nbf` ten minutes
+/// before the request and `exp` the policy's validity after it.
+fn pending_dates(ctx: &Ctx<'_>, policy: &Policy) -> (i64, i64, i64) {
+    let created = policy
+        .attributes
+        .created
+        .unwrap_or_else(|| ctx.now.unix_timestamp());
+    let months = policy.x509_props.validity_months.unwrap_or(12);
+    let exp = time::OffsetDateTime::from_unix_timestamp(created)
+        .map(|t| x509::add_months(t, months).unix_timestamp())
+        .unwrap_or(created);
+    (created - 600, exp, created)
+}
+
+/// A certificate whose only version is still pending reads as that version: 200 with its id,
+/// `attributes.enabled: false`, the policy and `pending`, and no `cer`, `x5t`, `kid` or `sid`. So
+/// the service answers in the JavaScript SDK's recordings "can read, cancel and delete a
+/// certificate's operation" and "can merge a self-signed certificate" (azure-sdk-for-js,
+/// sdk/keyvault/keyvault-certificates/recordings/node/), whose `getCertificateOperation` reads the
+/// certificate before its operation.
+fn pending_only(
+    ctx: &Ctx<'_>,
+    meta: Option<&Meta>,
+    name: &str,
+    version: Option<&str>,
+) -> Result<Reply, ServiceError> {
+    let Some(Meta {
+        name: object_name,
+        policy,
+        operation: Some(op),
+    }) = meta
+    else {
+        return Err(not_found(name));
+    };
+    let pending_version = if op.version.is_empty() {
+        &op.request_id
+    } else {
+        &op.version
+    };
+    if version.is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case(pending_version)) {
+        return Err(not_found(name));
+    }
+    let (nbf, exp, created) = pending_dates(ctx, policy);
+    let mut b = Map::new();
+    b.insert(
+        "id".into(),
+        json!(lifecycle::versioned_id::<CertificateKind>(
+            ctx,
+            object_name,
+            pending_version
+        )),
+    );
+    b.insert(
+        "attributes".into(),
+        Value::Object(lifecycle::attributes(
+            ctx,
+            false,
+            Some(nbf),
+            Some(exp),
+            created,
+            created,
+        )),
+    );
+    let policy_id = format!("{}/certificates/{object_name}/policy", ctx.base);
+    b.insert("policy".into(), policy.to_json(policy_id));
+    b.insert(
+        "pending".into(),
+        json!({ "id": format!("{}/certificates/{object_name}/pending", ctx.base) }),
+    );
+    Ok(Reply::json(200, &Value::Object(b)))
 }
 
 fn update(
@@ -1036,6 +1174,8 @@ fn cancel_operation(
 
 fn delete_operation(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Reply, ServiceError> {
     validate_name(name)?;
+    // The certificate outlives its operation, as its pending version if it has no other.
+    keep_pending_version(ctx, vault, name);
     let lower = name.to_ascii_lowercase();
     let has_versions = !matches!(
         vault.certificates.store.lookup(name, ctx.now),
@@ -1054,20 +1194,61 @@ fn delete_operation(ctx: &Ctx<'_>, vault: &mut Vault, name: &str) -> Result<Repl
     Ok(Reply::json(200, &body))
 }
 
-fn decode_cert(value: &str) -> Result<Vec<u8>, ServiceError> {
+/// The DER certificates of one `x5c` entry: base64 DER, PEM text, or base64 of text that is PEM or
+/// base64 DER between optional PEM markers. The JavaScript SDK sends the bytes it is given
+/// base64-encoded, and its merge sample (sdk/keyvault/keyvault-certificates/samples-dev/
+/// mergeCertificate.ts) gives it the PEM file's lines after the first, joined: the base64 DER
+/// then `-----END CERTIFICATE-----`. The service merges that with 201 (recording "can merge a
+/// self-signed certificate" of azure-sdk-for-js, sdk/keyvault/keyvault-certificates/recordings/
+/// node/certificates_client__merge_and_import_certificates/).
+fn decode_cert(value: &str) -> Result<Vec<Vec<u8>>, ServiceError> {
     let trimmed = value.trim();
     if trimmed.starts_with("-----BEGIN") {
-        let block = pem::parse(trimmed)
-            .map_err(|_| ServiceError::bad_parameter("The x5c certificate is not valid PEM."))?;
-        return Ok(block.contents().to_vec());
+        return decode_pem_certs(trimmed);
     }
     let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-    STANDARD
+    let bytes = STANDARD
         .decode(&compact)
         .or_else(|_| {
             base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(compact.trim_end_matches('='))
         })
-        .map_err(|_| ServiceError::bad_parameter("The x5c certificates must be base64 DER."))
+        .map_err(|_| {
+            ServiceError::bad_parameter("The x5c certificates must be base64 DER or PEM.")
+        })?;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Ok(vec![bytes]);
+    };
+    if text.contains("-----BEGIN") {
+        return decode_pem_certs(text.trim());
+    }
+    if !text.contains("-----") {
+        return Ok(vec![bytes]);
+    }
+    // Base64 DER with PEM markers around it (`-----END CERTIFICATE-----`): the text between them.
+    let body: String = text
+        .split("-----")
+        .step_by(2)
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    STANDARD
+        .decode(body)
+        .map(|der| vec![der])
+        .map_err(|_| ServiceError::bad_parameter("The x5c certificate is not valid PEM."))
+}
+
+fn decode_pem_certs(text: &str) -> Result<Vec<Vec<u8>>, ServiceError> {
+    let invalid = || ServiceError::bad_parameter("The x5c certificate is not valid PEM.");
+    let certs: Vec<Vec<u8>> = pem::parse_many(text)
+        .map_err(|_| invalid())?
+        .into_iter()
+        .filter(|b| b.tag() == "CERTIFICATE")
+        .map(|b| b.contents().to_vec())
+        .collect();
+    if certs.is_empty() {
+        return Err(invalid());
+    }
+    Ok(certs)
 }
 
 fn merge_certificate(
@@ -1081,10 +1262,13 @@ fn merge_certificate(
     let x5c = params.x5c.filter(|x| !x.is_empty()).ok_or_else(|| {
         ServiceError::bad_parameter("The request body must contain the property 'x5c'.")
     })?;
-    let chain = x5c
+    let chain: Vec<Vec<u8>> = x5c
         .iter()
         .map(|c| decode_cert(c))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     let lower = name.to_ascii_lowercase();
     let (object_name, op) = match vault.certificates.meta.get(&lower) {
         Some(Meta {

@@ -50,7 +50,12 @@ pub(crate) fn read(value: &str, password: Option<&str>) -> Result<Bundle, Servic
 fn read_pfx(der: &[u8], password: &str) -> Result<Bundle, ServiceError> {
     let archive = p12_keystore::Pkcs12Archive::from_pkcs12(der, password).map_err(|e| {
         let text = format!("{e:?}").to_ascii_lowercase();
-        if text.contains("mac") || text.contains("decrypt") || text.contains("pad") {
+        if text.contains("unsupported") {
+            // Say what is unsupported (e.g. "PKCS#5 algorithm 1.2.840.113549.2.7 is unsupported").
+            ServiceError::bad_parameter(format!(
+                "The specified PFX (PKCS#12) certificate content uses an unsupported algorithm: {e}."
+            ))
+        } else if text.contains("mac") || text.contains("decrypt") || text.contains("pad") {
             bad("Invalid password specified for the PFX (PKCS#12) certificate content, or the content is corrupt.")
         } else {
             bad("The specified PFX (PKCS#12) certificate content is not valid.")

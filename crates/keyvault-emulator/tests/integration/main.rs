@@ -10,6 +10,7 @@ mod admin;
 mod arm;
 mod auth;
 mod certificates;
+mod certificates_js_sdk;
 mod certificates_spec_examples;
 mod common;
 mod control;
