@@ -41,7 +41,7 @@ pub(crate) struct AdminState {
     pub(crate) backup_root: PathBuf,
     /// Whether the emulator made `backup_root` (and removes it when it stops).
     owns_backup_root: bool,
-    hsms: Mutex<HashMap<String, HsmAdmin>>,
+    pub(crate) hsms: Mutex<HashMap<String, HsmAdmin>>,
 }
 
 impl Drop for AdminState {
@@ -74,7 +74,7 @@ impl AdminState {
 }
 
 /// The administration state of one Managed HSM.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct HsmAdmin {
     /// Role definitions by lower-cased name: the built-in ones, then custom ones.
     pub(crate) definitions: BTreeMap<String, RoleDefinition>,

@@ -31,7 +31,7 @@ pub(crate) fn is_arm_host(host: &str) -> bool {
 }
 
 /// A vault resource.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct ArmVault {
     subscription: String,
     resource_group: String,
@@ -45,14 +45,14 @@ struct ArmVault {
 }
 
 /// A soft-deleted vault.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct DeletedArmVault {
     vault: ArmVault,
     deleted: OffsetDateTime,
     purge: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 enum OperationKind {
     /// Creation of the vault of this (lower-case) name.
     Create(String),
@@ -60,7 +60,7 @@ enum OperationKind {
     Purge(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Operation {
     kind: OperationKind,
     started: OffsetDateTime,
@@ -72,7 +72,7 @@ struct Operation {
 /// `ready_at`. The looks let clients see it in progress at least once even without latency;
 /// the clock lets tests hold it in progress for as long as they need
 /// ([`crate::Control::set_arm_operation_latency`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Progress {
     pub(crate) looks: u32,
     pub(crate) ready_at: OffsetDateTime,
@@ -101,8 +101,8 @@ impl Progress {
     }
 }
 
-#[derive(Debug, Default)]
-struct Inner {
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Inner {
     /// Keyed by lower-case name: vault names are global.
     vaults: BTreeMap<String, ArmVault>,
     deleted: BTreeMap<String, DeletedArmVault>,
@@ -112,7 +112,7 @@ struct Inner {
 /// The ARM provider's state.
 #[derive(Debug)]
 pub(crate) struct ArmState {
-    inner: Mutex<Inner>,
+    pub(crate) inner: Mutex<Inner>,
     /// Managed HSM pools.
     pub(crate) hsm: crate::arm_hsm::HsmState,
     /// Private endpoint connections of vaults and pools.
@@ -183,6 +183,7 @@ impl ArmVault {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
+        crate::persistence::with_port(&mut properties, "vaultUri", state.port);
         let connections = crate::arm_private_link::items(
             state,
             crate::arm_private_link::Parent::Vault,
@@ -543,15 +544,10 @@ impl Ctx<'_> {
             return Err(bad_request("The 'properties.sku' property is required."));
         }
         check_properties(&properties)?;
-        let port = self
-            .req
-            .host
-            .rsplit_once(':')
-            .map(|(_, p)| format!(":{p}"))
-            .unwrap_or_default();
+        // Without the port: `json` adds the one the emulator listens on when it answers.
         properties.insert(
             "vaultUri".into(),
-            json!(format!("https://{key}.vault.azure.net{port}/")),
+            json!(format!("https://{key}.vault.azure.net/")),
         );
         properties.entry("enableSoftDelete").or_insert(json!(true));
         properties

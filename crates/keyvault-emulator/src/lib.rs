@@ -42,6 +42,7 @@ mod identity;
 mod keys;
 mod lifecycle;
 mod paging;
+mod persistence;
 mod secrets;
 mod server;
 mod state;
@@ -109,6 +110,14 @@ pub struct EmulatorOptions {
     /// pool, updating or deleting a pool, purging either) stays in progress. Default zero: each
     /// is seen in progress once, then done.
     pub arm_operation_latency: Duration,
+    /// The folder that keeps the emulator's state across restarts (the binary's
+    /// `--state-dir`): every vault and Managed HSM with all their objects, the ARM resources,
+    /// the clock offset, the CA, the token signing key and the backup key, in a SQLite database
+    /// `state.sqlite3` written before each successful write request is answered (see the
+    /// crate README, "Persistence"). A new emulator on the same folder carries on where the
+    /// last one stopped, even one killed with `SIGKILL`. Managed HSM full backups go to its
+    /// `blobs` folder unless `backup_dir` is set. Default `None`: everything is in memory.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorOptions {
@@ -124,6 +133,7 @@ impl Default for EmulatorOptions {
             backup_dir: None,
             admin_job_latency: Duration::ZERO,
             arm_operation_latency: Duration::ZERO,
+            state_dir: None,
         }
     }
 }
@@ -148,6 +158,9 @@ pub enum EmulatorError {
     /// The HTTP client trusting the emulator could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    /// The state folder ([`EmulatorOptions::state_dir`]) could not be opened or read.
+    #[error("state folder: {0}")]
+    State(String),
 }
 
 /// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] also waits for it.
@@ -198,7 +211,24 @@ impl Emulator {
     /// Generates the certificates, binds the socket and starts serving on the current Tokio runtime.
     pub async fn start(options: EmulatorOptions) -> Result<Emulator, EmulatorError> {
         validate(&options)?;
-        let certificates = tls::generate()?;
+        let (persistence, mut loaded) = match &options.state_dir {
+            Some(dir) => {
+                let (persistence, loaded) = persistence::Persistence::open(dir)?;
+                (Some(persistence), Some(loaded))
+            }
+            None => (None, None),
+        };
+        let identity = loaded.as_mut().and_then(|l| l.identity.take());
+        let certificates = match &identity {
+            Some(identity) => tls::generate_with(Some((&identity.ca_pem, &identity.ca_key_pem)))?,
+            None => tls::generate()?,
+        };
+        let backup_dir = options.backup_dir.or_else(|| {
+            options
+                .state_dir
+                .as_ref()
+                .map(|dir| dir.join(persistence::BLOBS))
+        });
         let listener =
             TcpListener::bind(options.bind)
                 .await
@@ -223,7 +253,10 @@ impl Emulator {
             tenant_id: options.tenant_id,
             client_id: options.client_id,
             client_secret: options.client_secret,
-            object_id: uuid::Uuid::new_v4().to_string(),
+            object_id: identity
+                .as_ref()
+                .map(|i| i.object_id.clone())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             token_lifetime: options.token_lifetime,
             clock: clock::Clock::default(),
             delete_latency: Mutex::new(options.delete_latency),
@@ -231,13 +264,24 @@ impl Emulator {
             faults: faults::FaultQueue::default(),
             requests: Mutex::new(Vec::new()),
             revocation: Mutex::new(auth::Revocation::default()),
-            signer: auth::TokenSigner::generate().map_err(EmulatorError::Tls)?,
-            backup_key: backup::BackupKey::generate().map_err(EmulatorError::Tls)?,
+            signer: match &identity {
+                Some(identity) => auth::TokenSigner::from_bytes(identity.token_key.clone()),
+                None => auth::TokenSigner::generate().map_err(EmulatorError::Tls)?,
+            },
+            backup_key: match &identity {
+                Some(identity) => backup::BackupKey::from_bytes(identity.backup_key.clone()),
+                None => backup::BackupKey::generate(),
+            }
+            .map_err(EmulatorError::Tls)?,
             vaults: Mutex::new(HashMap::new()),
             ca_pem: certificates.ca_pem,
-            admin: admin::AdminState::new(options.backup_dir, options.admin_job_latency),
+            admin: admin::AdminState::new(backup_dir, options.admin_job_latency),
             arm: arm::ArmState::new(options.arm_operation_latency),
+            persistence,
         });
+        if let Some(loaded) = loaded {
+            persistence::restore(&state, loaded, identity.is_none(), &certificates.ca_key_pem)?;
+        }
         let client = build_client(&state)?;
         let acceptor = tokio_rustls::TlsAcceptor::from(certificates.server_config);
         let (shutdown, receiver) = watch::channel(false);

@@ -10,7 +10,7 @@ use keyvault_emulator::{Emulator, EmulatorOptions};
 const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [--tenant-id ID] \
 [--client-id ID] [--client-secret SECRET] [--delete-latency-ms MS] \
 [--certificate-latency-ms MS] [--backup-dir PATH] [--admin-job-latency-ms MS] \
-[--arm-operation-latency-ms MS]
+[--arm-operation-latency-ms MS] [--state-dir DIR]
 
   --bind ADDR              address to listen on (default 127.0.0.1:8443; port 0 picks a free port)
   --cert-out PATH          write the PEM of the CA certificate that clients must trust
@@ -25,7 +25,10 @@ const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [-
   --admin-job-latency-ms MS
                            how long Managed HSM backup and restore jobs stay in progress (default 0)
   --arm-operation-latency-ms MS
-                           how long asynchronous ARM operations stay in progress (default 0)";
+                           how long asynchronous ARM operations stay in progress (default 0)
+  --state-dir DIR          keep the state (vaults, HSMs, ARM resources, clock, CA, keys) in
+                           DIR/state.sqlite3 across restarts; every write answered with a 2xx is
+                           stored first (default: in memory only)";
 
 struct Args {
     options: EmulatorOptions,
@@ -70,6 +73,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--delete-latency-ms" => options.delete_latency = millis(&flag, &value()?)?,
             "--certificate-latency-ms" => options.certificate_latency = millis(&flag, &value()?)?,
             "--backup-dir" => options.backup_dir = Some(value()?.into()),
+            "--state-dir" => options.state_dir = Some(value()?.into()),
             "--admin-job-latency-ms" => options.admin_job_latency = millis(&flag, &value()?)?,
             "--arm-operation-latency-ms" => {
                 options.arm_operation_latency = millis(&flag, &value()?)?

@@ -131,7 +131,7 @@ struct Meta {
 }
 
 /// The certificates of one vault.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Certificates {
     store: Store<CertVersion>,
     meta: BTreeMap<String, Meta>,

@@ -15,6 +15,7 @@ mod common;
 mod control;
 mod keys;
 mod keys_spec_examples;
+mod persistence;
 mod properties;
 mod secrets;
 mod security_domain;
