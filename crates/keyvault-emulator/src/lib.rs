@@ -38,6 +38,7 @@ mod clock;
 mod control;
 mod errors;
 mod faults;
+mod fixture;
 mod identity;
 mod keys;
 mod lifecycle;

@@ -221,7 +221,9 @@ async fn handle(
     let req = Req::new(parts, body, &fallback);
     let first = req.segments.first().map(|s| s.to_ascii_lowercase());
     let mut reply = if first.as_deref() == Some("_emulator") {
-        crate::admin::control(&state, &req).unwrap_or_else(|| crate::control::handle(&state, &req))
+        crate::fixture::control(&state, &req)
+            .or_else(|| crate::admin::control(&state, &req))
+            .unwrap_or_else(|| crate::control::handle(&state, &req))
     } else if let Some(reply) = crate::identity::handle(&state, &req) {
         reply
     } else if crate::arm::is_arm_host(&req.host) {

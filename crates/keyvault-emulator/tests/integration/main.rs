@@ -13,6 +13,7 @@ mod certificates;
 mod certificates_spec_examples;
 mod common;
 mod control;
+mod fixtures;
 mod keys;
 mod keys_spec_examples;
 mod persistence;

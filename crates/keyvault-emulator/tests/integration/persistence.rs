@@ -36,7 +36,7 @@ impl reqwest::dns::Resolve for Loopback {
 }
 
 /// A client that trusts `ca_pem` only.
-fn http_client(ca_pem: &str) -> reqwest::Client {
+pub(crate) fn http_client(ca_pem: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap()])
         .dns_resolver(Arc::new(Loopback))
@@ -46,7 +46,7 @@ fn http_client(ca_pem: &str) -> reqwest::Client {
 }
 
 /// A token for `scope` from a real credential whose authority is the emulator on `port`.
-async fn token(http: &reqwest::Client, port: u16, scope: &str) -> String {
+pub(crate) async fn token(http: &reqwest::Client, port: u16, scope: &str) -> String {
     let mut cloud = CustomConfiguration::default();
     cloud.authority_host = format!("https://localhost:{port}");
     let client_options = ClientOptions {
