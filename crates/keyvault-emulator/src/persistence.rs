@@ -47,8 +47,8 @@ const ARM_VAULTS: &str = "arm/vaults";
 const ARM_HSMS: &str = "arm/hsms";
 const ARM_LINKS: &str = "arm/links";
 
-/// One part of the state to store; `body: None` removes it.
-#[derive(Debug)]
+/// One part of the state to store; `body: None` removes it. (No `Debug`: the body holds
+/// secret values and private keys.)
 struct Row {
     key: String,
     generation: u64,

@@ -330,7 +330,7 @@ async fn check(client: &Client, acks: &[Ack]) {
     }
 }
 
-const ROUNDS: usize = 10;
+const ROUNDS: usize = 15;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_under_load_loses_no_acknowledged_write() {
