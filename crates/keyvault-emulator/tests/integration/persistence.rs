@@ -399,7 +399,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 #[tokio::test]
-async fn a_restart_keeps_keys_certificates_arm_roles_the_clock_and_the_ca() {
+async fn a_restart_keeps_keys_certificates_backups_arm_roles_the_clock_and_the_ca() {
     let dir = TempDir::new();
     let options = || EmulatorOptions {
         state_dir: Some(dir.0.join("state")),
@@ -499,6 +499,17 @@ async fn a_restart_keeps_keys_certificates_arm_roles_the_clock_and_the_ca() {
     .await;
     assert_eq!(r.status, 201, "{}", r.text);
 
+    // A secret's backup blob, sealed with the emulator's backup key.
+    let r = client
+        .vault(Method::PUT, "/secrets/kept", Some(json!({"value": "k"})))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = client
+        .vault(Method::POST, "/secrets/kept/backup", None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let blob = r.body["value"].clone();
+
     // The clock, three days ahead.
     emulator
         .control()
@@ -530,6 +541,20 @@ async fn a_restart_keeps_keys_certificates_arm_roles_the_clock_and_the_ca() {
     let r = client.vault(Method::GET, "/certificates/web", None).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["cer"], cer);
+
+    // The backup taken before the restart restores after it (into another vault).
+    let r = client
+        .call(
+            Method::POST,
+            &client.url("other", "/secrets/restore"),
+            Some(json!({ "value": blob })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = client
+        .call(Method::GET, &client.url("other", "/secrets/kept"), None)
+        .await;
+    assert_eq!(r.body["value"], "k");
 
     let r = into_resp(
         http.get(arm_url(port, arm_vault))
