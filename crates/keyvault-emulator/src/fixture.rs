@@ -294,7 +294,7 @@ pub(crate) fn export(state: &State) -> Value {
     .unwrap_or(Value::Null)
 }
 
-/// What an import added.
+/// What an import added: vaults named, and versions of secrets, keys and certificates.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Imported {
     vaults: usize,
@@ -341,6 +341,13 @@ fn import_vault(
             .map_err(|e| format!("{}: {}", context(), e.message))?;
         free(vault.secrets.lookup(&secret.name, now)).map_err(|e| format!("{}: {e}", context()))?;
         for entry in &secret.versions {
+            if has_version(
+                vault.secrets.get(&secret.name),
+                entry.version.as_deref(),
+                |v| &v.version,
+            ) {
+                continue;
+            }
             let stamp = now.unix_timestamp();
             vault.secrets.push_version(
                 &secret.name,
@@ -358,8 +365,8 @@ fn import_vault(
                     kid: None,
                 },
             );
+            imported.secrets += 1;
         }
-        imported.secrets += 1;
     }
     for key in &fixture.keys {
         let context = || format!("vault {name}, key {}", key.name);
@@ -367,6 +374,13 @@ fn import_vault(
             .map_err(|e| format!("{}: {}", context(), e.message))?;
         free(vault.keys.store.lookup(&key.name, now)).map_err(|e| format!("{}: {e}", context()))?;
         for entry in &key.versions {
+            if has_version(
+                vault.keys.store.get(&key.name),
+                entry.version.as_deref(),
+                |v| &v.version,
+            ) {
+                continue;
+            }
             let material = Material::from_jwk(&entry.jwk)
                 .map_err(|e| format!("{}: {}", context(), e.message))?;
             let kty = entry.jwk.get("kty").and_then(Value::as_str).unwrap_or("");
@@ -394,17 +408,42 @@ fn import_vault(
                     managed: None,
                 },
             );
+            imported.keys += 1;
         }
-        imported.keys += 1;
     }
     for certificate in &fixture.certificates {
+        // A certificate already there (its secret says so) is left as it is: importing the
+        // same fixture again, as `--import` with `--state-dir` does at each start, adds nothing.
+        let present = vault
+            .secrets
+            .get(&certificate.name)
+            .and_then(|o| o.latest())
+            .is_some_and(|v| v.managed == Some(true));
+        if present {
+            continue;
+        }
         for entry in &certificate.versions {
             import_certificate(state, &name, flavour, vault, &certificate.name, entry)
                 .map_err(|e| format!("vault {name}, certificate {}: {e}", certificate.name))?;
+            imported.certificates += 1;
         }
-        imported.certificates += 1;
     }
     Ok(())
+}
+
+/// Whether `object` already has the version `given` (then an import skips it).
+fn has_version<T>(
+    object: Option<&crate::store::Object<T>>,
+    given: Option<&str>,
+    version: impl Fn(&T) -> &String,
+) -> bool {
+    match (object, given) {
+        (Some(object), Some(given)) => object
+            .versions
+            .iter()
+            .any(|v| version(v).eq_ignore_ascii_case(given)),
+        _ => false,
+    }
 }
 
 /// Whether a name can take new objects: free or active.

@@ -170,7 +170,7 @@ async fn an_export_imports_into_a_fresh_emulator_with_the_same_objects() {
     let summary: Value = r.json().await.unwrap();
     assert_eq!(
         summary,
-        json!({"vaults": 2, "secrets": 1, "keys": 3, "certificates": 1})
+        json!({"vaults": 2, "secrets": 3, "keys": 3, "certificates": 1})
     );
     for (version, value) in &versions {
         let r = b
@@ -213,7 +213,14 @@ async fn an_export_imports_into_a_fresh_emulator_with_the_same_objects() {
     let b_key = b.vault(Method::GET, "/keys/web", None).await;
     assert_eq!(b_key.body["key"]["x"], a_key.body["key"]["x"]);
 
-    // The same document again is refused where a name is deleted, with the reason.
+    // The same document again adds nothing: the versions and the certificate are there.
+    let again = b.h.emu.control().import(&exported).unwrap();
+    assert_eq!(
+        again,
+        json!({"vaults": 2, "secrets": 0, "keys": 0, "certificates": 0})
+    );
+
+    // It is refused where a name is deleted, with the reason.
     let r = b.vault(Method::DELETE, "/secrets/db", None).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let refused = b.h.emu.control().import(&exported).unwrap_err();
@@ -221,7 +228,7 @@ async fn an_export_imports_into_a_fresh_emulator_with_the_same_objects() {
 }
 
 #[tokio::test]
-async fn the_binary_imports_the_example_fixture() {
+async fn the_binary_imports_the_example_fixture_once_into_a_state_folder() {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/fixture.json");
     let dir = std::env::temp_dir().join(format!(
         "keyvault-emulator-fixture-{}",
@@ -229,61 +236,88 @@ async fn the_binary_imports_the_example_fixture() {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let cert = dir.join("ca.pem");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keyvault-emulator"))
-        .arg("--bind=127.0.0.1:0")
-        .arg("--import")
-        .arg(fixture)
-        .arg("--cert-out")
-        .arg(&cert)
-        .stdout(Stdio::piped())
-        .spawn()
+    // Twice on the same state folder: the second import finds every version there.
+    for run in 0..2 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keyvault-emulator"))
+            .arg("--bind=127.0.0.1:0")
+            .arg("--import")
+            .arg(fixture)
+            .arg("--state-dir")
+            .arg(dir.join("state"))
+            .arg("--cert-out")
+            .arg(&cert)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let port: u16 = line.trim().rsplit_once(':').unwrap().1.parse().unwrap();
-    let ca = std::fs::read_to_string(&cert).unwrap();
-    let http = crate::persistence::http_client(&ca);
-    let token = crate::persistence::token(&http, port, "https://vault.azure.net/.default").await;
-    let token = token.as_str();
-    let get = |path: &str| {
-        http.get(format!(
-            "https://fixture.vault.azure.net:{port}{path}?api-version={API}"
-        ))
-        .bearer_auth(token)
-        .send()
-    };
-    let secret: Value = get("/secrets/database-password")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key: Value = get("/keys/signing-key")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let certificate: Value = get("/certificates/web")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+        let port: u16 = line.trim().rsplit_once(':').unwrap().1.parse().unwrap();
+        let ca = std::fs::read_to_string(&cert).unwrap();
+        let http = crate::persistence::http_client(&ca);
+        let token =
+            crate::persistence::token(&http, port, "https://vault.azure.net/.default").await;
+        let get = |path: &str| {
+            http.get(format!(
+                "https://fixture.vault.azure.net:{port}{path}?api-version={API}"
+            ))
+            .bearer_auth(&token)
+            .send()
+        };
+        let secret: Value = get("/secrets/database-password")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let versions: Value = get("/secrets/database-password/versions")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let key: Value = get("/keys/signing-key")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let certificate: Value = get("/certificates/web")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let certificate_versions: Value = get("/certificates/web/versions")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(secret["value"], "current-password", "run {run}");
+        assert_eq!(secret["tags"]["env"], "test");
+        assert!(secret["id"]
+            .as_str()
+            .unwrap()
+            .ends_with("/7a2f1d4b0c3e4f6a9b8c7d6e5f4a3b21"));
+        assert_eq!(versions["value"].as_array().unwrap().len(), 2, "run {run}");
+        assert_eq!(key["key"]["kty"], "EC");
+        assert_eq!(key["key"]["key_ops"], json!(["sign", "verify"]));
+        assert!(certificate["cer"].is_string(), "{certificate}");
+        assert_eq!(
+            certificate["policy"]["x509_props"]["subject"],
+            "CN=fixture.example"
+        );
+        assert_eq!(
+            certificate_versions["value"].as_array().unwrap().len(),
+            1,
+            "run {run}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(secret["value"], "current-password");
-    assert_eq!(secret["tags"]["env"], "test");
-    assert_eq!(key["key"]["kty"], "EC");
-    assert_eq!(key["key"]["key_ops"], json!(["sign", "verify"]));
-    assert!(certificate["cer"].is_string(), "{certificate}");
-    assert_eq!(
-        certificate["policy"]["x509_props"]["subject"],
-        "CN=fixture.example"
-    );
 }
