@@ -47,6 +47,13 @@ const ARM_VAULTS: &str = "arm/vaults";
 const ARM_HSMS: &str = "arm/hsms";
 const ARM_LINKS: &str = "arm/links";
 
+/// The table of the database.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY NOT NULL,
+    generation INTEGER NOT NULL,
+    body BLOB
+)";
+
 /// One part of the state to store; `body: None` removes it. (No `Debug`: the body holds
 /// secret values and private keys.)
 struct Row {
@@ -137,14 +144,7 @@ impl Persistence {
             .map_err(storage_error)?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(storage_error)?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS state (
-                key TEXT PRIMARY KEY NOT NULL,
-                generation INTEGER NOT NULL,
-                body BLOB
-            )",
-        )
-        .map_err(storage_error)?;
+        conn.execute_batch(SCHEMA).map_err(storage_error)?;
         let mut loaded = Loaded::default();
         let mut generation = 0u64;
         {
@@ -587,5 +587,50 @@ pub(crate) mod serde_with {
                 .map(Box::new)
                 .map_err(D::Error::custom)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(generation: u64, body: &str) -> Row {
+        Row {
+            key: "vault/vault:kv".into(),
+            generation,
+            body: Some(body.as_bytes().to_vec()),
+        }
+    }
+
+    fn stored(conn: &Connection) -> (i64, Vec<u8>) {
+        conn.query_row("SELECT generation, body FROM state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_older_snapshot_never_replaces_a_newer_one() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        commit(&mut conn, [row(5, "newer")].iter()).unwrap();
+        commit(&mut conn, [row(3, "older")].iter()).unwrap();
+        assert_eq!(stored(&conn), (5, b"newer".to_vec()));
+        // In one transaction, in any order, the highest generation wins.
+        commit(&mut conn, [row(9, "newest"), row(7, "late")].iter()).unwrap();
+        assert_eq!(stored(&conn), (9, b"newest".to_vec()));
+    }
+
+    #[test]
+    fn uris_get_the_port_when_answered() {
+        let mut properties = serde_json::Map::new();
+        properties.insert("vaultUri".into(), "https://kv.vault.azure.net/".into());
+        with_port(&mut properties, "vaultUri", 8443);
+        assert_eq!(properties["vaultUri"], "https://kv.vault.azure.net:8443/");
+        // One that has a port, or none at all, is left alone.
+        with_port(&mut properties, "vaultUri", 1);
+        assert_eq!(properties["vaultUri"], "https://kv.vault.azure.net:8443/");
+        with_port(&mut properties, "hsmUri", 1);
+        assert!(!properties.contains_key("hsmUri"));
     }
 }

@@ -498,6 +498,21 @@ async fn a_restart_keeps_keys_certificates_backups_arm_roles_the_clock_and_the_c
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.text);
+    let setting_url = |port: u16| {
+        format!(
+            "https://h1.managedhsm.azure.net:{port}/settings/AllowKeyManagementOperationsThroughARM?api-version=7.6"
+        )
+    };
+    let r = into_resp(
+        http.patch(setting_url(port))
+            .bearer_auth(&hsm_token)
+            .json(&json!({"value": "true"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 
     // A secret's backup blob, sealed with the emulator's backup key.
     let r = client
@@ -584,6 +599,15 @@ async fn a_restart_keeps_keys_certificates_backups_arm_roles_the_clock_and_the_c
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["properties"]["principalId"], "p1");
+    let r = into_resp(
+        http.get(setting_url(port))
+            .bearer_auth(&hsm_token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.body["value"], "true", "{}", r.text);
 
     let real = time::OffsetDateTime::now_utc();
     let ahead = emulator.control().now() - real;
