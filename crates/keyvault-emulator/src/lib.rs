@@ -5,7 +5,9 @@
 //! signed access tokens checked for signature, audience and expiry against an injectable clock,
 //! the complete secrets and keys REST surfaces with soft delete, paging and backups (keys with real
 //! RustCrypto cryptography, rotation, secure key release and a Managed HSM flavour), and fault
-//! injection.
+//! injection. With [`EmulatorOptions::state_dir`] the state is kept across restarts, every
+//! acknowledged write stored before it is answered; [`Control::export`] and
+//! [`Control::import`] move vaults in and out as JSON fixtures.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), keyvault_emulator::EmulatorError> {
