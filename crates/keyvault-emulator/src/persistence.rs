@@ -377,18 +377,40 @@ impl Persistence {
     }
 }
 
-/// Stores what a write request answered with a 2xx may have changed, before the answer is
-/// sent; an error when it could not be stored (the client must not take the write as done).
+impl Persistence {
+    /// For a read: the administration of a Managed HSM that the request made (its first
+    /// request makes it, with role assignments of new random names), when it is not stored yet,
+    /// so that those names do not change with a restart.
+    fn first_sight(&self, state: &State, req: &Req) -> Vec<Row> {
+        let (name, flavour) = route(&req.host);
+        if flavour != Flavour::ManagedHsm || crate::arm::is_arm_host(&req.host) {
+            return Vec::new();
+        }
+        let key = format!("{HSM_ADMIN}{name}");
+        if lock(&self.stored).contains(&key) || !lock(&state.admin.hsms).contains_key(&name) {
+            return Vec::new();
+        }
+        vec![self.hsm_admin_row(state, &name)]
+    }
+}
+
+/// Stores what a write request answered with a 2xx may have changed (and what a read made
+/// that must not change, see `first_sight`), before the answer is sent; an error when it could
+/// not be stored (the client must not take the write as done).
 pub(crate) async fn after_write(state: &State, req: &Req, status: u16) -> Result<(), String> {
     let Some(persistence) = &state.persistence else {
         return Ok(());
     };
-    if matches!(req.method, hyper::Method::GET | hyper::Method::HEAD)
-        || !(200..300).contains(&status)
-    {
+    let rows = if matches!(req.method, hyper::Method::GET | hyper::Method::HEAD) {
+        persistence.first_sight(state, req)
+    } else if (200..300).contains(&status) {
+        persistence.rows_for(state, req)
+    } else {
+        Vec::new()
+    };
+    if rows.is_empty() {
         return Ok(());
     }
-    let rows = persistence.rows_for(state, req);
     let (sender, receiver) = tokio::sync::oneshot::channel();
     persistence.send(
         rows,

@@ -514,6 +514,34 @@ async fn a_restart_keeps_keys_certificates_backups_arm_roles_the_clock_and_the_c
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
 
+    // A Managed HSM only read from: its first request made its built-in role assignments.
+    let assignments_url = |port: u16| {
+        format!(
+            "https://h2.managedhsm.azure.net:{port}/providers/Microsoft.Authorization/roleAssignments?api-version=7.6"
+        )
+    };
+    let names = |body: &Value| -> Vec<String> {
+        let mut names: Vec<String> = body["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let r = into_resp(
+        http.get(assignments_url(port))
+            .bearer_auth(&hsm_token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let read_only_assignments = names(&r.body);
+    assert!(!read_only_assignments.is_empty());
+
     // A secret's backup blob, sealed with the emulator's backup key.
     let r = client
         .vault(Method::PUT, "/secrets/kept", Some(json!({"value": "k"})))
@@ -608,6 +636,15 @@ async fn a_restart_keeps_keys_certificates_backups_arm_roles_the_clock_and_the_c
     )
     .await;
     assert_eq!(r.body["value"], "true", "{}", r.text);
+    let r = into_resp(
+        http.get(assignments_url(port))
+            .bearer_auth(&hsm_token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(names(&r.body), read_only_assignments);
 
     let real = time::OffsetDateTime::now_utc();
     let ahead = emulator.control().now() - real;
