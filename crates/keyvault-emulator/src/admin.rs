@@ -72,7 +72,7 @@ impl AdminState {
 }
 
 /// The administration state of one Managed HSM.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct HsmAdmin {
     /// Role definitions by lower-cased name: the built-in ones, then custom ones.
     pub(crate) definitions: BTreeMap<String, RoleDefinition>,

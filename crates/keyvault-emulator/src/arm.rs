@@ -36,7 +36,7 @@ pub(crate) fn is_arm_host(host: &str) -> bool {
 }
 
 /// A vault resource.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct ArmVault {
     subscription: String,
     resource_group: String,
@@ -50,14 +50,14 @@ struct ArmVault {
 }
 
 /// A soft-deleted vault.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct DeletedArmVault {
     vault: ArmVault,
     deleted: OffsetDateTime,
     purge: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 enum OperationKind {
     /// Creation of the vault of this (lower-case) name.
     Create(String),
@@ -65,7 +65,7 @@ enum OperationKind {
     Purge(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Operation {
     kind: OperationKind,
     started: OffsetDateTime,
@@ -77,7 +77,7 @@ struct Operation {
 /// `ready_at`. The looks let clients see it in progress at least once even without latency;
 /// the clock lets tests hold it in progress for as long as they need
 /// ([`crate::Control::set_arm_operation_latency`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Progress {
     pub(crate) looks: u32,
     pub(crate) ready_at: OffsetDateTime,
@@ -106,8 +106,8 @@ impl Progress {
     }
 }
 
-#[derive(Debug, Default)]
-struct Inner {
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Inner {
     /// Keyed by lower-case name: vault names are global.
     vaults: BTreeMap<String, ArmVault>,
     deleted: BTreeMap<String, DeletedArmVault>,
@@ -117,7 +117,7 @@ struct Inner {
 /// The ARM provider's state.
 #[derive(Debug)]
 pub(crate) struct ArmState {
-    inner: Mutex<Inner>,
+    pub(crate) inner: Mutex<Inner>,
     /// Managed HSM pools.
     pub(crate) hsm: crate::arm::hsm::HsmState,
     /// Private endpoint connections of vaults and pools.
@@ -188,6 +188,7 @@ impl ArmVault {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
+        crate::persistence::with_port(&mut properties, "vaultUri", state.port);
         let connections = crate::arm::private_link::items(
             state,
             crate::arm::private_link::Parent::Vault,
@@ -552,15 +553,10 @@ impl Ctx<'_> {
             return Err(bad_request("The 'properties.sku' property is required."));
         }
         check_properties(&properties)?;
-        let port = self
-            .req
-            .host
-            .rsplit_once(':')
-            .map(|(_, p)| format!(":{p}"))
-            .unwrap_or_default();
+        // Without the port: `json` adds the one the emulator listens on when it answers.
         properties.insert(
             "vaultUri".into(),
-            json!(format!("https://{key}.vault.azure.net{port}/")),
+            json!(format!("https://{key}.vault.azure.net/")),
         );
         properties.entry("enableSoftDelete").or_insert(json!(true));
         properties

@@ -16,6 +16,8 @@ use crate::storage::vault::Flavour;
 /// Signs and verifies the emulator's access tokens.
 pub(crate) struct TokenSigner {
     key: hmac::Key,
+    /// The key's bytes, which `--state-dir` keeps so that tokens survive a restart.
+    bytes: zeroize::Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for TokenSigner {
@@ -27,11 +29,22 @@ impl std::fmt::Debug for TokenSigner {
 impl TokenSigner {
     /// A signer with a fresh random key.
     pub(crate) fn generate() -> Result<Self, String> {
-        let mut bytes = [0u8; 32];
-        aws_lc_rs::rand::fill(&mut bytes).map_err(|_| "random generator failed".to_string())?;
-        Ok(Self {
-            key: hmac::Key::new(hmac::HMAC_SHA256, &bytes),
-        })
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        aws_lc_rs::rand::fill(bytes.as_mut()).map_err(|_| "random generator failed".to_string())?;
+        Ok(Self::from_bytes(bytes))
+    }
+
+    /// A signer with the key `bytes`.
+    pub(crate) fn from_bytes(bytes: zeroize::Zeroizing<[u8; 32]>) -> Self {
+        Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, bytes.as_ref()),
+            bytes,
+        }
+    }
+
+    /// The key's bytes.
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.bytes
     }
 
     /// Produces a compact JWS (HS256) of `claims`.

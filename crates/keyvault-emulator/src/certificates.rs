@@ -135,7 +135,7 @@ struct Meta {
 }
 
 /// The certificates of one vault.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Certificates {
     store: Store<CertVersion>,
     meta: BTreeMap<String, Meta>,
@@ -1490,6 +1490,51 @@ fn restore_certificate(ctx: &Ctx<'_>, vault: &mut Vault, req: &Req) -> Result<Re
         200,
         &Value::Object(bundle(ctx, &o.name, latest, meta.as_ref(), true)),
     ))
+}
+
+/// One certificate version as `GET /_emulator/export` writes it.
+pub(crate) struct Exported {
+    /// The private key (PKCS#8, when the emulator holds it), then the chain, as PEM.
+    pub(crate) pem: Zeroizing<String>,
+    pub(crate) enabled: bool,
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
+impl Certificates {
+    /// The active certificates (name as created, versions oldest first), for the export.
+    pub(crate) fn exported(&mut self, now: time::OffsetDateTime) -> Vec<(String, Vec<Exported>)> {
+        self.store
+            .active(now)
+            .map(|(_, object)| {
+                let versions = object
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        let mut pem = Zeroizing::new(String::new());
+                        if let Some(key) = &v.key {
+                            let block = Zeroizing::new(::pem::encode(&::pem::Pem::new(
+                                "PRIVATE KEY",
+                                key.clone(),
+                            )));
+                            pem.push_str(&block);
+                        }
+                        for der in &v.chain {
+                            pem.push_str(&::pem::encode(&::pem::Pem::new(
+                                "CERTIFICATE",
+                                der.clone(),
+                            )));
+                        }
+                        Exported {
+                            pem,
+                            enabled: v.enabled,
+                            tags: v.tags.clone(),
+                        }
+                    })
+                    .collect();
+                (object.name.clone(), versions)
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

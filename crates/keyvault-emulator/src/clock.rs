@@ -24,6 +24,16 @@ impl Clock {
         self.now().unix_timestamp()
     }
 
+    /// How far the clock is ahead of real time.
+    pub(crate) fn offset(&self) -> Duration {
+        *lock(&self.offset)
+    }
+
+    /// Puts the clock `offset` ahead of real time (a restart with `--state-dir`).
+    pub(crate) fn set_offset(&self, offset: Duration) {
+        *lock(&self.offset) = offset;
+    }
+
     /// Moves the clock forward.
     pub(crate) fn advance(&self, by: Duration) {
         let mut offset = lock(&self.offset);

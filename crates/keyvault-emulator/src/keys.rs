@@ -50,7 +50,7 @@ impl KeyVersion {
 }
 
 /// The keys of one vault and their rotation policies (keyed by lower-cased name).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct KeyState {
     pub(crate) store: crate::storage::store::Store<KeyVersion>,
     pub(crate) policies: HashMap<String, RotationPolicy>,

@@ -5,7 +5,9 @@
 //! signed access tokens checked for signature, audience and expiry against an injectable clock,
 //! the complete secrets and keys REST surfaces with soft delete, paging and backups (keys with real
 //! RustCrypto cryptography, rotation, secure key release and a Managed HSM flavour), and fault
-//! injection.
+//! injection. With [`EmulatorOptions::state_dir`] the state is kept across restarts, every
+//! acknowledged write stored before it is answered; [`Control::export`] and
+//! [`Control::import`] move vaults in and out as JSON fixtures.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), keyvault_emulator::EmulatorError> {
@@ -29,9 +31,11 @@ mod auth;
 mod certificates;
 mod clock;
 mod errors;
+mod fixture;
 mod http;
 mod keys;
 mod lifecycle;
+mod persistence;
 mod secrets;
 mod server;
 mod storage;
@@ -97,6 +101,14 @@ pub struct EmulatorOptions {
     /// pool, updating or deleting a pool, purging either) stays in progress. Default zero: each
     /// is seen in progress once, then done.
     pub arm_operation_latency: Duration,
+    /// The folder that keeps the emulator's state across restarts (the binary's
+    /// `--state-dir`): every vault and Managed HSM with all their objects, the ARM resources,
+    /// the clock offset, the CA, the token signing key and the backup key, in a SQLite database
+    /// `state.sqlite3` written before each successful write request is answered (see the
+    /// crate README, "Persistence"). A new emulator on the same folder carries on where the
+    /// last one stopped, even one killed with `SIGKILL`. Managed HSM full backups go to its
+    /// `blobs` folder unless `backup_dir` is set. Default `None`: everything is in memory.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorOptions {
@@ -112,6 +124,7 @@ impl Default for EmulatorOptions {
             backup_dir: None,
             admin_job_latency: Duration::ZERO,
             arm_operation_latency: Duration::ZERO,
+            state_dir: None,
         }
     }
 }
@@ -136,6 +149,9 @@ pub enum EmulatorError {
     /// The HTTP client trusting the emulator could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    /// The state folder ([`EmulatorOptions::state_dir`]) could not be opened or read.
+    #[error("state folder: {0}")]
+    State(String),
 }
 
 /// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] also waits for it.
@@ -186,7 +202,28 @@ impl Emulator {
     /// Generates the certificates, binds the socket and starts serving on the current Tokio runtime.
     pub async fn start(options: EmulatorOptions) -> Result<Emulator, EmulatorError> {
         validate(&options)?;
-        let certificates = server::tls::generate().map_err(EmulatorError::Tls)?;
+        let (persistence, mut loaded) = match &options.state_dir {
+            Some(dir) => {
+                let (persistence, loaded) =
+                    persistence::Persistence::open(dir).map_err(EmulatorError::State)?;
+                (Some(persistence), Some(loaded))
+            }
+            None => (None, None),
+        };
+        let identity = loaded.as_mut().and_then(|l| l.identity.take());
+        let certificates = match &identity {
+            Some(identity) => {
+                server::tls::generate_with(Some((&identity.ca_pem, &identity.ca_key_pem)))
+            }
+            None => server::tls::generate(),
+        }
+        .map_err(EmulatorError::Tls)?;
+        let backup_dir = options.backup_dir.or_else(|| {
+            options
+                .state_dir
+                .as_ref()
+                .map(|dir| dir.join(persistence::BLOBS))
+        });
         let listener =
             TcpListener::bind(options.bind)
                 .await
@@ -211,7 +248,10 @@ impl Emulator {
             tenant_id: options.tenant_id,
             client_id: options.client_id,
             client_secret: options.client_secret,
-            object_id: uuid::Uuid::new_v4().to_string(),
+            object_id: identity
+                .as_ref()
+                .map(|i| i.object_id.clone())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             token_lifetime: options.token_lifetime,
             clock: clock::Clock::default(),
             delete_latency: Mutex::new(options.delete_latency),
@@ -219,13 +259,27 @@ impl Emulator {
             faults: server::faults::FaultQueue::default(),
             requests: Mutex::new(Vec::new()),
             revocation: Mutex::new(auth::Revocation::default()),
-            signer: auth::TokenSigner::generate().map_err(EmulatorError::Tls)?,
-            backup_key: storage::backup::BackupKey::generate().map_err(EmulatorError::Tls)?,
+            signer: match &identity {
+                Some(identity) => auth::TokenSigner::from_bytes(identity.token_key.clone()),
+                None => auth::TokenSigner::generate().map_err(EmulatorError::Tls)?,
+            },
+            backup_key: match &identity {
+                Some(identity) => {
+                    storage::backup::BackupKey::from_bytes(identity.backup_key.clone())
+                }
+                None => storage::backup::BackupKey::generate(),
+            }
+            .map_err(EmulatorError::Tls)?,
             vaults: Mutex::new(HashMap::new()),
             ca_pem: certificates.ca_pem,
-            admin: admin::AdminState::new(options.backup_dir, options.admin_job_latency),
+            admin: admin::AdminState::new(backup_dir, options.admin_job_latency),
             arm: arm::ArmState::new(options.arm_operation_latency),
+            persistence,
         });
+        if let Some(loaded) = loaded {
+            persistence::restore(&state, loaded, identity.is_none(), &certificates.ca_key_pem)
+                .map_err(EmulatorError::State)?;
+        }
         let client = build_client(&state)?;
         let acceptor = tokio_rustls::TlsAcceptor::from(certificates.server_config);
         let (shutdown, receiver) = watch::channel(false);

@@ -10,7 +10,7 @@ use keyvault_emulator::{Emulator, EmulatorOptions};
 const USAGE: &str = "Usage: keyvault-emulator [--bind ADDR] [--cert-out PATH] [--tenant-id ID] \
 [--client-id ID] [--client-secret SECRET] [--delete-latency-ms MS] \
 [--certificate-latency-ms MS] [--backup-dir PATH] [--admin-job-latency-ms MS] \
-[--arm-operation-latency-ms MS]
+[--arm-operation-latency-ms MS] [--state-dir DIR] [--import FILE]
 
 A local Azure Key Vault over HTTPS. When ready it prints one line, `keyvault-emulator listening
 on https://localhost:{port}`, and runs until SIGINT or SIGTERM. Flags take `--flag VALUE` or
@@ -34,11 +34,18 @@ on https://localhost:{port}`, and runs until SIGINT or SIGTERM. Flags take `--fl
   --arm-operation-latency-ms MS
                            how long, at the least, asynchronous ARM operations stay in progress
                            (default 0)
+  --state-dir DIR          keep the state (vaults, HSMs, ARM resources, clock, CA, keys) in
+                           DIR/state.sqlite3 across restarts; every write answered with a 2xx is
+                           stored first (default: in memory only)
+  --import FILE            add the vaults, secrets, keys and certificates of the JSON fixture FILE
+                           (the format of GET /_emulator/export; see the README) at start
+                           (default: none)
   -h, --help               print this help";
 
 struct Args {
     options: EmulatorOptions,
     cert_out: Option<String>,
+    import: Option<String>,
 }
 
 /// A `--...-ms` flag's value as a duration.
@@ -53,6 +60,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         ..EmulatorOptions::default()
     };
     let mut cert_out = None;
+    let mut import = None;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -79,6 +87,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--delete-latency-ms" => options.delete_latency = millis(&flag, &value()?)?,
             "--certificate-latency-ms" => options.certificate_latency = millis(&flag, &value()?)?,
             "--backup-dir" => options.backup_dir = Some(value()?.into()),
+            "--state-dir" => options.state_dir = Some(value()?.into()),
+            "--import" => import = Some(value()?),
             "--admin-job-latency-ms" => options.admin_job_latency = millis(&flag, &value()?)?,
             "--arm-operation-latency-ms" => {
                 options.arm_operation_latency = millis(&flag, &value()?)?
@@ -86,7 +96,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    Ok(Args { options, cert_out })
+    Ok(Args {
+        options,
+        cert_out,
+        import,
+    })
 }
 
 async fn wait_for_signal() {
@@ -131,6 +145,16 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &args.import {
+        let imported = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+            .and_then(|document| emulator.control().import(&document));
+        if let Err(e) = imported {
+            eprintln!("keyvault-emulator: cannot import {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     if let Some(path) = &args.cert_out {
         if let Err(e) = std::fs::write(path, emulator.ca_certificate_pem()) {
             eprintln!("keyvault-emulator: cannot write {path}: {e}");

@@ -93,8 +93,9 @@ async fn handle(
     let fallback = format!("localhost:{}", state.port);
     let req = Req::new(parts, body, &fallback);
     let first = req.segments.first().map(|s| s.to_ascii_lowercase());
-    let reply = if first.as_deref() == Some("_emulator") {
-        crate::admin::control(&state, &req)
+    let mut reply = if first.as_deref() == Some("_emulator") {
+        crate::fixture::control(&state, &req)
+            .or_else(|| crate::admin::control(&state, &req))
             .unwrap_or_else(|| crate::server::control::handle(&state, &req))
     } else if let Some(reply) = crate::auth::identity::handle(&state, &req) {
         reply
@@ -109,6 +110,14 @@ async fn handle(
     } else {
         vault_request(&state, &req).await?
     };
+    // With `--state-dir`, what a successful write changed is stored before it is answered.
+    if let Err(e) = crate::persistence::after_write(&state, &req, reply.status).await {
+        reply = Reply::from(ServiceError::new(
+            500,
+            "InternalError",
+            format!("The change could not be stored: {e}"),
+        ));
+    }
     Ok(into_response(reply, &req))
 }
 

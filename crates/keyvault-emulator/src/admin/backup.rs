@@ -26,7 +26,7 @@ const BACKUP_KIND: &str = "hsm-full-backup";
 const BACKUP_FILE: &str = "backup.blob";
 
 /// What a job does, which decides the status path that reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum JobKind {
     /// `POST /backup`, reported under `/backup/{id}/pending`.
     Backup,
@@ -66,7 +66,7 @@ impl JobKind {
 
 /// A backup or restore job. Its work is done when it starts; it reports `InProgress` until the
 /// job latency has passed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Job {
     id: String,
     kind: JobKind,

@@ -22,7 +22,7 @@ use crate::http::{method_not_allowed, not_found as no_such_path, Reply, Req};
 pub(crate) const CLIENT_SUBJECT: &str = "Azure Key Vault EKM Client";
 
 /// An EKM connection, in its wire form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct EkmConnection {
     host: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,7 +34,7 @@ pub(crate) struct EkmConnection {
 }
 
 /// The EKM state of one HSM.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct EkmState {
     connection: Option<EkmConnection>,
     /// The DER of the CA of the HSM's proxy client certificate, made on first request.

@@ -98,7 +98,7 @@ const MIN_QUORUM: usize = 2;
 const SHARE_KEY_LEN: usize = 32;
 
 /// The security domain state of one HSM.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct SecurityDomainState {
     domain: Option<Domain>,
     transfer: Option<TransferKey>,
@@ -107,9 +107,10 @@ pub(crate) struct SecurityDomainState {
 }
 
 /// The HSM's domain: its id and key.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Domain {
     id: String,
+    #[serde(with = "crate::persistence::serde_with::zeroizing32")]
     key: Zeroizing<[u8; 32]>,
 }
 
@@ -132,9 +133,10 @@ impl Domain {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 struct TransferKey {
     kid: String,
+    #[serde(with = "crate::persistence::serde_with::rsa_key")]
     key: Box<RsaPrivateKey>,
     certificate_der: Vec<u8>,
 }
@@ -148,13 +150,15 @@ impl std::fmt::Debug for TransferKey {
 }
 
 /// A download or upload: done once the latency has passed, with its outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Operation {
     ready_at_ms: i128,
     /// `Err(details)` when it failed.
     outcome: Result<(), String>,
-    in_progress: &'static str,
-    succeeded: &'static str,
+    #[serde(with = "crate::persistence::serde_with::static_str")]
+    in_progress: crate::persistence::serde_with::StaticStr,
+    #[serde(with = "crate::persistence::serde_with::static_str")]
+    succeeded: crate::persistence::serde_with::StaticStr,
 }
 
 impl Operation {

@@ -19,7 +19,7 @@ use crate::sync::lock;
 
 const HSM_TYPE: &str = "Microsoft.KeyVault/managedHSMs";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Hsm {
     subscription: String,
     resource_group: String,
@@ -35,14 +35,14 @@ struct Hsm {
     progress: Progress,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct DeletedHsm {
     hsm: Hsm,
     deleted: OffsetDateTime,
     purge: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Operation {
     /// The pool (lower-case name) that a create or update provisions: it turns `Succeeded` when
     /// the operation completes, and the completed operation's `Location` answers with it (the
@@ -53,8 +53,8 @@ struct Operation {
     progress: Progress,
 }
 
-#[derive(Debug, Default)]
-struct Inner {
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Inner {
     hsms: BTreeMap<String, Hsm>,
     deleted: BTreeMap<String, DeletedHsm>,
     operations: HashMap<String, Operation>,
@@ -63,7 +63,7 @@ struct Inner {
 /// The Managed HSM pools of the ARM provider.
 #[derive(Debug, Default)]
 pub(crate) struct HsmState {
-    inner: Mutex<Inner>,
+    pub(crate) inner: Mutex<Inner>,
 }
 
 impl Hsm {
@@ -89,6 +89,7 @@ impl Hsm {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
+        crate::persistence::with_port(&mut properties, "hsmUri", state.port);
         let connections = crate::arm::private_link::items(
             state,
             crate::arm::private_link::Parent::ManagedHsm,
@@ -555,12 +556,6 @@ fn put(
         hsm.system_data["lastModifiedAt"] = json!(stamp);
         return Ok(Reply::json(200, &hsm.json(ctx.state)));
     }
-    let port = ctx
-        .req
-        .host
-        .rsplit_once(':')
-        .map(|(_, p)| format!(":{p}"))
-        .unwrap_or_default();
     properties.insert("provisioningState".into(), json!("Provisioning"));
     properties.insert("statusMessage".into(), json!("Allocating hardware"));
     properties.insert("hsmUri".into(), Value::Null);
@@ -576,7 +571,8 @@ fn put(
             "createdBy": who, "createdByType": "Application", "createdAt": stamp,
             "lastModifiedBy": who, "lastModifiedByType": "Application", "lastModifiedAt": stamp,
         }),
-        uri: format!("https://{key}.managedhsm.azure.net{port}/"),
+        // Without the port: `json` adds the one the emulator listens on when it answers.
+        uri: format!("https://{key}.managedhsm.azure.net/"),
         progress: ctx.progress(2),
     };
     let body = hsm.json(ctx.state);

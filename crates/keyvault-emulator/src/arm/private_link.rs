@@ -41,19 +41,20 @@ impl Parent {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Connection {
     name: String,
     private_endpoint: String,
     status: String,
     description: String,
-    provisioning_state: &'static str,
+    #[serde(with = "crate::persistence::serde_with::static_str")]
+    provisioning_state: crate::persistence::serde_with::StaticStr,
     etag: String,
     /// The delete in progress, if any.
     deleting: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct DeleteOperation {
     /// The lower-case id of the parent resource, and the connection's lower-case name.
     parent: String,
@@ -63,8 +64,8 @@ struct DeleteOperation {
     done: Option<Value>,
 }
 
-#[derive(Debug, Default)]
-struct Inner {
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Inner {
     /// By lower-case parent resource id, then lower-case connection name.
     connections: BTreeMap<String, BTreeMap<String, Connection>>,
     operations: HashMap<String, DeleteOperation>,
@@ -73,7 +74,7 @@ struct Inner {
 /// The private endpoint connections of the ARM provider.
 #[derive(Debug, Default)]
 pub(crate) struct LinkState {
-    inner: Mutex<Inner>,
+    pub(crate) inner: Mutex<Inner>,
 }
 
 fn new_etag() -> String {

@@ -28,7 +28,7 @@ impl Kind {
 }
 
 /// One access policy: what one principal of one tenant may do, permissions lower-cased.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Grant {
     tenant: String,
     object: String,
@@ -48,7 +48,7 @@ impl Grant {
 }
 
 /// The access policies of a vault ARM created, and where ARM put it (for the messages).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct AccessPolicies {
     location: String,
     grants: Vec<Grant>,

@@ -51,6 +51,7 @@ impl Control {
     /// Moves the emulator clock forward (token expiry, scheduled purge dates, timestamps).
     pub fn advance_clock(&self, by: Duration) {
         self.state.clock.advance(by);
+        crate::persistence::store_everything(&self.state);
     }
 
     /// Sets how long a deletion (and a recovery) takes before it becomes visible.
@@ -100,6 +101,7 @@ impl Control {
             days: i64::from(retention_days),
             purge_protection,
         };
+        crate::persistence::store_everything(&self.state);
         Ok(())
     }
 
@@ -116,12 +118,14 @@ impl Control {
         name: &str,
         private_endpoint_id: Option<&str>,
     ) -> Result<serde_json::Value, String> {
-        crate::arm::private_link::add_connection(
+        let added = crate::arm::private_link::add_connection(
             &self.state,
             resource_id,
             name,
             private_endpoint_id,
-        )
+        );
+        crate::persistence::store_everything(&self.state);
+        added
     }
 
     /// The next `count` vault requests (not token or control requests) get `fault`. Faults queue up
@@ -141,6 +145,8 @@ impl Control {
         let mut revocation = lock(&self.state.revocation);
         revocation.epoch += 1;
         revocation.at = self.state.clock.unix();
+        drop(revocation);
+        crate::persistence::store_everything(&self.state);
     }
 
     /// The vault requests received since start or the last [`Control::clear_requests`].

@@ -26,6 +26,9 @@ pub const CERTIFICATE_NAMES: &[&str] = &[
 pub(crate) struct Certificates {
     /// PEM of the CA that clients must trust.
     pub(crate) ca_pem: String,
+    /// PEM (PKCS#8) of the CA's private key, kept by `--state-dir` so that a restarted
+    /// emulator signs its leaves with the CA its clients already trust.
+    pub(crate) ca_key_pem: String,
     pub(crate) server_config: Arc<rustls::ServerConfig>,
 }
 
@@ -127,11 +130,20 @@ impl ResolvesServerCert for SniResolver {
 
 /// Generates a CA and a leaf signed by it, and the rustls server configuration.
 pub(crate) fn generate() -> Result<Certificates, String> {
+    generate_with(None)
+}
+
+/// As [`generate`], but with the CA of `ca` (its PEM certificate and PEM private key) when
+/// given: the CA certificate stays the one clients trust, the leaves are new.
+pub(crate) fn generate_with(ca: Option<(&str, &str)>) -> Result<Certificates, String> {
     let now = time::OffsetDateTime::now_utc();
     let not_before = now - time::Duration::days(1);
     let not_after = now + time::Duration::days(365);
 
-    let ca_key = KeyPair::generate().map_err(tls_error)?;
+    let ca_key = match ca {
+        Some((_, key_pem)) => KeyPair::from_pem(key_pem).map_err(tls_error)?,
+        None => KeyPair::generate().map_err(tls_error)?,
+    };
     let mut ca_params = CertificateParams::default();
     let mut ca_dn = DistinguishedName::new();
     ca_dn.push(DnType::CommonName, "keyvault-emulator CA");
@@ -145,8 +157,17 @@ pub(crate) fn generate() -> Result<Certificates, String> {
     ];
     ca_params.not_before = not_before;
     ca_params.not_after = not_after;
-    let ca_cert = ca_params.self_signed(&ca_key).map_err(tls_error)?;
-    let ca_der = CertificateDer::from(ca_cert.der().to_vec());
+    let (ca_pem, ca_der) = match ca {
+        Some((cert_pem, _)) => {
+            let der = pem::parse(cert_pem).map_err(tls_error)?.into_contents();
+            (cert_pem.to_string(), CertificateDer::from(der))
+        }
+        None => {
+            let ca_cert = ca_params.self_signed(&ca_key).map_err(tls_error)?;
+            (ca_cert.pem(), CertificateDer::from(ca_cert.der().to_vec()))
+        }
+    };
+    let ca_key_pem = ca_key.serialize_pem();
     let issuer = Issuer::new(ca_params, ca_key);
 
     let names: Vec<String> = CERTIFICATE_NAMES.iter().map(|s| s.to_string()).collect();
@@ -169,7 +190,8 @@ pub(crate) fn generate() -> Result<Certificates, String> {
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
 
     Ok(Certificates {
-        ca_pem: ca_cert.pem(),
+        ca_pem,
+        ca_key_pem,
         server_config: Arc::new(config),
     })
 }

@@ -12,6 +12,8 @@ const MAGIC: &[u8] = b"KVEMU-BACKUP-1";
 /// The per-process sealing key.
 pub(crate) struct BackupKey {
     key: LessSafeKey,
+    /// The key's bytes, which `--state-dir` keeps so that blobs restore after a restart.
+    bytes: zeroize::Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for BackupKey {
@@ -23,12 +25,24 @@ impl std::fmt::Debug for BackupKey {
 impl BackupKey {
     /// A fresh random key.
     pub(crate) fn generate() -> Result<Self, String> {
-        let mut bytes = [0u8; 32];
-        aws_lc_rs::rand::fill(&mut bytes).map_err(|_| "random generator failed".to_string())?;
-        let key = UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| "invalid key".to_string())?;
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        aws_lc_rs::rand::fill(bytes.as_mut()).map_err(|_| "random generator failed".to_string())?;
+        Self::from_bytes(bytes)
+    }
+
+    /// The key of `bytes`.
+    pub(crate) fn from_bytes(bytes: zeroize::Zeroizing<[u8; 32]>) -> Result<Self, String> {
+        let key =
+            UnboundKey::new(&AES_256_GCM, bytes.as_ref()).map_err(|_| "invalid key".to_string())?;
         Ok(Self {
             key: LessSafeKey::new(key),
+            bytes,
         })
+    }
+
+    /// The key's bytes.
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.bytes
     }
 
     /// Seals `payload` for objects of `kind` ("secret", later "key", "certificate") into a base64url blob.

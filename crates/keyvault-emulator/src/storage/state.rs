@@ -38,6 +38,8 @@ pub(crate) struct State {
     pub(crate) admin: crate::admin::AdminState,
     /// The ARM `Microsoft.KeyVault` provider.
     pub(crate) arm: crate::arm::ArmState,
+    /// Where the state is kept across restarts (`--state-dir`), if anywhere.
+    pub(crate) persistence: Option<crate::persistence::Persistence>,
 }
 
 impl State {

@@ -19,7 +19,7 @@ pub(crate) struct Deletion {
 }
 
 /// Lifecycle state of an object.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum ObjectState {
     Active,
     /// Recovery in progress; the object becomes active at this instant (ms).
@@ -30,7 +30,7 @@ pub(crate) enum ObjectState {
 }
 
 /// An object and all its versions, oldest first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Object<T> {
     pub(crate) name: String,
     pub(crate) versions: Vec<T>,
@@ -54,7 +54,7 @@ pub(crate) enum Lookup<'a, T> {
 }
 
 /// A store of objects keyed by lower-cased name.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Store<T> {
     objects: BTreeMap<String, Object<T>>,
 }

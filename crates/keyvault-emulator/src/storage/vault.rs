@@ -64,7 +64,7 @@ pub fn route(host: &str) -> (String, Flavour) {
 /// A vault's soft-delete settings: how many days a deleted object is kept, and whether purge
 /// protection forbids purging it before then. Set through ARM (`softDeleteRetentionInDays`,
 /// `enablePurgeProtection`) or [`crate::Control::set_soft_delete`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Retention {
     pub(crate) days: i64,
     pub(crate) purge_protection: bool,
@@ -94,7 +94,7 @@ impl Retention {
 }
 
 /// The state of one vault.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Vault {
     pub(crate) retention: Retention,
     /// The access policies that govern the data plane; `None`: any valid token may do anything.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first: the top-level modules (a file's folder or its own name) of each.
 const LAYERS: &[(&str, &[&str])] = &[
     ("base", &["sync", "clock", "errors"]),
-    ("storage", &["storage"]),
+    ("storage", &["storage", "persistence"]),
     ("http", &["http"]),
     (
         "services",
@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("auth", &["auth"]),
-    ("server", &["server"]),
+    ("server", &["server", "fixture"]),
     // `crate::Emulator`, `crate::EmulatorError`, ...: items of lib.rs itself.
     ("crate", &["lib", "main", "target"]),
 ];
@@ -41,6 +41,11 @@ const KNOWN_UPWARD: &[(&str, &str)] = &[
     ("storage/vault.rs", "secrets"),
     ("storage/vault.rs", "keys"),
     ("storage/vault.rs", "certificates"),
+    // Persistence chooses the parts a request changed (ARM, an HSM's administration) and adds
+    // the listening port to stored ARM URIs.
+    ("persistence.rs", "admin"),
+    ("persistence.rs", "arm"),
+    ("persistence.rs", "http"),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
