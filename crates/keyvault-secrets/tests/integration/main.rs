@@ -8,6 +8,7 @@ mod distributed_tracing;
 mod fault_tolerance;
 mod method_options;
 mod properties;
+mod secret_cache;
 mod secret_client;
 mod secrets_stay_secret;
 mod tokens_stay_home;
