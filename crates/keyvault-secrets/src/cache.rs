@@ -167,7 +167,8 @@ pub struct CacheStats {
     pub misses: u64,
     /// Requests made to renew a value already held (in the background or by a caller).
     pub refreshes: u64,
-    /// Gets answered with a value past its time to live because the vault was failing.
+    /// Gets answered with a value past its time to live (within the staleness bound) because
+    /// the vault was failing or the value's refresh was still running.
     pub stale_serves: u64,
     /// Requests to the vault that failed.
     pub errors: u64,
@@ -480,12 +481,15 @@ impl SecretCache {
     /// The latest version of the secret `name`: from memory while fresh, else from the vault.
     ///
     /// A value within `refresh_ahead` of its expiry is returned at once and refreshed in the
-    /// background. An expired one is read again, the caller waiting; if that fails with a
-    /// transient error (429, 5xx, a transport error) and the value is less than
-    /// `max_staleness` past its expiry, the old value is returned (counted in
-    /// [`CacheStats::stale_serves`], with a `tracing` warning naming the secret, never its
-    /// value). A secret the vault says is gone (404), disabled (403 `SecretDisabled`) or
-    /// otherwise unreadable is dropped and the caller gets that error.
+    /// background. An expired one less than `max_staleness` past its expiry is returned at once
+    /// while its refresh is still running (slowed by the client's retries) or after its last
+    /// refresh failed with a transient error (429, 408, 5xx, a transport error); these are
+    /// counted in [`CacheStats::stale_serves`], and a failing vault is reported by a `tracing`
+    /// warning naming the secret, never its value. Otherwise an expired value is read again,
+    /// the caller waiting (within the client's retry policy); a transient failure of that read
+    /// within the bound also returns the old value. A secret the vault says is gone (404),
+    /// disabled (403 `SecretDisabled`) or otherwise unreadable is dropped and the caller gets
+    /// that error.
     ///
     /// ```no_run
     /// use keyvault_secrets::ExposeSecret;
@@ -625,17 +629,24 @@ impl SecretCache {
             return Ok(entry.value.clone());
         }
         let within_bound = age < inner.ttl + inner.max_staleness;
-        if within_bound && entry.failing.load(Ordering::Relaxed) {
-            // The vault is known to be failing: no caller waits on it.
-            self.refresh_in_background(key, name, &entry, age);
-            self.serve_stale(name, age);
-            return Ok(entry.value.clone());
+        if within_bound {
+            let failing = entry.failing.load(Ordering::Relaxed);
+            if failing || lock(&inner.inflight).contains_key(key) {
+                // The vault is known to be failing, or a refresh (started ahead of expiry, or
+                // by another caller) is still running, slowed by the client's retries: no caller
+                // waits on it.
+                if failing {
+                    self.refresh_in_background(key, name, &entry, age);
+                }
+                self.serve_stale(name, age, failing);
+                return Ok(entry.value.clone());
+            }
         }
         bump(&inner.counters.refreshes);
         match self.load(key, name, version).await {
             Ok(fresh) => Ok(fresh.value.clone()),
             Err(error) if within_bound && is_transient(&error) => {
-                self.serve_stale(name, age);
+                self.serve_stale(name, age, true);
                 Ok(entry.value.clone())
             }
             Err(error) => {
@@ -653,16 +664,27 @@ impl SecretCache {
         }
     }
 
-    fn serve_stale(&self, name: &str, age: Duration) {
+    fn serve_stale(&self, name: &str, age: Duration, failing: bool) {
         bump(&self.inner.counters.stale_serves);
-        tracing::warn!(
-            secret = name,
-            past_ttl_ms =
-                u64::try_from((age - self.inner.ttl.min(age)).as_millis()).unwrap_or(u64::MAX),
-            max_staleness_ms =
-                u64::try_from(self.inner.max_staleness.as_millis()).unwrap_or(u64::MAX),
-            "serving a stale secret value: the vault is failing"
-        );
+        let past_ttl_ms =
+            u64::try_from(age.saturating_sub(self.inner.ttl).as_millis()).unwrap_or(u64::MAX);
+        let max_staleness_ms =
+            u64::try_from(self.inner.max_staleness.as_millis()).unwrap_or(u64::MAX);
+        if failing {
+            tracing::warn!(
+                secret = name,
+                past_ttl_ms,
+                max_staleness_ms,
+                "serving a stale secret value: the vault is failing"
+            );
+        } else {
+            tracing::debug!(
+                secret = name,
+                past_ttl_ms,
+                max_staleness_ms,
+                "serving a stale secret value while its refresh runs"
+            );
+        }
     }
 
     fn refresh_in_background(&self, key: &str, name: &str, entry: &Entry, age: Duration) {

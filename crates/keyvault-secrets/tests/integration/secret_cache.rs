@@ -264,6 +264,39 @@ async fn storms_and_dropped_connections_are_served_stale_within_the_bound_only()
 }
 
 #[tokio::test]
+async fn an_expired_value_whose_refresh_is_slow_is_served_without_waiting() {
+    let emulator = emulator().await;
+    let client = client(&emulator, "slow");
+    client.set_secret("slow", "old", None).await.unwrap();
+    let clock = CacheClock::manual();
+    let cache = SecretCache::builder(client.clone())
+        .ttl(Duration::from_secs(60))
+        .refresh_ahead(Duration::from_secs(10))
+        .clock(clock.clone())
+        .build();
+    cache.get("slow").await.unwrap();
+    client.set_secret("slow", "new", None).await.unwrap();
+
+    // The refresh started ahead of expiry takes 2 s; the value expires meanwhile.
+    emulator
+        .control()
+        .inject_faults(Fault::Delay(Duration::from_secs(2)), 1);
+    clock.advance(Duration::from_secs(55));
+    assert_eq!(cache.get("slow").await.unwrap().expose_secret(), "old");
+    clock.advance(Duration::from_secs(10));
+    let started = std::time::Instant::now();
+    assert_eq!(cache.get("slow").await.unwrap().expose_secret(), "old");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(cache.stats().stale_serves, 1);
+    until_requests(&cache, 2).await;
+    assert_eq!(cache.get("slow").await.unwrap().expose_secret(), "new");
+}
+
+#[tokio::test]
 async fn disabled_and_deleted_secrets_are_evicted_on_their_next_refresh() {
     let emulator = emulator().await;
     let client = client(&emulator, "evict");
