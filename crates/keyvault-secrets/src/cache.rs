@@ -180,9 +180,31 @@ pub struct CacheStats {
     pub requests: u64,
 }
 
+/// A counter bumped by every hit: one cache line per slot, threads spread over the slots, so
+/// that concurrent hits on several cores do not contend on one line.
+#[derive(Debug, Default)]
+struct StripedCounter([PaddedCounter; 8]);
+
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct PaddedCounter(AtomicU64);
+
+impl StripedCounter {
+    fn bump(&self) {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        thread_local!(static SLOT: usize = (NEXT.fetch_add(1, Ordering::Relaxed) % 8) as usize);
+        let slot = SLOT.with(|slot| *slot);
+        self.0[slot].0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn load(&self) -> u64 {
+        self.0.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
+    }
+}
+
 #[derive(Debug, Default)]
 struct Counters {
-    hits: AtomicU64,
+    hits: StripedCounter,
     misses: AtomicU64,
     refreshes: AtomicU64,
     stale_serves: AtomicU64,
@@ -591,7 +613,7 @@ impl SecretCache {
     pub fn stats(&self) -> CacheStats {
         let c = &self.inner.counters;
         CacheStats {
-            hits: c.hits.load(Ordering::Relaxed),
+            hits: c.hits.load(),
             misses: c.misses.load(Ordering::Relaxed),
             refreshes: c.refreshes.load(Ordering::Relaxed),
             stale_serves: c.stale_serves.load(Ordering::Relaxed),
@@ -613,18 +635,18 @@ impl SecretCache {
             return Ok(self.load(key, name, version).await?.value.clone());
         };
         if entry.pinned {
-            bump(&inner.counters.hits);
+            inner.counters.hits.bump();
             return Ok(entry.value.clone());
         }
         let now = inner.clock.now();
         let age = now.saturating_duration_since(entry.fetched_at);
         if age < inner.fresh_for {
-            bump(&inner.counters.hits);
+            inner.counters.hits.bump();
             return Ok(entry.value.clone());
         }
         if age < inner.ttl {
             // Refresh ahead: this caller gets the value at once.
-            bump(&inner.counters.hits);
+            inner.counters.hits.bump();
             self.refresh_in_background(key, name, &entry, age);
             return Ok(entry.value.clone());
         }
