@@ -801,3 +801,49 @@ impl Inner {
         outcome
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(status: u16) -> Error {
+        Error::Service {
+            status,
+            code: None,
+            message: String::new(),
+            inner: None,
+            request_id: Some("r".into()),
+        }
+    }
+
+    #[test]
+    fn only_failures_that_say_nothing_about_the_secret_are_transient() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_transient(&service(status)), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409] {
+            assert!(!is_transient(&service(status)), "{status}");
+        }
+        let no_token = Error::Authentication {
+            message: "the identity endpoint is down".into(),
+            request_id: None,
+        };
+        assert!(is_transient(&no_token));
+        let refused = Error::Authentication {
+            message: "every token refused".into(),
+            request_id: Some("r".into()),
+        };
+        assert!(!is_transient(&refused));
+    }
+
+    #[test]
+    fn a_striped_counter_sums_its_slots() {
+        let counter = StripedCounter::default();
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| (0..1000).for_each(|_| counter.bump()));
+            }
+        });
+        assert_eq!(counter.load(), 4000);
+    }
+}
