@@ -5,11 +5,11 @@
 //! | step            | command(s)                                                                 |
 //! |-----------------|----------------------------------------------------------------------------|
 //! | `fmt`           | `cargo fmt --all --check`                                                  |
-//! | `clippy`        | `cargo clippy --workspace --all-targets -- -D warnings`                    |
-//! | `test`          | `cargo nextest run --workspace` + `cargo test --workspace --doc` when cargo-nextest is installed, else `cargo test --workspace` |
-//! | `doc`           | `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`          |
+//! | `clippy`        | `cargo clippy --workspace --all-targets -- -D warnings`, and the feature sets of `keyvault-keys` and `keyvault-secrets` that the workspace build does not cover |
+//! | `test`          | `cargo nextest run --workspace` + `cargo test --workspace --doc` when cargo-nextest is installed, else `cargo test --workspace`; then keyvault-secrets' `config_providers` tests with `--all-features` |
+//! | `doc`           | `cargo doc --workspace --no-deps`, and `-p keyvault-secrets --all-features`, with `RUSTDOCFLAGS=-D warnings` |
 //! | `tour`          | `cargo run --quiet -p keyvault-tour`                                        |
-//! | `examples`      | `cargo build --workspace --examples`, then `cargo run -p P --example E` for every `crates/P/examples/E.rs`, against the embedded emulator |
+//! | `examples`      | `cargo build --workspace --examples --all-features`, then `cargo run -p P --all-features --example E` for every `crates/P/examples/E.rs`, against the embedded emulator (all features, so that examples of optional features run too) |
 //! | `release-check` | `cargo xtask release check`                                                |
 //! | `publish-dry-run` | `cargo xtask release publish --allow-dirty`: `cargo publish --dry-run` of every publishable crate in dependency order, each built from its packaged sources against the packages before it |
 //! | `install-emulator` | `cargo install --locked --debug --path crates/keyvault-emulator --root T/install-emulator` (in the workspace's target dir), then `T/install-emulator/bin/keyvault-emulator --help` must exit 0 and print its usage (`T`: the target dir) |
@@ -165,6 +165,34 @@ pub fn steps(
                         "warnings",
                     ],
                 ),
+                // keyvault-secrets: the configuration providers (features `figment`, `config`)
+                // and the build without the cache.
+                StepCommand::new(
+                    cargo,
+                    &[
+                        "clippy",
+                        "-p",
+                        "keyvault-secrets",
+                        "--all-features",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                ),
+                StepCommand::new(
+                    cargo,
+                    &[
+                        "clippy",
+                        "-p",
+                        "keyvault-secrets",
+                        "--no-default-features",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                ),
             ],
         },
         Step {
@@ -174,9 +202,34 @@ pub fn steps(
                     // nextest does not run doctests, hence the second command.
                     StepCommand::new(cargo, &["nextest", "run", "--workspace", "--no-tests=warn"]),
                     StepCommand::new(cargo, &["test", "--workspace", "--doc"]),
+                    // The tests of keyvault-secrets' optional configuration providers.
+                    StepCommand::new(
+                        cargo,
+                        &[
+                            "nextest",
+                            "run",
+                            "-p",
+                            "keyvault-secrets",
+                            "--all-features",
+                            "--no-tests=warn",
+                            "config_providers",
+                        ],
+                    ),
                 ]
             } else {
-                vec![StepCommand::new(cargo, &["test", "--workspace"])]
+                vec![
+                    StepCommand::new(cargo, &["test", "--workspace"]),
+                    StepCommand::new(
+                        cargo,
+                        &[
+                            "test",
+                            "-p",
+                            "keyvault-secrets",
+                            "--all-features",
+                            "config_providers",
+                        ],
+                    ),
+                ]
             },
         },
         Step {
@@ -184,6 +237,17 @@ pub fn steps(
             commands: vec![
                 StepCommand::new(cargo, &["doc", "--workspace", "--no-deps"])
                     .with_env("RUSTDOCFLAGS", "-D warnings"),
+                StepCommand::new(
+                    cargo,
+                    &[
+                        "doc",
+                        "-p",
+                        "keyvault-secrets",
+                        "--all-features",
+                        "--no-deps",
+                    ],
+                )
+                .with_env("RUSTDOCFLAGS", "-D warnings"),
             ],
         },
         Step {
@@ -200,12 +264,28 @@ pub fn steps(
             name: "examples".into(),
             commands: std::iter::once(StepCommand::new(
                 cargo,
-                &["build", "--quiet", "--workspace", "--examples"],
+                // All features: an example of an optional feature declares it in
+                // `required-features` and runs too.
+                &[
+                    "build",
+                    "--quiet",
+                    "--workspace",
+                    "--examples",
+                    "--all-features",
+                ],
             ))
             .chain(examples.iter().map(|e| {
                 StepCommand::new(
                     cargo,
-                    &["run", "--quiet", "-p", &e.package, "--example", &e.name],
+                    &[
+                        "run",
+                        "--quiet",
+                        "-p",
+                        &e.package,
+                        "--all-features",
+                        "--example",
+                        &e.name,
+                    ],
                 )
                 // The examples run against the emulator, whatever the caller's environment.
                 .with_env("AZURE_KEYVAULT_URL", "")
@@ -646,9 +726,9 @@ mod tests {
                 .map(StepCommand::display)
                 .collect::<Vec<_>>(),
             [
-                "cargo build --quiet --workspace --examples",
+                "cargo build --quiet --workspace --examples --all-features",
                 "AZURE_KEYVAULT_URL='' AZURE_MANAGEDHSM_URL='' AZURE_SUBSCRIPTION_ID='' \
-                 cargo run --quiet -p keyvault-secrets --example hello_world"
+                 cargo run --quiet -p keyvault-secrets --all-features --example hello_world"
             ]
         );
         assert_eq!(
@@ -771,7 +851,8 @@ mod tests {
             cmds,
             [
                 "cargo nextest run --workspace --no-tests=warn",
-                "cargo test --workspace --doc"
+                "cargo test --workspace --doc",
+                "cargo nextest run -p keyvault-secrets --all-features --no-tests=warn config_providers"
             ]
         );
         let without = steps(
@@ -783,7 +864,13 @@ mod tests {
             &[],
         );
         let cmds: Vec<String> = without[2].commands.iter().map(|c| c.display()).collect();
-        assert_eq!(cmds, ["cargo test --workspace"]);
+        assert_eq!(
+            cmds,
+            [
+                "cargo test --workspace",
+                "cargo test -p keyvault-secrets --all-features config_providers"
+            ]
+        );
     }
 
     #[test]

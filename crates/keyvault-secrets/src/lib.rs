@@ -3,10 +3,17 @@
 // `doc_cfg` in Rust 1.92.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "cache")]
+mod cache;
 mod client;
+#[cfg(feature = "cache")]
+mod configuration;
 mod identifier;
 mod models;
 
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub use cache::{CacheClock, CacheError, CacheStats, SecretCache, SecretCacheBuilder};
 pub use client::{
     BackupSecretOptions, BeginDeleteSecretOptions, BeginRecoverDeletedSecretOptions,
     GetDeletedSecretOptions, GetSecretOptions, ListDeletedSecretsOptions,
@@ -14,6 +21,9 @@ pub use client::{
     PurgeDeletedSecretOptions, RestoreSecretBackupOptions, SecretClient, SecretClientOptions,
     SetSecretOptions, UpdateSecretPropertiesOptions,
 };
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub use configuration::{SecretsConfig, SecretsConfigLoader, SecretsConfigWatch};
 pub use identifier::KeyVaultSecretIdentifier;
 pub use models::{DeletedSecret, KeyVaultSecret, SecretContentType, SecretProperties};
 

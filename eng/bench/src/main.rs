@@ -9,9 +9,11 @@
 //! layer alone over an in-memory transport; 2. listing
 //! secrets, time and peak client memory; 3. crypto (`get_key`, remote sign and decrypt, local
 //! verify and encrypt against the bare RustCrypto primitives); 4. the first request of a fresh
-//! client against a warm one. The report is markdown, printed and written to `--out`.
+//! client against a warm one; 5. `SecretCache` against uncached gets, its requests over time and
+//! through an outage. The report is markdown, printed and written to `--out`.
 
 mod alloc;
+mod cache;
 mod clients;
 #[cfg(feature = "crypto")]
 mod crypto;
@@ -52,7 +54,7 @@ OPTIONS:
   --python PATH           Python with azure-keyvault-secrets (default: the conformance venv)
   --no-python             skip the Python SDK
   --only LIST             run only these sections, comma separated:
-                          get,overhead,list,crypto,first
+                          get,overhead,list,crypto,first,cache
   -h, --help              this text
 ";
 
@@ -262,6 +264,10 @@ fn run(config: Config) -> Result<(), String> {
         if config.runs("first") {
             eprintln!("keyvault-bench: 4. first request ...");
             sections.push(first::section(&env, &config).await?);
+        }
+        if config.runs("cache") {
+            eprintln!("keyvault-bench: 5. secret cache ...");
+            sections.push(cache::section(&env, &config).await?);
         }
         drop(python);
         let env = Arc::try_unwrap(env).map_err(|_| "the environment is still shared")?;
