@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Sections: 1. `get_secret` throughput and latency at concurrency 1 and 32; 1b. the client
-//! layer alone over an in-memory transport; 2. listing
+//! layer alone over an in-memory transport; 1c. the ladder from raw reqwest to the clients,
+//! one layer per rung, with polls and wakes per call; 2. listing
 //! secrets, time and peak client memory; 3. crypto (`get_key`, remote sign and decrypt, local
 //! verify and encrypt against the bare RustCrypto primitives); 4. the first request of a fresh
 //! client against a warm one. The report is markdown, printed and written to `--out`.
@@ -18,6 +19,7 @@ mod crypto;
 mod env;
 mod first;
 mod get;
+mod ladder;
 mod list;
 mod measure;
 mod overhead;
@@ -52,7 +54,9 @@ OPTIONS:
   --python PATH           Python with azure-keyvault-secrets (default: the conformance venv)
   --no-python             skip the Python SDK
   --only LIST             run only these sections, comma separated:
-                          get,overhead,list,crypto,first
+                          get,overhead,ladder,list,crypto,first
+  --rungs LIST            run only these rungs of the ladder (1-based, comma
+                          separated), e.g. to profile one rung at a time
   -h, --help              this text
 ";
 
@@ -87,6 +91,8 @@ pub struct Config {
     pub out: Option<PathBuf>,
     /// Sections to run.
     pub only: Vec<String>,
+    /// Rungs of the ladder to run (1-based); empty for all.
+    pub rungs: Vec<usize>,
 }
 
 impl Config {
@@ -97,8 +103,8 @@ impl Config {
             Config {
                 quick,
                 rounds: 1,
-                get_ops_serial: 300,
-                get_ops_concurrent: 2_000,
+                get_ops_serial: 200,
+                get_ops_concurrent: 1_200,
                 python_ops_serial: 100,
                 python_ops_concurrent: 300,
                 list_items: 2_000,
@@ -109,6 +115,7 @@ impl Config {
                 python: Some(python::default_interpreter()),
                 out: None,
                 only: Vec::new(),
+                rungs: Vec::new(),
             }
         } else {
             Config {
@@ -126,6 +133,7 @@ impl Config {
                 python: Some(python::default_interpreter()),
                 out: None,
                 only: Vec::new(),
+                rungs: Vec::new(),
             }
         };
         let mut i = 0;
@@ -164,6 +172,12 @@ impl Config {
                 "--no-python" => config.python = None,
                 "--only" => {
                     config.only = value()?.split(',').map(|s| s.trim().to_string()).collect()
+                }
+                "--rungs" => {
+                    config.rungs = value()?
+                        .split(',')
+                        .map(|s| number(s.trim().to_string()))
+                        .collect::<Result<_, _>>()?
                 }
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -250,6 +264,10 @@ fn run(config: Config) -> Result<(), String> {
         if config.runs("overhead") {
             eprintln!("keyvault-bench: 1b. client layer alone ...");
             sections.push(overhead::section(&env, &config).await?);
+        }
+        if config.runs("ladder") {
+            eprintln!("keyvault-bench: 1c. the ladder ...");
+            sections.push(ladder::section(&env, &config).await?);
         }
         if config.runs("list") {
             eprintln!("keyvault-bench: 2. listing ...");
