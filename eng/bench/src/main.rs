@@ -43,7 +43,7 @@ keyvault-bench: Key Vault clients against one in-process emulator
 USAGE: cargo run --release -p keyvault-bench -- [OPTIONS]
 
 OPTIONS:
-  --quick                 a fast smoke run (small counts, one round)
+  --quick, --smoke        a fast smoke run (small counts, one round)
   --out PATH              also write the markdown report to PATH
   --rounds N              rounds per contender (default 3; --quick 1)
   --get-ops N             get_secret calls per round at concurrency 32 (default 20000)
@@ -98,7 +98,7 @@ pub struct Config {
 impl Config {
     fn parse(args: impl Iterator<Item = String>) -> Result<Config, String> {
         let args: Vec<String> = args.collect();
-        let quick = args.iter().any(|a| a == "--quick");
+        let quick = args.iter().any(|a| a == "--quick" || a == "--smoke");
         let mut config = if quick {
             Config {
                 quick,
@@ -152,7 +152,7 @@ impl Config {
                     .ok_or_else(|| format!("{arg}: not a positive number: {v}"))
             };
             match arg {
-                "--quick" => {}
+                "--quick" | "--smoke" => {}
                 "--out" => config.out = Some(PathBuf::from(value()?)),
                 "--rounds" => {
                     config.rounds = number(value()?)?;
