@@ -33,6 +33,9 @@ pub struct ChallengeAuthPolicy {
     credential: Arc<dyn TokenCredential>,
     verify_challenge_resource: bool,
     token: RwLock<Option<CachedToken>>,
+    /// The cached challenge last verified and the vault host it was verified for, so that a
+    /// request with that challenge need not parse its resource URL again.
+    verified: std::sync::RwLock<Option<(Arc<Challenge>, String)>>,
 }
 
 /// A token kept as the ready `Authorization` value, so that a request with a valid token costs
@@ -59,6 +62,7 @@ impl ChallengeAuthPolicy {
             credential,
             verify_challenge_resource,
             token: RwLock::new(None),
+            verified: std::sync::RwLock::new(None),
         }
     }
 
@@ -106,6 +110,31 @@ impl ChallengeAuthPolicy {
         let authorization = self.authorization(challenge, fresh).await?;
         request.insert_header(AUTHORIZATION, authorization);
         Ok(())
+    }
+
+    /// [`ChallengeAuthPolicy::verify`] of a cached challenge, remembered for the last one.
+    fn verify_cached(&self, request: &Request, challenge: &Arc<Challenge>) -> bool {
+        if !self.verify_challenge_resource {
+            return true;
+        }
+        let host = request.url().host_str().unwrap_or_default();
+        let known = self
+            .verified
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_some_and(|(verified, verified_host)| {
+                Arc::ptr_eq(verified, challenge) && verified_host == host
+            });
+        if known {
+            return true;
+        }
+        if self.verify(request, challenge).is_err() {
+            return false;
+        }
+        *self.verified.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((challenge.clone(), host.to_owned()));
+        true
     }
 
     /// Checks that the vault's host is a subdomain of the challenge's resource host.
@@ -163,8 +192,8 @@ impl Policy for ChallengeAuthPolicy {
         // The cache is shared with clients that do not verify the challenge's resource: a
         // verifying client uses an entry only if it would have accepted it itself, and otherwise
         // discovers the challenge anew.
-        let cached = ChallengeCache::get(request.url())
-            .filter(|cached| self.verify(request, cached).is_ok());
+        let cached =
+            ChallengeCache::get(request.url()).filter(|cached| self.verify_cached(request, cached));
         match cached {
             Some(cached) => self.authorize(request, &cached, false).await?,
             None => {
@@ -391,6 +420,54 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(status, StatusCode::Ok);
+    }
+
+    #[tokio::test]
+    async fn a_remembered_verification_holds_only_for_its_challenge_and_host() {
+        // A verifying policy verifies the genuine vault's challenge once and remembers it.
+        let credential = CountingCredential::new(Duration::hours(1));
+        let strict = ChallengeAuthPolicy::new(credential.clone(), true);
+        let genuine = Server::vault(CHALLENGE);
+        let vault = crate::test_support::unique_vault_url("remembered");
+        for _ in 0..2 {
+            send(
+                &strict,
+                &genuine,
+                &format!("{vault}/secrets/s"),
+                Body::from(Bytes::new()),
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(genuine.seen().len(), 3, "one discovery, then two requests");
+        assert_eq!(credential.calls().len(), 1);
+
+        // A lenient policy caches a foreign challenge for another vault; the same verifying
+        // policy does not take it on the strength of what it verified for the first.
+        const FOREIGN: &str = r#"Bearer authorization="https://login.example/tenant-1", resource="https://attacker.example""#;
+        let lenient = ChallengeAuthPolicy::new(CountingCredential::new(Duration::hours(1)), false);
+        let other = crate::test_support::unique_vault_url("poisoned");
+        send(
+            &lenient,
+            &Server::vault(FOREIGN),
+            &format!("{other}/secrets/s"),
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        let second = Server::vault(CHALLENGE);
+        send(
+            &strict,
+            &second,
+            &format!("{other}/secrets/s"),
+            Body::from(Bytes::new()),
+        )
+        .await
+        .unwrap();
+        let seen = second.seen();
+        assert_eq!(seen.len(), 2, "a discovery, then the request");
+        assert_eq!(seen[0].authorization, None);
+        assert_eq!(credential.calls(), vec!["https://vault.azure.net/.default"]);
     }
 
     #[tokio::test]

@@ -18,6 +18,7 @@ pub mod polling;
 pub mod repeat_guard;
 pub mod secret;
 pub mod serde;
+pub mod transport;
 pub mod validation;
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use crate::{
     auth::ChallengeAuthPolicy,
     error::{Error, Result},
     repeat_guard::RepeatGuardPolicy,
+    transport::ReqwestTransport,
 };
 use azure_core::{
     credentials::TokenCredential,
@@ -135,6 +136,15 @@ pub fn parse_vault_url(vault_url: &str) -> Result<Url> {
 
 const API_VERSION: &str = "api-version";
 
+/// The options with [`ReqwestTransport`]'s default client when they name no transport (azure_core
+/// would build its own reqwest client, whose response conversion costs more).
+fn with_default_transport(mut options: ClientOptions) -> Result<ClientOptions> {
+    if options.client_options.transport.is_none() {
+        options.client_options.transport = Some(ReqwestTransport::default_transport()?);
+    }
+    Ok(options)
+}
+
 impl KeyVaultPipeline {
     /// Builds the pipeline for `vault_url`, naming `crate_name`/`crate_version` in the user agent.
     pub fn new(
@@ -145,6 +155,7 @@ impl KeyVaultPipeline {
         crate_version: &'static str,
     ) -> Result<Self> {
         let vault_url = parse_vault_url(vault_url)?;
+        let options = with_default_transport(options)?;
         let auth = Arc::new(ChallengeAuthPolicy::new(
             credential,
             options.verify_challenge_resource,
@@ -183,6 +194,7 @@ impl KeyVaultPipeline {
         crate_version: &'static str,
     ) -> Result<Self> {
         let endpoint = parse_vault_url(endpoint)?;
+        let options = with_default_transport(options)?;
         let auth = Arc::new(
             azure_core::http::policies::auth::BearerTokenAuthorizationPolicy::new(
                 credential,
@@ -722,6 +734,22 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(u16::from(raw.status()), 404);
+    }
+
+    #[test]
+    fn pipelines_without_a_transport_get_ours_and_keep_the_callers() {
+        let options = with_default_transport(ClientOptions::default()).unwrap();
+        let transport = format!("{:?}", options.client_options.transport);
+        assert!(transport.contains("ReqwestTransport"), "{transport}");
+
+        let server = crate::test_support::Server::replying(|_, _| {
+            crate::test_support::Reply::json(200, "{}")
+        });
+        let mut options = ClientOptions::default();
+        options.client_options.transport = Some(server.transport());
+        let options = with_default_transport(options).unwrap();
+        let transport = format!("{:?}", options.client_options.transport);
+        assert!(!transport.contains("ReqwestTransport"), "{transport}");
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub async fn section(env: &Arc<Env>, config: &Config) -> Result<Section, String>
         env.credential(),
         Some(KeyClientOptions {
             api_version: Some(ApiVersion::V2025_07_01),
-            client_options: env.emulator.client_options(),
+            client_options: crate::clients::ours_client_options(env),
             ..Default::default()
         }),
     )

@@ -228,12 +228,12 @@ pub async fn section(
         Check::at_least(
             "get_secret c=32 throughput, ours ÷ raw reqwest",
             ratio(2, 1),
-            0.95,
+            0.90,
         ),
         Check::at_least(
             "get_secret c=32 throughput, ours ÷ official",
             ratio(1, 1),
-            1.2,
+            1.3,
         ),
     ];
     Ok(Section { markdown, checks })

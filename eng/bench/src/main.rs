@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Sections: 1. `get_secret` throughput and latency at concurrency 1 and 32; 1b. the client
-//! layer alone over an in-memory transport; 2. listing
+//! layer alone over an in-memory transport; 1c. the ladder from raw reqwest to the clients,
+//! one layer per rung, with polls and wakes per call; 2. listing
 //! secrets, time and peak client memory; 3. crypto (`get_key`, remote sign and decrypt, local
 //! verify and encrypt against the bare RustCrypto primitives); 4. the first request of a fresh
 //! client against a warm one; 5. `SecretCache` against uncached gets, its requests over time and
@@ -20,6 +21,7 @@ mod crypto;
 mod env;
 mod first;
 mod get;
+mod ladder;
 mod list;
 mod measure;
 mod overhead;
@@ -43,7 +45,7 @@ keyvault-bench: Key Vault clients against one in-process emulator
 USAGE: cargo run --release -p keyvault-bench -- [OPTIONS]
 
 OPTIONS:
-  --quick                 a fast smoke run (small counts, one round)
+  --quick, --smoke        a fast smoke run (small counts, one round)
   --out PATH              also write the markdown report to PATH
   --rounds N              rounds per contender (default 3; --quick 1)
   --get-ops N             get_secret calls per round at concurrency 32 (default 20000)
@@ -54,7 +56,9 @@ OPTIONS:
   --python PATH           Python with azure-keyvault-secrets (default: the conformance venv)
   --no-python             skip the Python SDK
   --only LIST             run only these sections, comma separated:
-                          get,overhead,list,crypto,first,cache
+                          get,overhead,ladder,list,crypto,first,cache
+  --rungs LIST            run only these rungs of the ladder (1-based, comma
+                          separated), e.g. to profile one rung at a time
   -h, --help              this text
 ";
 
@@ -89,18 +93,20 @@ pub struct Config {
     pub out: Option<PathBuf>,
     /// Sections to run.
     pub only: Vec<String>,
+    /// Rungs of the ladder to run (1-based); empty for all.
+    pub rungs: Vec<usize>,
 }
 
 impl Config {
     fn parse(args: impl Iterator<Item = String>) -> Result<Config, String> {
         let args: Vec<String> = args.collect();
-        let quick = args.iter().any(|a| a == "--quick");
+        let quick = args.iter().any(|a| a == "--quick" || a == "--smoke");
         let mut config = if quick {
             Config {
                 quick,
                 rounds: 1,
-                get_ops_serial: 300,
-                get_ops_concurrent: 2_000,
+                get_ops_serial: 200,
+                get_ops_concurrent: 1_200,
                 python_ops_serial: 100,
                 python_ops_concurrent: 300,
                 list_items: 2_000,
@@ -111,6 +117,7 @@ impl Config {
                 python: Some(python::default_interpreter()),
                 out: None,
                 only: Vec::new(),
+                rungs: Vec::new(),
             }
         } else {
             Config {
@@ -128,6 +135,7 @@ impl Config {
                 python: Some(python::default_interpreter()),
                 out: None,
                 only: Vec::new(),
+                rungs: Vec::new(),
             }
         };
         let mut i = 0;
@@ -146,7 +154,7 @@ impl Config {
                     .ok_or_else(|| format!("{arg}: not a positive number: {v}"))
             };
             match arg {
-                "--quick" => {}
+                "--quick" | "--smoke" => {}
                 "--out" => config.out = Some(PathBuf::from(value()?)),
                 "--rounds" => {
                     config.rounds = number(value()?)?;
@@ -166,6 +174,12 @@ impl Config {
                 "--no-python" => config.python = None,
                 "--only" => {
                     config.only = value()?.split(',').map(|s| s.trim().to_string()).collect()
+                }
+                "--rungs" => {
+                    config.rungs = value()?
+                        .split(',')
+                        .map(|s| number(s.trim().to_string()))
+                        .collect::<Result<_, _>>()?
                 }
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -252,6 +266,10 @@ fn run(config: Config) -> Result<(), String> {
         if config.runs("overhead") {
             eprintln!("keyvault-bench: 1b. client layer alone ...");
             sections.push(overhead::section(&env, &config).await?);
+        }
+        if config.runs("ladder") {
+            eprintln!("keyvault-bench: 1c. the ladder ...");
+            sections.push(ladder::section(&env, &config).await?);
         }
         if config.runs("list") {
             eprintln!("keyvault-bench: 2. listing ...");
