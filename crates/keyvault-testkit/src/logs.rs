@@ -14,13 +14,25 @@ impl TraceLog {
     /// panics when the process already has one (nextest runs each test in a process of its own).
     pub fn install() -> Self {
         let log = Self::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(log.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("no global subscriber yet");
+        tracing::subscriber::set_global_default(log.subscriber())
+            .expect("no global subscriber yet");
         log
+    }
+
+    /// As [`TraceLog::install`], but for the current thread only, until the guard drops: for a
+    /// test on a current-thread runtime, whose spawned tasks run on that thread too.
+    pub fn install_for_thread() -> (Self, tracing::subscriber::DefaultGuard) {
+        let log = Self::default();
+        let guard = tracing::subscriber::set_default(log.subscriber());
+        (log, guard)
+    }
+
+    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(self.clone())
+            .with_ansi(false)
+            .finish()
     }
 
     /// What has been written so far.

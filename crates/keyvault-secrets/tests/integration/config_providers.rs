@@ -3,26 +3,18 @@
 //! new value, `Debug` showing keys only; as a `figment::Provider` and a `config::Source` when
 //! those features are on.
 
-use keyvault_emulator::{Emulator, EmulatorOptions};
+use keyvault_emulator::Emulator;
 use keyvault_secrets::{
-    CacheClock, ExposeSecret, SecretCache, SecretClient, SecretClientOptions, SecretsConfig,
-    SetSecretOptions,
+    CacheClock, ExposeSecret, SecretCache, SecretClient, SecretsConfig, SetSecretOptions,
 };
+use keyvault_testkit::emulator::emulator;
 use std::{collections::HashMap, time::Duration};
 
 const PASSWORD: &str = "Pa55-w0rd-c0nf1g-81d2";
 
 /// A vault holding an application's configuration, and a cache over it with a manual clock.
 async fn vault(emulator: &Emulator, vault: &str) -> (SecretClient, SecretCache, CacheClock) {
-    let client = SecretClient::new(
-        &emulator.vault_url(vault),
-        emulator.credential(),
-        Some(SecretClientOptions {
-            client_options: emulator.client_options(),
-            ..Default::default()
-        }),
-    )
-    .unwrap();
+    let client = super::secret_client::vault(emulator, vault);
     let json = || {
         Some(SetSecretOptions {
             content_type: Some("application/json".into()),
@@ -80,7 +72,7 @@ async fn vault(emulator: &Emulator, vault: &str) -> (SecretClient, SecretCache, 
 
 #[tokio::test]
 async fn secrets_load_as_configuration_keys_and_reload_through_the_cache() {
-    let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let emulator = emulator().await;
     let (client, cache, clock) = vault(&emulator, "config").await;
 
     let loader = SecretsConfig::loader(cache.clone())
@@ -138,7 +130,7 @@ async fn secrets_load_as_configuration_keys_and_reload_through_the_cache() {
 
 #[tokio::test]
 async fn a_watch_publishes_reloads() {
-    let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let emulator = emulator().await;
     let (client, cache, clock) = vault(&emulator, "watch").await;
     let mut watch = SecretsConfig::loader(cache)
         .prefix("MyApp--")
@@ -193,7 +185,7 @@ async fn figment_extracts_the_secrets_over_other_providers() {
         h2: bool,
     }
 
-    let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let emulator = emulator().await;
     let (_, cache, _) = vault(&emulator, "figment").await;
     let secrets = SecretsConfig::loader(cache)
         .prefix("MyApp--")
@@ -225,7 +217,7 @@ async fn figment_extracts_the_secrets_over_other_providers() {
 #[cfg(feature = "config")]
 #[tokio::test]
 async fn config_builds_from_the_snapshot() {
-    let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let emulator = emulator().await;
     let (_, cache, _) = vault(&emulator, "config-crate").await;
     let secrets = SecretsConfig::loader(cache)
         .prefix("MyApp--")

@@ -31,7 +31,11 @@ use std::{
 
 use keyvault_testkit::emulator::emulator;
 
-fn client_with(emulator: &Emulator, vault: &str, client_options: ClientOptions) -> SecretClient {
+pub(crate) fn client_with(
+    emulator: &Emulator,
+    vault: &str,
+    client_options: ClientOptions,
+) -> SecretClient {
     SecretClient::new(
         &emulator.vault_url(vault),
         emulator.credential(),

@@ -4,39 +4,23 @@
 //! staleness bound and not past it, disabled and deleted secrets evicted, capacity bounded.
 
 use azure_core::http::{ClientOptions, RetryOptions};
-use keyvault_emulator::{Emulator, EmulatorOptions, Fault};
+use keyvault_emulator::{Emulator, Fault};
 use keyvault_secrets::{
     BeginDeleteSecretOptions, CacheClock, ExposeSecret, SecretCache, SecretClient,
-    SecretClientOptions, UpdateSecretPropertiesOptions,
+    UpdateSecretPropertiesOptions,
 };
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use keyvault_testkit::emulator::emulator;
+use std::time::Duration;
 
 const VALUE: &str = "St4le-But-G00d-5e1f";
 
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorOptions::default())
-        .await
-        .expect("emulator starts")
-}
-
 /// A client that does not retry, so that each cache request is one vault request.
 fn client(emulator: &Emulator, vault: &str) -> SecretClient {
-    SecretClient::new(
-        &emulator.vault_url(vault),
-        emulator.credential(),
-        Some(SecretClientOptions {
-            client_options: ClientOptions {
-                retry: RetryOptions::none(),
-                ..emulator.client_options()
-            },
-            ..Default::default()
-        }),
-    )
-    .expect("client")
+    let client_options = ClientOptions {
+        retry: RetryOptions::none(),
+        ..emulator.client_options()
+    };
+    super::fault_tolerance::client_with(emulator, vault, client_options)
 }
 
 /// The GETs of the secret `name` the vault received.
@@ -67,26 +51,6 @@ async fn until_requests(cache: &SecretCache, n: u64) {
 }
 
 /// Collects what a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn a_hundred_concurrent_misses_on_a_cold_name_make_one_request() {
     let emulator = emulator().await;
@@ -188,14 +152,7 @@ async fn values_expire_and_are_refreshed_ahead_without_making_callers_wait() {
 #[tokio::test]
 async fn storms_and_dropped_connections_are_served_stale_within_the_bound_only() {
     // The test runtime has one thread: a subscriber set on it sees the refresh tasks too.
-    let captured = Captured::default();
-    let _log = tracing::subscriber::set_default(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(captured.clone())
-            .with_ansi(false)
-            .finish(),
-    );
+    let (captured, _log) = keyvault_testkit::logs::TraceLog::install_for_thread();
     let emulator = emulator().await;
     let control = emulator.control();
     let client = client(&emulator, "storm");
@@ -249,7 +206,7 @@ async fn storms_and_dropped_connections_are_served_stale_within_the_bound_only()
     assert!(cache.is_empty());
 
     // Visible in the log, by name and without the value.
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("serving a stale secret value"), "{log}");
     assert!(
         log.contains("secret=\"db\"") || log.contains("secret=db"),

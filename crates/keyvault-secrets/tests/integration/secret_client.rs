@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use keyvault_testkit::emulator::emulator;
 
-keyvault_testkit::vault_clients!(SecretClient, SecretClientOptions, ApiVersion);
+keyvault_testkit::vault_clients!(pub(crate) SecretClient, SecretClientOptions, ApiVersion);
 
 fn fast_delete() -> Option<BeginDeleteSecretOptions<'static>> {
     Some(BeginDeleteSecretOptions {
