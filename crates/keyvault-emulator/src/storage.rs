@@ -1,7 +1,9 @@
 //! The emulator's state: the generic object store, the vaults, the shared state of a running
 //! emulator and the sealing of data-plane backup blobs. A persistence layer plugs in here.
 
+pub(crate) mod access;
 pub(crate) mod backup;
+pub(crate) mod secrets;
 pub(crate) mod state;
 pub(crate) mod store;
 pub(crate) mod vault;

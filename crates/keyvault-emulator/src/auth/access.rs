@@ -5,6 +5,8 @@
 //! do anything.
 
 use crate::errors::ServiceError;
+pub(crate) use crate::storage::access::AccessPolicies;
+use crate::storage::access::Grant;
 use crate::storage::state::State;
 use hyper::Method;
 use serde_json::{Map, Value};
@@ -27,16 +29,6 @@ impl Kind {
     }
 }
 
-/// One access policy: what one principal of one tenant may do, permissions lower-cased.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-struct Grant {
-    tenant: String,
-    object: String,
-    keys: Vec<String>,
-    secrets: Vec<String>,
-    certificates: Vec<String>,
-}
-
 impl Grant {
     fn permissions(&self, kind: Kind) -> &[String] {
         match kind {
@@ -45,13 +37,6 @@ impl Grant {
             Kind::Certificates => &self.certificates,
         }
     }
-}
-
-/// The access policies of a vault ARM created, and where ARM put it (for the messages).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct AccessPolicies {
-    location: String,
-    grants: Vec<Grant>,
 }
 
 impl AccessPolicies {
