@@ -3,6 +3,7 @@
 
 pub(crate) mod access;
 pub(crate) mod backup;
+pub(crate) mod keys;
 pub(crate) mod secrets;
 pub(crate) mod state;
 pub(crate) mod store;
