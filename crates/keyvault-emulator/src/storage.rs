@@ -3,8 +3,11 @@
 
 pub(crate) mod access;
 pub(crate) mod backup;
+pub(crate) mod faults;
 pub(crate) mod keys;
+pub(crate) mod requests;
 pub(crate) mod secrets;
 pub(crate) mod state;
 pub(crate) mod store;
+pub(crate) mod tokens;
 pub(crate) mod vault;

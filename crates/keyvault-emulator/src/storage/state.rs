@@ -5,11 +5,11 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::auth::{Revocation, TokenSigner};
 use crate::clock::Clock;
-use crate::server::control::RecordedRequest;
-use crate::server::faults::FaultQueue;
 use crate::storage::backup::BackupKey;
+use crate::storage::faults::FaultQueue;
+use crate::storage::requests::RecordedRequest;
+use crate::storage::tokens::{Revocation, TokenSigner};
 use crate::storage::vault::Vault;
 
 /// Everything the request handlers share.
