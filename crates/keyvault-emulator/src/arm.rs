@@ -188,7 +188,7 @@ impl ArmVault {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
-        crate::persistence::with_port(&mut properties, "vaultUri", state.port);
+        crate::http::with_port(&mut properties, "vaultUri", state.port);
         let connections = crate::arm::private_link::items(
             state,
             crate::arm::private_link::Parent::Vault,

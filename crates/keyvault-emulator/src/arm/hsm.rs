@@ -89,7 +89,7 @@ impl Hsm {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
-        crate::persistence::with_port(&mut properties, "hsmUri", state.port);
+        crate::http::with_port(&mut properties, "hsmUri", state.port);
         let connections = crate::arm::private_link::items(
             state,
             crate::arm::private_link::Parent::ManagedHsm,
