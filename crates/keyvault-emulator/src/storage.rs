@@ -3,6 +3,7 @@
 
 pub(crate) mod access;
 pub(crate) mod backup;
+pub(crate) mod certificates;
 pub(crate) mod faults;
 pub(crate) mod keys;
 pub(crate) mod requests;

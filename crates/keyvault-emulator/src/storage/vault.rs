@@ -1,7 +1,7 @@
 //! Vault routing: the `Host` of a request chooses the vault and its flavour.
 
-use crate::certificates::Certificates;
 use crate::storage::access::AccessPolicies;
+use crate::storage::certificates::Certificates;
 use crate::storage::keys::KeyState;
 use crate::storage::secrets::SecretVersion;
 use crate::storage::store::Store;
