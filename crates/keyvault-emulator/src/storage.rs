@@ -2,6 +2,7 @@
 //! emulator and the sealing of data-plane backup blobs. A persistence layer plugs in here.
 
 pub(crate) mod access;
+pub(crate) mod admin;
 pub(crate) mod backup;
 pub(crate) mod certificates;
 pub(crate) mod faults;

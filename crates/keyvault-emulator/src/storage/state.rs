@@ -35,7 +35,7 @@ pub(crate) struct State {
     pub(crate) vaults: Mutex<HashMap<String, Vault>>,
     pub(crate) ca_pem: String,
     /// Managed HSM administration: RBAC, backup jobs, settings.
-    pub(crate) admin: crate::admin::AdminState,
+    pub(crate) admin: crate::storage::admin::AdminState,
     /// The ARM `Microsoft.KeyVault` provider.
     pub(crate) arm: crate::arm::ArmState,
     /// Where the state is kept across restarts (`--state-dir`), if anywhere.
