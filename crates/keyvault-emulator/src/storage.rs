@@ -3,6 +3,7 @@
 
 pub(crate) mod access;
 pub(crate) mod admin;
+pub(crate) mod arm;
 pub(crate) mod backup;
 pub(crate) mod certificates;
 pub(crate) mod faults;

@@ -37,7 +37,7 @@ pub(crate) struct State {
     /// Managed HSM administration: RBAC, backup jobs, settings.
     pub(crate) admin: crate::storage::admin::AdminState,
     /// The ARM `Microsoft.KeyVault` provider.
-    pub(crate) arm: crate::arm::ArmState,
+    pub(crate) arm: crate::storage::arm::ArmState,
     /// Where the state is kept across restarts (`--state-dir`), if anywhere.
     pub(crate) persistence: Option<crate::persistence::Persistence>,
 }
