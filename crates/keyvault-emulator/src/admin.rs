@@ -11,13 +11,13 @@ mod ekm;
 pub(crate) mod rbac;
 pub(crate) mod security_domain;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use hyper::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
@@ -26,29 +26,9 @@ use crate::storage::state::State;
 use crate::storage::vault::{Flavour, Vault};
 use crate::sync::lock;
 
-pub(crate) use backup::Job;
-pub(crate) use rbac::{RoleAssignment, RoleDefinition};
-
-/// The administration state of every Managed HSM of the emulator, and its settings.
-#[derive(Debug)]
-pub(crate) struct AdminState {
-    /// How long a backup or restore job stays `InProgress`.
-    pub(crate) job_latency: Mutex<Duration>,
-    /// The folder standing in for blob storage: a container URL
-    /// `https://{host}/{container}` maps to `{backup_root}/{host}/{container}`.
-    pub(crate) backup_root: PathBuf,
-    /// Whether the emulator made `backup_root` (and removes it when it stops).
-    owns_backup_root: bool,
-    pub(crate) hsms: Mutex<HashMap<String, HsmAdmin>>,
-}
-
-impl Drop for AdminState {
-    fn drop(&mut self) {
-        if self.owns_backup_root {
-            let _ = std::fs::remove_dir_all(&self.backup_root);
-        }
-    }
-}
+pub(crate) use crate::storage::admin::{
+    AdminState, HsmAdmin, RoleAssignment, RoleDefinition, Setting,
+};
 
 impl AdminState {
     /// The state of a new emulator. Without `backup_dir`, blob storage lives in a fresh folder
@@ -69,23 +49,6 @@ impl AdminState {
             hsms: Mutex::new(HashMap::new()),
         }
     }
-}
-
-/// The administration state of one Managed HSM.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct HsmAdmin {
-    /// Role definitions by lower-cased name: the built-in ones, then custom ones.
-    pub(crate) definitions: BTreeMap<String, RoleDefinition>,
-    /// Role assignments by lower-cased name.
-    pub(crate) assignments: BTreeMap<String, RoleAssignment>,
-    /// Settings by lower-cased name.
-    pub(crate) settings: BTreeMap<String, Setting>,
-    /// Backup and restore jobs by id.
-    pub(crate) jobs: HashMap<String, Job>,
-    /// The External Key Manager connection and the proxy client certificate.
-    pub(crate) ekm: ekm::EkmState,
-    /// The security domain, its transfer key and its download and upload operations.
-    pub(crate) security_domain: security_domain::SecurityDomainState,
 }
 
 impl HsmAdmin {
@@ -124,15 +87,6 @@ impl HsmAdmin {
             security_domain: Default::default(),
         }
     }
-}
-
-/// A Managed HSM account setting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Setting {
-    pub(crate) name: String,
-    pub(crate) value: String,
-    #[serde(rename = "type")]
-    pub(crate) kind: String,
 }
 
 impl Setting {

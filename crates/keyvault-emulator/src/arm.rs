@@ -10,7 +10,6 @@ pub(crate) mod keys;
 pub(crate) mod private_link;
 pub(crate) mod secrets;
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -20,6 +19,8 @@ use time::OffsetDateTime;
 
 use crate::errors::ServiceError;
 use crate::http::{Reply, Req};
+pub(crate) use crate::storage::arm::{ArmState, Progress};
+use crate::storage::arm::{ArmVault, DeletedArmVault, Inner, Operation, OperationKind};
 use crate::storage::state::State;
 use crate::storage::vault::{host_name, vault_key, Flavour, Vault};
 use crate::sync::lock;
@@ -33,54 +34,6 @@ const VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
 /// Whether `host` is the ARM endpoint.
 pub(crate) fn is_arm_host(host: &str) -> bool {
     host_name(host).trim_end_matches('.') == ARM_HOST
-}
-
-/// A vault resource.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct ArmVault {
-    subscription: String,
-    resource_group: String,
-    name: String,
-    location: String,
-    tags: Value,
-    properties: Map<String, Value>,
-    system_data: Value,
-    /// When `provisioningState` turns `Succeeded`.
-    progress: Progress,
-}
-
-/// A soft-deleted vault.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct DeletedArmVault {
-    vault: ArmVault,
-    deleted: OffsetDateTime,
-    purge: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-enum OperationKind {
-    /// Creation of the vault of this (lower-case) name.
-    Create(String),
-    /// Purge of the deleted vault of this (lower-case) name.
-    Purge(String),
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Operation {
-    kind: OperationKind,
-    started: OffsetDateTime,
-    progress: Progress,
-}
-
-/// How far asynchronous work (an operation, or a resource's provisioning) has come: it is
-/// complete once it has been looked at `looks` times and the emulator clock has reached
-/// `ready_at`. The looks let clients see it in progress at least once even without latency;
-/// the clock lets tests hold it in progress for as long as they need
-/// ([`crate::Control::set_arm_operation_latency`]).
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Progress {
-    pub(crate) looks: u32,
-    pub(crate) ready_at: OffsetDateTime,
 }
 
 impl Progress {
@@ -104,26 +57,6 @@ impl Progress {
         let seconds = left.whole_seconds() + i64::from(left.subsec_nanoseconds() > 0);
         ("retry-after".into(), seconds.to_string())
     }
-}
-
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Inner {
-    /// Keyed by lower-case name: vault names are global.
-    vaults: BTreeMap<String, ArmVault>,
-    deleted: BTreeMap<String, DeletedArmVault>,
-    operations: HashMap<String, Operation>,
-}
-
-/// The ARM provider's state.
-#[derive(Debug)]
-pub(crate) struct ArmState {
-    pub(crate) inner: Mutex<Inner>,
-    /// Managed HSM pools.
-    pub(crate) hsm: crate::arm::hsm::HsmState,
-    /// Private endpoint connections of vaults and pools.
-    pub(crate) links: crate::arm::private_link::LinkState,
-    /// How long new asynchronous operations stay in progress, at the least.
-    pub(crate) latency: Mutex<Duration>,
 }
 
 impl ArmState {
@@ -188,7 +121,7 @@ impl ArmVault {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
-        crate::persistence::with_port(&mut properties, "vaultUri", state.port);
+        crate::http::with_port(&mut properties, "vaultUri", state.port);
         let connections = crate::arm::private_link::items(
             state,
             crate::arm::private_link::Parent::Vault,

@@ -11,20 +11,8 @@ use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
 use crate::storage::state::State;
+pub(crate) use crate::storage::tokens::{Revocation, TokenSigner};
 use crate::storage::vault::Flavour;
-
-/// Signs and verifies the emulator's access tokens.
-pub(crate) struct TokenSigner {
-    key: hmac::Key,
-    /// The key's bytes, which `--state-dir` keeps so that tokens survive a restart.
-    bytes: zeroize::Zeroizing<[u8; 32]>,
-}
-
-impl std::fmt::Debug for TokenSigner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TokenSigner(..)")
-    }
-}
 
 impl TokenSigner {
     /// A signer with a fresh random key.
@@ -72,14 +60,6 @@ impl TokenSigner {
         }
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
     }
-}
-
-/// Revocation state: tokens carry the epoch current when they were issued; revoking bumps it.
-#[derive(Debug, Default)]
-pub(crate) struct Revocation {
-    pub(crate) epoch: u64,
-    /// Emulator time (Unix seconds) of the last revocation.
-    pub(crate) at: i64,
 }
 
 /// An issued token.

@@ -23,36 +23,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use self::issuers::Issuer;
-use self::policy::{Policy, PEM, PKCS12};
+use self::policy::{PEM, PKCS12};
 use self::x509::KeySpec;
 use crate::errors::ServiceError;
 use crate::http::paging::{self, PageRequest};
 use crate::http::{method_not_allowed, not_found as route_not_found, Ctx, Reply, Req};
 use crate::lifecycle::{self, validate_name, Lifecycle, Names};
 use crate::secrets::SecretVersion;
+use crate::storage::certificates::{CertVersion, Meta, Operation, Policy};
 use crate::storage::store::{Lookup, Object, ObjectState, Store};
 use crate::storage::vault::Vault;
 
-/// One issued version of a certificate.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct CertVersion {
-    version: String,
-    /// DER certificates, the certificate itself first unless the order was preserved.
-    chain: Vec<Vec<u8>>,
-    /// Index of the certificate itself in `chain`.
-    leaf: usize,
-    /// The private key (PKCS#8 DER), when the emulator holds it.
-    key: Option<Vec<u8>>,
-    x5t: String,
-    enabled: bool,
-    nbf: i64,
-    exp: i64,
-    created: i64,
-    updated: i64,
-    tags: BTreeMap<String, String>,
-    preserve_cert_order: Option<bool>,
-}
+pub(crate) use crate::storage::certificates::Certificates;
 
 impl CertVersion {
     fn cer(&self) -> &[u8] {
@@ -63,85 +45,8 @@ impl CertVersion {
     }
 }
 
-impl std::fmt::Debug for CertVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CertVersion")
-            .field("version", &self.version)
-            .field("x5t", &self.x5t)
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
-}
-
-impl Drop for CertVersion {
-    fn drop(&mut self) {
-        if let Some(key) = self.key.as_mut() {
-            zeroize::Zeroize::zeroize(key);
-        }
-    }
-}
-
-/// A pending certificate operation.
-#[derive(Clone, Serialize, Deserialize)]
-struct Operation {
-    request_id: String,
-    /// The id a certificate whose only version is pending is read under. (The completed version
-    /// gets an id of its own, as in the service's recordings.)
-    #[serde(default)]
-    version: String,
-    /// The policy the operation was started with.
-    policy: Policy,
-    csr: Vec<u8>,
-    /// The pending private key (PKCS#8 DER); dropped when the operation ends.
-    key: Option<Vec<u8>>,
-    cancellation_requested: bool,
-    status: String,
-    status_details: Option<String>,
-    error: Option<Value>,
-    completed: bool,
-    ready_at_ms: i128,
-    enabled: Option<bool>,
-    tags: Option<BTreeMap<String, String>>,
-    preserve_cert_order: Option<bool>,
-}
-
-impl std::fmt::Debug for Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Operation")
-            .field("request_id", &self.request_id)
-            .field("status", &self.status)
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
-}
-
-impl Drop for Operation {
-    fn drop(&mut self) {
-        if let Some(key) = self.key.as_mut() {
-            zeroize::Zeroize::zeroize(key);
-        }
-    }
-}
-
 const IN_PROGRESS: &str = "inProgress";
 const IN_PROGRESS_DETAILS: &str = "Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.";
-
-/// What a certificate name owns besides its versions: the policy and the last operation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Meta {
-    name: String,
-    policy: Policy,
-    operation: Option<Operation>,
-}
-
-/// The certificates of one vault.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct Certificates {
-    store: Store<CertVersion>,
-    meta: BTreeMap<String, Meta>,
-    issuers: BTreeMap<String, Issuer>,
-    contacts: Option<Vec<Value>>,
-}
 
 #[derive(Debug, Default, Deserialize)]
 struct AttributesIn {

@@ -180,3 +180,43 @@ pub(crate) fn method_not_allowed(req: &Req) -> ServiceError {
         ),
     )
 }
+
+/// Puts the emulator's `port` into the URI `properties[name]` (`https://{host}/` becomes
+/// `https://{host}:{port}/`): stored resources keep their URIs without the port, which may
+/// change from one run to the next.
+pub(crate) fn with_port(
+    properties: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    port: u16,
+) {
+    let Some(uri) = properties.get(name).and_then(serde_json::Value::as_str) else {
+        return;
+    };
+    let Some(rest) = uri.strip_prefix("https://") else {
+        return;
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.contains(':') {
+        return;
+    }
+    let uri = format!("https://{host}:{port}/{path}");
+    properties.insert(name.to_string(), serde_json::Value::String(uri));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_get_the_port_when_answered() {
+        let mut properties = serde_json::Map::new();
+        properties.insert("vaultUri".into(), "https://kv.vault.azure.net/".into());
+        with_port(&mut properties, "vaultUri", 8443);
+        assert_eq!(properties["vaultUri"], "https://kv.vault.azure.net:8443/");
+        // One that has a port, or none at all, is left alone.
+        with_port(&mut properties, "vaultUri", 1);
+        assert_eq!(properties["vaultUri"], "https://kv.vault.azure.net:8443/");
+        with_port(&mut properties, "hsmUri", 1);
+        assert!(!properties.contains_key("hsmUri"));
+    }
+}

@@ -8,7 +8,7 @@ mod operations;
 mod release;
 mod rotation;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use hyper::Method;
 use serde::{Deserialize, Serialize};
@@ -20,40 +20,16 @@ use crate::lifecycle::{self, validate_name, Lifecycle, Names};
 use crate::storage::store::{Lookup, Object, ObjectState, Store};
 use crate::storage::vault::{Flavour, Vault};
 
+pub(crate) use crate::storage::keys::{KeyState, KeyVersion};
+
 pub(crate) use jwk::Material;
 pub(crate) use rotation::RotationPolicy;
-
-/// One version of a key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct KeyVersion {
-    pub(crate) version: String,
-    #[serde(with = "jwk::serde_material")]
-    pub(crate) material: Material,
-    pub(crate) hsm: bool,
-    pub(crate) key_ops: Vec<String>,
-    pub(crate) tags: Option<BTreeMap<String, String>>,
-    pub(crate) enabled: bool,
-    pub(crate) nbf: Option<i64>,
-    pub(crate) exp: Option<i64>,
-    pub(crate) created: i64,
-    pub(crate) updated: i64,
-    pub(crate) exportable: Option<bool>,
-    pub(crate) release_policy: Option<Value>,
-    pub(crate) managed: Option<bool>,
-}
 
 impl KeyVersion {
     /// The `kty` of this version.
     pub(crate) fn kty(&self) -> &'static str {
         self.material.family().kty(self.hsm)
     }
-}
-
-/// The keys of one vault and their rotation policies (keyed by lower-cased name).
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct KeyState {
-    pub(crate) store: crate::storage::store::Store<KeyVersion>,
-    pub(crate) policies: HashMap<String, RotationPolicy>,
 }
 
 /// The key operations of `key_ops`.

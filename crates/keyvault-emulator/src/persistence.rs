@@ -27,10 +27,8 @@ use rusqlite::{params, Connection, OptionalExtension as _};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::admin::HsmAdmin;
-use crate::http::Req;
 use crate::storage::state::State;
-use crate::storage::vault::{route, vault_key, Flavour, Vault};
+use crate::storage::vault::{vault_key, Flavour, Vault};
 use crate::sync::lock;
 
 /// The database file in the state folder.
@@ -357,20 +355,16 @@ impl Persistence {
         rows
     }
 
-    /// The parts a successful write request to `req` may have changed: the vault (and the
-    /// Managed HSM administration) of its host; everything for ARM and control requests.
-    fn rows_for(&self, state: &State, req: &Req) -> Vec<Row> {
-        let control = req
-            .segments
-            .first()
-            .is_some_and(|s| s.eq_ignore_ascii_case("_emulator"));
-        if control || crate::arm::is_arm_host(&req.host) {
+    /// The parts a successful write request may have changed: the vault (and the Managed HSM
+    /// administration) it was sent to; everything for ARM and control requests.
+    fn rows_for(&self, state: &State, reach: &Reach) -> Vec<Row> {
+        let Reach::Vault(name, flavour) = reach else {
             return self.everything(state);
-        }
-        let (name, flavour) = route(&req.host);
-        let mut rows = vec![self.vault_row(state, &vault_key(&name, flavour))];
+        };
+        let (name, flavour) = (name.as_str(), *flavour);
+        let mut rows = vec![self.vault_row(state, &vault_key(name, flavour))];
         if flavour == Flavour::ManagedHsm {
-            rows.push(self.hsm_admin_row(state, &name));
+            rows.push(self.hsm_admin_row(state, name));
         }
         rows
     }
@@ -380,30 +374,44 @@ impl Persistence {
     /// For a read: the administration of a Managed HSM that the request made (its first
     /// request makes it, with role assignments of new random names), when it is not stored yet,
     /// so that those names do not change with a restart.
-    fn first_sight(&self, state: &State, req: &Req) -> Vec<Row> {
-        let (name, flavour) = route(&req.host);
-        if flavour != Flavour::ManagedHsm || crate::arm::is_arm_host(&req.host) {
+    fn first_sight(&self, state: &State, reach: &Reach) -> Vec<Row> {
+        let Reach::Vault(name, Flavour::ManagedHsm) = reach else {
             return Vec::new();
-        }
+        };
         let key = format!("{HSM_ADMIN}{name}");
-        if lock(&self.stored).contains(&key) || !lock(&state.admin.hsms).contains_key(&name) {
+        if lock(&self.stored).contains(&key) || !lock(&state.admin.hsms).contains_key(name) {
             return Vec::new();
         }
-        vec![self.hsm_admin_row(state, &name)]
+        vec![self.hsm_admin_row(state, name)]
     }
+}
+
+/// What a request may have changed, as the server tells it from its host and path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// An ARM or control request: any part of the state.
+    Everything,
+    /// A data-plane request to the vault or Managed HSM of this name: that vault and, for a
+    /// Managed HSM, its administration.
+    Vault(String, Flavour),
 }
 
 /// Stores what a write request answered with a 2xx may have changed (and what a read made
 /// that must not change, see `first_sight`), before the answer is sent; an error when it could
 /// not be stored (the client must not take the write as done).
-pub(crate) async fn after_write(state: &State, req: &Req, status: u16) -> Result<(), String> {
+pub(crate) async fn after_write(
+    state: &State,
+    read: bool,
+    reach: &Reach,
+    status: u16,
+) -> Result<(), String> {
     let Some(persistence) = &state.persistence else {
         return Ok(());
     };
-    let rows = if matches!(req.method, hyper::Method::GET | hyper::Method::HEAD) {
-        persistence.first_sight(state, req)
+    let rows = if read {
+        persistence.first_sight(state, reach)
     } else if (200..300).contains(&status) {
-        persistence.rows_for(state, req)
+        persistence.rows_for(state, reach)
     } else {
         Vec::new()
     };
@@ -454,7 +462,7 @@ pub(crate) fn restore(
         serde_json::from_slice(body).map_err(|e| storage_error(format!("row {key}: {e}")))
     }
     let mut vaults: HashMap<String, Vault> = HashMap::new();
-    let mut hsms: HashMap<String, HsmAdmin> = HashMap::new();
+    let mut hsms = HashMap::new();
     for (key, body) in &loaded.rows {
         if let Some(vault) = key.strip_prefix(VAULT) {
             vaults.insert(vault.to_string(), parse(key, body)?);
@@ -502,28 +510,6 @@ pub(crate) fn restore(
             .map_err(storage_error)?;
     }
     Ok(())
-}
-
-/// Puts the emulator's `port` into the URI `properties[name]` (`https://{host}/` becomes
-/// `https://{host}:{port}/`): stored resources keep their URIs without the port, which may
-/// change from one run to the next.
-pub(crate) fn with_port(
-    properties: &mut serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    port: u16,
-) {
-    let Some(uri) = properties.get(name).and_then(serde_json::Value::as_str) else {
-        return;
-    };
-    let Some(rest) = uri.strip_prefix("https://") else {
-        return;
-    };
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.contains(':') {
-        return;
-    }
-    let uri = format!("https://{host}:{port}/{path}");
-    properties.insert(name.to_string(), serde_json::Value::String(uri));
 }
 
 /// Serde helpers for state fields that have no serde form of their own.
@@ -640,18 +626,5 @@ mod tests {
         // In one transaction, in any order, the highest generation wins.
         commit(&mut conn, [row(9, "newest"), row(7, "late")].iter()).unwrap();
         assert_eq!(stored(&conn), (9, b"newest".to_vec()));
-    }
-
-    #[test]
-    fn uris_get_the_port_when_answered() {
-        let mut properties = serde_json::Map::new();
-        properties.insert("vaultUri".into(), "https://kv.vault.azure.net/".into());
-        with_port(&mut properties, "vaultUri", 8443);
-        assert_eq!(properties["vaultUri"], "https://kv.vault.azure.net:8443/");
-        // One that has a port, or none at all, is left alone.
-        with_port(&mut properties, "vaultUri", 1);
-        assert_eq!(properties["vaultUri"], "https://kv.vault.azure.net:8443/");
-        with_port(&mut properties, "hsmUri", 1);
-        assert!(!properties.contains_key("hsmUri"));
     }
 }

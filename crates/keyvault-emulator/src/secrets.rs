@@ -13,24 +13,10 @@ use crate::lifecycle::{self, validate_name, Lifecycle, Names};
 use crate::storage::store::{Lookup, Object, ObjectState, Store};
 use crate::storage::vault::Vault;
 
+pub(crate) use crate::storage::secrets::SecretVersion;
+
 /// Largest secret value accepted, in bytes.
 const MAX_VALUE_LEN: usize = 25 * 1024;
-
-/// One version of a secret.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct SecretVersion {
-    pub(crate) version: String,
-    pub(crate) value: String,
-    pub(crate) content_type: Option<String>,
-    pub(crate) tags: Option<BTreeMap<String, String>>,
-    pub(crate) enabled: bool,
-    pub(crate) nbf: Option<i64>,
-    pub(crate) exp: Option<i64>,
-    pub(crate) created: i64,
-    pub(crate) updated: i64,
-    pub(crate) managed: Option<bool>,
-    pub(crate) kid: Option<String>,
-}
 
 #[derive(Debug, Deserialize)]
 struct AttributesIn {

@@ -111,7 +111,14 @@ async fn handle(
         vault_request(&state, &req).await?
     };
     // With `--state-dir`, what a successful write changed is stored before it is answered.
-    if let Err(e) = crate::persistence::after_write(&state, &req, reply.status).await {
+    if let Err(e) = crate::persistence::after_write(
+        &state,
+        matches!(req.method, hyper::Method::GET | hyper::Method::HEAD),
+        &persistence_reach(&req),
+        reply.status,
+    )
+    .await
+    {
         reply = Reply::from(ServiceError::new(
             500,
             "InternalError",
@@ -240,4 +247,18 @@ fn into_response(reply: Reply, req: &Req) -> Response<Full<Bytes>> {
         *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         fallback
     })
+}
+
+/// What `req` may change, for the persistence layer: everything for ARM and control requests,
+/// else the vault (or Managed HSM) of its host.
+fn persistence_reach(req: &Req) -> crate::persistence::Reach {
+    let control = req
+        .segments
+        .first()
+        .is_some_and(|s| s.eq_ignore_ascii_case("_emulator"));
+    if control || crate::arm::is_arm_host(&req.host) {
+        return crate::persistence::Reach::Everything;
+    }
+    let (name, flavour) = route(&req.host);
+    crate::persistence::Reach::Vault(name, flavour)
 }

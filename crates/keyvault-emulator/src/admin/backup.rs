@@ -16,6 +16,7 @@ use super::{HsmAdmin, RoleAssignment, RoleDefinition, Setting};
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
 use crate::keys::{KeyVersion, RotationPolicy};
+pub(crate) use crate::storage::admin::{Job, JobKind};
 use crate::storage::store::{millis, Lookup, Object, ObjectState, Store};
 use crate::storage::vault::Vault;
 use crate::sync::lock;
@@ -24,21 +25,6 @@ use crate::sync::lock;
 const BACKUP_KIND: &str = "hsm-full-backup";
 /// The file a full backup writes into its folder.
 const BACKUP_FILE: &str = "backup.blob";
-
-/// What a job does, which decides the status path that reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum JobKind {
-    /// `POST /backup`, reported under `/backup/{id}/pending`.
-    Backup,
-    /// `POST /prebackup`, reported under `/backup/{id}/pending`.
-    PreBackup,
-    /// `PUT /restore`, reported under `/restore/{id}/pending`.
-    Restore,
-    /// `PUT /prerestore`, reported under `/restore/{id}/pending`.
-    PreRestore,
-    /// `PUT /keys/{name}/restore`, reported under `/restore/{id}/pending`.
-    SelectiveRestore,
-}
 
 impl JobKind {
     fn is_backup(self) -> bool {
@@ -62,18 +48,6 @@ impl JobKind {
             JobKind::SelectiveRestore => "Selective key restore is in progress",
         }
     }
-}
-
-/// A backup or restore job. Its work is done when it starts; it reports `InProgress` until the
-/// job latency has passed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Job {
-    id: String,
-    kind: JobKind,
-    start: i64,
-    ready_at_ms: i128,
-    /// `Ok(folder URL of a backup)` or `Err((code, message))`.
-    outcome: Result<Option<String>, (String, String)>,
 }
 
 impl Job {

@@ -9,37 +9,18 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hyper::Method;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use x509_parser::prelude::{FromDer as _, X509Certificate};
 
 use super::HsmAdmin;
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, not_found as no_such_path, Reply, Req};
+pub(crate) use crate::storage::admin::{EkmConnection, EkmState};
 
 /// The subject common name of the client certificate an HSM presents to its proxy (the
 /// service's, as its example shows it).
 pub(crate) const CLIENT_SUBJECT: &str = "Azure Key Vault EKM Client";
-
-/// An EKM connection, in its wire form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct EkmConnection {
-    host: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_prefix: Option<String>,
-    /// Standard base64 of each DER certificate.
-    server_ca_certificates: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    server_subject_common_name: Option<String>,
-}
-
-/// The EKM state of one HSM.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct EkmState {
-    connection: Option<EkmConnection>,
-    /// The DER of the CA of the HSM's proxy client certificate, made on first request.
-    client_ca: Option<Vec<u8>>,
-}
 
 /// Body of create (every field) and update (any field).
 #[derive(Deserialize)]

@@ -2,13 +2,14 @@
 //! `.../roleAssignments`, with the built-in roles of the service.
 
 use hyper::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::HsmAdmin;
 use crate::errors::ServiceError;
 use crate::http::paging::PageRequest;
 use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
+pub(crate) use crate::storage::admin::{RoleAssignment, RoleDefinition};
 
 /// The name of the Managed HSM Administrator role.
 pub(crate) const ADMINISTRATOR: &str = "a290e904-7015-4bba-90c8-60543313cdb4";
@@ -179,18 +180,6 @@ const DATA_ACTIONS: &[&str] = &[
     "rng/action",
 ];
 
-/// A role definition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct RoleDefinition {
-    pub(crate) name: String,
-    pub(crate) role_name: String,
-    pub(crate) description: String,
-    pub(crate) built_in: bool,
-    /// The `permissions` array as the service answers it.
-    pub(crate) permissions: Value,
-    pub(crate) assignable_scopes: Vec<String>,
-}
-
 impl RoleDefinition {
     fn json(&self) -> Value {
         json!({
@@ -206,15 +195,6 @@ impl RoleDefinition {
             },
         })
     }
-}
-
-/// A role assignment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct RoleAssignment {
-    pub(crate) name: String,
-    pub(crate) scope: String,
-    pub(crate) role_definition_id: String,
-    pub(crate) principal_id: String,
 }
 
 impl RoleAssignment {

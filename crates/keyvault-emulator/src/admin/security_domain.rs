@@ -86,6 +86,9 @@ use zeroize::Zeroizing;
 use super::HsmAdmin;
 use crate::errors::ServiceError;
 use crate::http::{method_not_allowed, not_found, Ctx, Reply, Req};
+use crate::storage::admin::{
+    Domain, DomainOperation as Operation, SecurityDomainState, TransferKey,
+};
 use crate::storage::store::millis;
 
 const DOMAIN_KIND: &str = "keyvault-emulator/security-domain";
@@ -97,31 +100,6 @@ const MAX_CERTIFICATES: usize = 10;
 const MIN_QUORUM: usize = 2;
 const SHARE_KEY_LEN: usize = 32;
 
-/// The security domain state of one HSM.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub(crate) struct SecurityDomainState {
-    domain: Option<Domain>,
-    transfer: Option<TransferKey>,
-    download: Option<Operation>,
-    upload: Option<Operation>,
-}
-
-/// The HSM's domain: its id and key.
-#[derive(Clone, Serialize, Deserialize)]
-struct Domain {
-    id: String,
-    #[serde(with = "crate::persistence::serde_with::zeroizing32")]
-    key: Zeroizing<[u8; 32]>,
-}
-
-impl std::fmt::Debug for Domain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Domain")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
-
 impl Domain {
     fn new() -> Self {
         let mut key = Zeroizing::new([0u8; 32]);
@@ -131,34 +109,6 @@ impl Domain {
             key,
         }
     }
-}
-
-#[derive(Clone, Serialize, Deserialize)]
-struct TransferKey {
-    kid: String,
-    #[serde(with = "crate::persistence::serde_with::rsa_key")]
-    key: Box<RsaPrivateKey>,
-    certificate_der: Vec<u8>,
-}
-
-impl std::fmt::Debug for TransferKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TransferKey")
-            .field("kid", &self.kid)
-            .finish_non_exhaustive()
-    }
-}
-
-/// A download or upload: done once the latency has passed, with its outcome.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Operation {
-    ready_at_ms: i128,
-    /// `Err(details)` when it failed.
-    outcome: Result<(), String>,
-    #[serde(with = "crate::persistence::serde_with::static_str")]
-    in_progress: crate::persistence::serde_with::StaticStr,
-    #[serde(with = "crate::persistence::serde_with::static_str")]
-    succeeded: crate::persistence::serde_with::StaticStr,
 }
 
 impl Operation {

@@ -2,9 +2,6 @@
 //! `Provisioning` then `Succeeded`), get, patch, delete (soft delete, 202 + `Location`), lists,
 //! deleted pools, purge and name availability. Pool names are global, apart from vault names.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
-
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
@@ -13,58 +10,13 @@ use crate::arm::{
 };
 use crate::errors::ServiceError;
 use crate::http::Reply;
+pub(crate) use crate::storage::arm::hsm::HsmState;
+use crate::storage::arm::hsm::{DeletedHsm, Hsm, Inner, Operation};
 use crate::storage::state::State;
 use crate::storage::vault::{vault_key, Flavour, Vault};
 use crate::sync::lock;
 
 const HSM_TYPE: &str = "Microsoft.KeyVault/managedHSMs";
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Hsm {
-    subscription: String,
-    resource_group: String,
-    name: String,
-    location: String,
-    sku: Value,
-    tags: Value,
-    properties: Map<String, Value>,
-    system_data: Value,
-    /// The `hsmUri` it gets once provisioned.
-    uri: String,
-    /// When `provisioningState` turns `Succeeded`.
-    progress: Progress,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct DeletedHsm {
-    hsm: Hsm,
-    deleted: OffsetDateTime,
-    purge: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Operation {
-    /// The pool (lower-case name) that a create or update provisions: it turns `Succeeded` when
-    /// the operation completes, and the completed operation's `Location` answers with it (the
-    /// spec's `final-state-via: location`, `final-state-schema: ManagedHsm`).
-    provision: Option<String>,
-    /// The deleted pool to purge when the operation completes, if any.
-    purge: Option<String>,
-    progress: Progress,
-}
-
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Inner {
-    hsms: BTreeMap<String, Hsm>,
-    deleted: BTreeMap<String, DeletedHsm>,
-    operations: HashMap<String, Operation>,
-}
-
-/// The Managed HSM pools of the ARM provider.
-#[derive(Debug, Default)]
-pub(crate) struct HsmState {
-    pub(crate) inner: Mutex<Inner>,
-}
 
 impl Hsm {
     fn id(&self) -> String {
@@ -89,7 +41,7 @@ impl Hsm {
     /// The resource as ARM shows it, with the private endpoint connections made to it.
     fn json(&self, state: &State) -> Value {
         let mut properties = self.properties.clone();
-        crate::persistence::with_port(&mut properties, "hsmUri", state.port);
+        crate::http::with_port(&mut properties, "hsmUri", state.port);
         let connections = crate::arm::private_link::items(
             state,
             crate::arm::private_link::Parent::ManagedHsm,

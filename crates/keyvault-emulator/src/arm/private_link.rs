@@ -14,14 +14,13 @@
 //! The emulator has no network security perimeters either: a vault's list of perimeter
 //! configurations is empty, and getting or reconciling one is a 404.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
-
 use serde_json::{json, Value};
 
-use crate::arm::{bad_request, error, vault_of, Ctx, Progress, PROVIDER};
+use crate::arm::{bad_request, error, vault_of, Ctx, PROVIDER};
 use crate::errors::ServiceError;
 use crate::http::Reply;
+pub(crate) use crate::storage::arm::private_link::LinkState;
+use crate::storage::arm::private_link::{Connection, DeleteOperation, Inner};
 use crate::storage::state::State;
 use crate::sync::lock;
 
@@ -39,42 +38,6 @@ impl Parent {
             Parent::ManagedHsm => "Microsoft.KeyVault/managedHSMs",
         }
     }
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Connection {
-    name: String,
-    private_endpoint: String,
-    status: String,
-    description: String,
-    #[serde(with = "crate::persistence::serde_with::static_str")]
-    provisioning_state: crate::persistence::serde_with::StaticStr,
-    etag: String,
-    /// The delete in progress, if any.
-    deleting: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct DeleteOperation {
-    /// The lower-case id of the parent resource, and the connection's lower-case name.
-    parent: String,
-    connection: String,
-    progress: Progress,
-    /// The connection's final state, once the delete has completed.
-    done: Option<Value>,
-}
-
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Inner {
-    /// By lower-case parent resource id, then lower-case connection name.
-    connections: BTreeMap<String, BTreeMap<String, Connection>>,
-    operations: HashMap<String, DeleteOperation>,
-}
-
-/// The private endpoint connections of the ARM provider.
-#[derive(Debug, Default)]
-pub(crate) struct LinkState {
-    pub(crate) inner: Mutex<Inner>,
 }
 
 fn new_etag() -> String {

@@ -5,9 +5,10 @@
 //! do anything.
 
 use crate::errors::ServiceError;
+pub(crate) use crate::storage::access::AccessPolicies;
+use crate::storage::access::Grant;
 use crate::storage::state::State;
 use hyper::Method;
-use serde_json::{Map, Value};
 
 /// The object kinds an access policy grants permissions on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +28,6 @@ impl Kind {
     }
 }
 
-/// One access policy: what one principal of one tenant may do, permissions lower-cased.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-struct Grant {
-    tenant: String,
-    object: String,
-    keys: Vec<String>,
-    secrets: Vec<String>,
-    certificates: Vec<String>,
-}
-
 impl Grant {
     fn permissions(&self, kind: Kind) -> &[String] {
         match kind {
@@ -47,53 +38,7 @@ impl Grant {
     }
 }
 
-/// The access policies of a vault ARM created, and where ARM put it (for the messages).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct AccessPolicies {
-    location: String,
-    grants: Vec<Grant>,
-}
-
 impl AccessPolicies {
-    /// The policies of ARM vault `properties`; `None` when the vault uses RBAC.
-    pub(crate) fn from_arm(location: &str, properties: &Map<String, Value>) -> Option<Self> {
-        if properties.get("enableRbacAuthorization") == Some(&Value::Bool(true)) {
-            return None;
-        }
-        let list = |entry: &Value, kind: &str| -> Vec<String> {
-            entry["permissions"][kind]
-                .as_array()
-                .map(|values| {
-                    values
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_ascii_lowercase)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let grants = properties
-            .get("accessPolicies")
-            .and_then(Value::as_array)
-            .map(|entries| {
-                entries
-                    .iter()
-                    .map(|entry| Grant {
-                        tenant: entry["tenantId"].as_str().unwrap_or_default().to_string(),
-                        object: entry["objectId"].as_str().unwrap_or_default().to_string(),
-                        keys: list(entry, "keys"),
-                        secrets: list(entry, "secrets"),
-                        certificates: list(entry, "certificates"),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(AccessPolicies {
-            location: location.to_string(),
-            grants,
-        })
-    }
-
     /// Whether the emulator's principal may do `permission` on `kind` in vault `vault`.
     pub(crate) fn check(
         &self,

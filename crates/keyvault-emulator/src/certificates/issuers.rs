@@ -2,7 +2,7 @@
 //! The issuer's password is kept (an issuer needs it) but never answered nor printed.
 
 use hyper::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::{Certificates, CARRY};
@@ -10,30 +10,7 @@ use crate::errors::ServiceError;
 use crate::http::paging::{self, PageRequest};
 use crate::http::{method_not_allowed, Ctx, Reply, Req};
 use crate::lifecycle::validate_name;
-
-/// A stored issuer.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct Issuer {
-    pub(crate) name: String,
-    provider: String,
-    account_id: Option<String>,
-    password: Option<String>,
-    org_details: Option<Value>,
-    enabled: bool,
-    created: i64,
-    updated: i64,
-}
-
-impl std::fmt::Debug for Issuer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Issuer")
-            .field("name", &self.name)
-            .field("provider", &self.provider)
-            .field("account_id", &self.account_id)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
-}
+pub(crate) use crate::storage::certificates::Issuer;
 
 impl Drop for Issuer {
     fn drop(&mut self) {

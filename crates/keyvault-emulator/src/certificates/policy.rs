@@ -1,52 +1,15 @@
 //! The certificate policy: wire shape, the service's defaults, validation and partial updates.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::x509::{KeySpec, ParsedCertificate};
 use crate::errors::ServiceError;
+pub(crate) use crate::storage::certificates::{IssuerParams, Policy, Sans};
 
 /// `application/x-pkcs12`: the managed secret holds a base64 PFX.
 pub(crate) const PKCS12: &str = "application/x-pkcs12";
 /// `application/x-pem-file`: the managed secret holds PEM text.
 pub(crate) const PEM: &str = "application/x-pem-file";
-
-/// `key_props`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct KeyProps {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) exportable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) kty: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) key_size: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) reuse_key: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) crv: Option<String>,
-}
-
-/// `secret_props`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct SecretProps {
-    #[serde(rename = "contentType", skip_serializing_if = "Option::is_none")]
-    pub(crate) content_type: Option<String>,
-}
-
-/// `x509_props.sans`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct Sans {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) emails: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) dns_names: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) upns: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) uris: Option<Vec<String>>,
-    #[serde(rename = "ipAddresses", skip_serializing_if = "Option::is_none")]
-    pub(crate) ip_addresses: Option<Vec<String>>,
-}
 
 impl Sans {
     fn is_empty(&self) -> bool {
@@ -62,69 +25,11 @@ impl Sans {
     }
 }
 
-/// `x509_props`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct X509Props {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) subject: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) ekus: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) sans: Option<Sans>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) key_usage: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) validity_months: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) basic_constraints: Option<Value>,
-}
-
-/// `issuer`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct IssuerParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) cty: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) cert_transparency: Option<bool>,
-}
-
 impl IssuerParams {
     /// The issuer name (`Unknown` when none is set).
     pub(crate) fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("Unknown")
     }
-}
-
-/// Policy `attributes` (only `enabled` is writable).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct PolicyAttributes {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) created: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) updated: Option<i64>,
-}
-
-/// A certificate policy, as sent and as stored.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct Policy {
-    #[serde(default)]
-    pub(crate) key_props: KeyProps,
-    #[serde(default)]
-    pub(crate) secret_props: SecretProps,
-    #[serde(default)]
-    pub(crate) x509_props: X509Props,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) lifetime_actions: Option<Vec<Value>>,
-    #[serde(default)]
-    pub(crate) issuer: IssuerParams,
-    #[serde(default)]
-    pub(crate) attributes: PolicyAttributes,
-    #[serde(rename = "platformManaged", skip_serializing_if = "Option::is_none")]
-    pub(crate) platform_managed: Option<Value>,
 }
 
 impl Policy {

@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use crate::errors::ServiceError;
+pub(crate) use crate::storage::keys::{EcKey, Material};
 
 /// Encodes bytes as base64url without padding.
 pub(crate) fn b64u(bytes: &[u8]) -> String {
@@ -67,15 +68,6 @@ impl Curve {
             Curve::P521 => 66,
         }
     }
-}
-
-/// An EC private key of one of the supported curves.
-#[derive(Clone)]
-pub(crate) enum EcKey {
-    P256(p256::SecretKey),
-    P256K(k256::SecretKey),
-    P384(p384::SecretKey),
-    P521(p521::SecretKey),
 }
 
 impl EcKey {
@@ -215,14 +207,6 @@ fn generate_rsa_f4(bits: usize) -> Option<RsaPrivateKey> {
     let pair = KeyPair::generate(size).ok()?;
     let der = pair.as_der().ok()?;
     RsaPrivateKey::from_pkcs8_der(der.as_ref()).ok()
-}
-
-/// The private key material of one key version. Its `Debug` never shows the key.
-#[derive(Clone)]
-pub(crate) enum Material {
-    Rsa(Box<RsaPrivateKey>),
-    Ec(EcKey),
-    Oct(Zeroizing<Vec<u8>>),
 }
 
 impl std::fmt::Debug for Material {
@@ -473,18 +457,16 @@ impl Material {
     }
 }
 
-/// Serde for [`Material`] as a private JWK: used only inside sealed backup blobs.
-pub(crate) mod serde_material {
-    use serde::{Deserialize as _, Deserializer, Serialize as _, Serializer};
-    use serde_json::Value;
-
-    use super::Material;
-
-    pub(crate) fn serialize<S: Serializer>(m: &Material, s: S) -> Result<S::Ok, S::Error> {
-        Value::Object(m.to_private_jwk()).serialize(s)
+/// Serde for [`Material`] as a private JWK (what `KeyVersion` keeps): used only inside sealed
+/// backup blobs and the state a persistence layer keeps.
+impl serde::Serialize for Material {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Value::Object(self.to_private_jwk()).serialize(s)
     }
+}
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Material, D::Error> {
+impl<'de> serde::Deserialize<'de> for Material {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Material, D::Error> {
         let value = Value::deserialize(d)?;
         Material::from_jwk(&value).map_err(|e| serde::de::Error::custom(e.message))
     }

@@ -1,9 +1,9 @@
 //! Key rotation policies: ISO 8601 durations, lifetime actions and their validation.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::errors::ServiceError;
+pub(crate) use crate::storage::keys::{LifetimeAction, RotationPolicy};
 
 /// Parses an ISO 8601 duration (`P90D`, `P1Y10D`, `PT48H`, `P3M`, `P2W`) into seconds, with the
 /// service's approximations: a year is 365 days, a month 30 days.
@@ -39,24 +39,6 @@ pub(crate) fn parse_duration(text: &str) -> Option<i64> {
         }
     }
     (number.is_empty() && any).then_some(total)
-}
-
-/// One lifetime action.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub(crate) struct LifetimeAction {
-    /// `Rotate` or `Notify`.
-    pub(crate) action: String,
-    pub(crate) time_after_create: Option<String>,
-    pub(crate) time_before_expiry: Option<String>,
-}
-
-/// A stored rotation policy.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub(crate) struct RotationPolicy {
-    pub(crate) actions: Vec<LifetimeAction>,
-    pub(crate) expiry_time: Option<String>,
-    pub(crate) created: i64,
-    pub(crate) updated: i64,
 }
 
 fn bad(message: impl Into<String>) -> ServiceError {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::{Reply, Req};
@@ -14,27 +14,7 @@ use crate::storage::state::State;
 use crate::storage::vault::{vault_key, Flavour, Retention};
 use crate::sync::lock;
 
-/// One vault request as the emulator received it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedRequest {
-    /// HTTP method.
-    pub method: String,
-    /// The `Host` (or `:authority`) the request used, with its port.
-    pub host: String,
-    /// The path as sent, before normalisation.
-    pub path: String,
-    /// The raw query string, without `?`.
-    pub query: String,
-    /// Whether an `Authorization` header was present.
-    pub has_authorization: bool,
-    /// The W3C `traceparent` header, when the client propagated a trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub traceparent: Option<String>,
-    /// Length of the request body in bytes.
-    pub body_len: usize,
-    /// The status answered; 0 when the connection was dropped by an injected fault.
-    pub status: u16,
-}
+pub use crate::storage::requests::RecordedRequest;
 
 /// A cheap, cloneable handle to the emulator's control plane.
 #[derive(Debug, Clone)]

@@ -1,32 +1,12 @@
 //! Fault injection: the next N vault requests get a throttling status, a delay, a dropped
 //! connection or a lost response.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::errors::ServiceError;
+pub use crate::storage::faults::Fault;
+pub(crate) use crate::storage::faults::FaultQueue;
 use crate::sync::lock;
-
-/// A fault applied to a vault request (never to the token or control endpoints).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// Answer with this status without processing the request: 429 or 503 with a `Retry-After`
-    /// header, any other error status without one unless `retry_after` is non-zero.
-    Status {
-        /// The HTTP status: 429, 503, or another error status (403 for a missing permission...).
-        status: u16,
-        /// The value of the `Retry-After` header (whole seconds, rounded up).
-        retry_after: Duration,
-    },
-    /// Wait this long, then process the request normally.
-    Delay(Duration),
-    /// Close the connection without answering.
-    DropConnection,
-    /// Process the request, then close the connection without answering: the client cannot
-    /// tell whether the request was applied.
-    LoseResponse,
-}
 
 impl Fault {
     /// The error answered for a [`Fault::Status`].
@@ -53,12 +33,6 @@ impl Fault {
             error
         }
     }
-}
-
-/// Queue of pending faults, consumed one use at a time.
-#[derive(Debug, Default)]
-pub(crate) struct FaultQueue {
-    pending: Mutex<VecDeque<(Fault, u32)>>,
 }
 
 impl FaultQueue {

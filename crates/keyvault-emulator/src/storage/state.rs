@@ -5,11 +5,11 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::auth::{Revocation, TokenSigner};
 use crate::clock::Clock;
-use crate::server::control::RecordedRequest;
-use crate::server::faults::FaultQueue;
 use crate::storage::backup::BackupKey;
+use crate::storage::faults::FaultQueue;
+use crate::storage::requests::RecordedRequest;
+use crate::storage::tokens::{Revocation, TokenSigner};
 use crate::storage::vault::Vault;
 
 /// Everything the request handlers share.
@@ -35,9 +35,9 @@ pub(crate) struct State {
     pub(crate) vaults: Mutex<HashMap<String, Vault>>,
     pub(crate) ca_pem: String,
     /// Managed HSM administration: RBAC, backup jobs, settings.
-    pub(crate) admin: crate::admin::AdminState,
+    pub(crate) admin: crate::storage::admin::AdminState,
     /// The ARM `Microsoft.KeyVault` provider.
-    pub(crate) arm: crate::arm::ArmState,
+    pub(crate) arm: crate::storage::arm::ArmState,
     /// Where the state is kept across restarts (`--state-dir`), if anywhere.
     pub(crate) persistence: Option<crate::persistence::Persistence>,
 }

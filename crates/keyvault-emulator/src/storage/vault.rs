@@ -1,9 +1,9 @@
 //! Vault routing: the `Host` of a request chooses the vault and its flavour.
 
-use crate::auth::access::AccessPolicies;
-use crate::certificates::Certificates;
-use crate::keys::KeyState;
-use crate::secrets::SecretVersion;
+use crate::storage::access::AccessPolicies;
+use crate::storage::certificates::Certificates;
+use crate::storage::keys::KeyState;
+use crate::storage::secrets::SecretVersion;
 use crate::storage::store::Store;
 
 /// The kind of service a host name stands for.

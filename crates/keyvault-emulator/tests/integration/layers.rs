@@ -26,28 +26,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("crate", &["lib", "main", "target"]),
 ];
 
-/// The upward imports that remain, each (file, module it names): the containers of
-/// `storage/` hold the state of every surface, whose types are still defined beside their
-/// handlers. Nothing may be added here; entries go when those types move down.
-const KNOWN_UPWARD: &[(&str, &str)] = &[
-    // `State` holds the token signer and revocations, the administration and ARM state, the
-    // fault queue and the request log.
-    ("storage/state.rs", "auth"),
-    ("storage/state.rs", "admin"),
-    ("storage/state.rs", "arm"),
-    ("storage/state.rs", "server"),
-    // `Vault` holds its access policies, secrets, keys and certificates.
-    ("storage/vault.rs", "auth"),
-    ("storage/vault.rs", "secrets"),
-    ("storage/vault.rs", "keys"),
-    ("storage/vault.rs", "certificates"),
-    // Persistence chooses the parts a request changed (ARM, an HSM's administration) and adds
-    // the listening port to stored ARM URIs.
-    ("persistence.rs", "admin"),
-    ("persistence.rs", "arm"),
-    ("persistence.rs", "http"),
-];
-
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS
         .iter()
@@ -124,7 +102,7 @@ fn violations(src: &Path) -> Vec<String> {
         let source = std::fs::read_to_string(&file).expect("a source file");
         for named in named_modules(&source) {
             let layer = layer_of(&named).expect("named modules have layers");
-            if layer > own_layer && !KNOWN_UPWARD.contains(&(relative.as_str(), named.as_str())) {
+            if layer > own_layer {
                 found.push(format!(
                     "{relative} ({}) names crate::{named} ({})",
                     LAYERS[own_layer].0, LAYERS[layer].0
@@ -144,18 +122,6 @@ fn no_source_imports_from_a_layer_above_its_own() {
         "upward imports (see the README's Layout):\n{}",
         found.join("\n")
     );
-}
-
-#[test]
-fn every_known_upward_import_still_exists() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    for (file, module) in KNOWN_UPWARD {
-        let source = std::fs::read_to_string(src.join(file)).expect("a listed file exists");
-        assert!(
-            named_modules(&source).contains(*module),
-            "{file} no longer names crate::{module}: remove it from KNOWN_UPWARD"
-        );
-    }
 }
 
 #[test]
