@@ -8,7 +8,7 @@
 #[cfg(feature = "local-crypto")]
 mod local;
 #[cfg(not(feature = "local-crypto"))]
-#[path = "no_local.rs"]
+#[path = "crypto/no_local.rs"]
 mod local;
 mod validate;
 

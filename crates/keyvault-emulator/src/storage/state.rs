@@ -12,8 +12,7 @@ use crate::storage::requests::RecordedRequest;
 use crate::storage::tokens::{Revocation, TokenSigner};
 use crate::storage::vault::Vault;
 
-/// Everything the request handlers share.
-#[derive(Debug)]
+/// Everything the request handlers share. `Debug` shows where it listens, not its secrets.
 pub(crate) struct State {
     pub(crate) port: u16,
     pub(crate) ip: IpAddr,
@@ -46,5 +45,16 @@ impl State {
     /// `https://localhost:{port}`.
     pub(crate) fn endpoint(&self) -> String {
         format!("https://localhost:{}", self.port)
+    }
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
     }
 }
