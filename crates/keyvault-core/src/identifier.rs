@@ -162,7 +162,11 @@ fn canonical_parts(id: &str) -> Option<IdentifierParts<'_>> {
     // All of it is ASCII, so every bound is a character boundary.
     let rest = &id[SCHEME.len()..];
     let segment = |k: usize| {
-        let end = if k == count { rest.len() } else { bounds[k + 1] - 1 };
+        let end = if k == count {
+            rest.len()
+        } else {
+            bounds[k + 1] - 1
+        };
         Cow::Borrowed(&rest[bounds[k]..end])
     };
     Some(IdentifierParts {
