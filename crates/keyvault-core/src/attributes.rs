@@ -159,7 +159,22 @@ impl Serialize for DeletionRecoveryLevel {
 
 impl<'de> Deserialize<'de> for DeletionRecoveryLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|s| DeletionRecoveryLevel::from(s.as_str()))
+        // Every listed item carries one: read it in place, without a `String` per item.
+        struct LevelVisitor;
+
+        impl serde::de::Visitor<'_> for LevelVisitor {
+            type Value = DeletionRecoveryLevel;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(DeletionRecoveryLevel::from(value))
+            }
+        }
+
+        deserializer.deserialize_str(LevelVisitor)
     }
 }
 
@@ -177,6 +192,14 @@ mod tests {
         let other: DeletionRecoveryLevel = serde_json::from_str("\"SomethingNew\"").unwrap();
         assert_eq!(other, DeletionRecoveryLevel::Other("SomethingNew".into()));
         assert_eq!(serde_json::to_string(&other).unwrap(), "\"SomethingNew\"");
+        // Escaped forms are read as their text; anything but a string is refused.
+        let escaped: DeletionRecoveryLevel =
+            serde_json::from_str(r#""Recoverable\u002bPurgeable""#).unwrap();
+        assert_eq!(escaped, DeletionRecoveryLevel::RecoverablePurgeable);
+        let value: DeletionRecoveryLevel =
+            serde_json::from_value(serde_json::json!("Purgeable")).unwrap();
+        assert_eq!(value, DeletionRecoveryLevel::Purgeable);
+        assert!(serde_json::from_str::<DeletionRecoveryLevel>("90").is_err());
     }
 
     #[test]

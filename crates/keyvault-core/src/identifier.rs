@@ -91,59 +91,123 @@ pub struct IdentifierParts<'a> {
 /// Splits an id already in the form the service issues (`https://`, a lowercase DNS host, a
 /// port other than 443 without leading zeros, two or three segments of letters, digits and
 /// dashes, nothing else) without a URL parser; `None` for any other form.
+///
+/// Every listed item goes through here, so it is one pass over the bytes with a class table,
+/// without `str` pattern searchers or splitting iterators.
 fn canonical_parts(id: &str) -> Option<IdentifierParts<'_>> {
-    let rest = id.strip_prefix("https://")?;
-    let (authority, path) = rest.split_at(rest.find('/')?);
-    let (host, port) = match authority.split_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (authority, None),
+    const SCHEME: &str = "https://";
+    let rest = id.strip_prefix(SCHEME)?.as_bytes();
+    let class = |b: u8| CLASSES[usize::from(b)];
+    // The first byte at or after `from` outside `bytes` (a tight loop over the run).
+    let run_end = |from: usize, bytes: u8| {
+        rest[from..]
+            .iter()
+            .position(|&b| class(b) & bytes == 0)
+            .map(|n| from + n)
     };
-    if !is_plain_dns_host(host) {
+    // The host: lowercase DNS labels.
+    let mut label = 0;
+    let host_end = loop {
+        let i = run_end(label, HOST)?;
+        match rest[i] {
+            b'.' if plain_label(&rest[label..i]) => label = i + 1,
+            b':' | b'/' => break i,
+            _ => return None,
+        }
+    };
+    let mut i = host_end;
+    // The last label must not be numeric either: the URL parser reads that as IPv4.
+    if !plain_label(&rest[label..host_end]) || class(rest[label]) & DIGIT != 0 {
         return None;
     }
-    if let Some(port) = port {
-        if port.starts_with('0')
-            || !port.bytes().all(|b| b.is_ascii_digit())
-            || port.parse::<u16>().ok()? == 443
-        {
+    // The port: digits without a leading zero, not the default.
+    if rest[i] == b':' {
+        i += 1;
+        let mut port: u32 = 0;
+        let digits = i;
+        loop {
+            let b = *rest.get(i)?;
+            if b == b'/' {
+                break;
+            }
+            if class(b) & DIGIT == 0 || (i == digits && b == b'0') {
+                return None;
+            }
+            port = port * 10 + u32::from(b - b'0');
+            if port > u32::from(u16::MAX) {
+                return None;
+            }
+            i += 1;
+        }
+        if i == digits || port == 443 {
             return None;
         }
     }
-    let mut segments = path[1..].split('/');
-    let collection = segments.next()?;
-    let name = segments.next()?;
-    let version = segments.next();
-    if segments.next().is_some() {
+    let slash = i;
+    // `/{collection}/{name}[/{version}]`: two or three non-empty segments of letters, digits
+    // and dashes.
+    let mut bounds = [0usize; 4];
+    let mut count = 0;
+    bounds[0] = slash + 1;
+    while let Some(j) = run_end(bounds[count], SEGMENT) {
+        if rest[j] != b'/' || count == 2 || j == bounds[count] {
+            return None;
+        }
+        count += 1;
+        bounds[count] = j + 1;
+    }
+    if count == 0 || bounds[count] == rest.len() {
         return None;
     }
-    let plain =
-        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if !plain(collection) || !plain(name) || !version.is_none_or(plain) {
-        return None;
-    }
+    // All of it is ASCII, so every bound is a character boundary.
+    let rest = &id[SCHEME.len()..];
+    let segment = |k: usize| {
+        let end = if k == count {
+            rest.len()
+        } else {
+            bounds[k + 1] - 1
+        };
+        Cow::Borrowed(&rest[bounds[k]..end])
+    };
     Some(IdentifierParts {
-        vault_url: Cow::Borrowed(&id[.."https://".len() + authority.len()]),
-        collection: Cow::Borrowed(collection),
-        name: Cow::Borrowed(name),
-        version: version.map(Cow::Borrowed),
+        vault_url: Cow::Borrowed(&id[..SCHEME.len() + slash]),
+        collection: segment(0),
+        name: segment(1),
+        version: (count == 2).then(|| segment(2)),
     })
 }
 
-/// Lowercase DNS labels the URL parser keeps as they are: no punycode (`xn--`) labels, which
-/// it validates, and no numeric last label, which it reads as an IPv4 address.
-fn is_plain_dns_host(host: &str) -> bool {
-    let plain_label = |label: &str| {
-        !label.is_empty()
-            && !label.starts_with("xn--")
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    let numeric_last = host
-        .rsplit('.')
-        .next()
-        .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_digit()));
-    host.split('.').all(plain_label) && !numeric_last
+/// A byte of a lowercase DNS label: `a-z`, `0-9`, `-`.
+const HOST: u8 = 1;
+/// A byte of a plain path segment: `A-Z`, `a-z`, `0-9`, `-`.
+const SEGMENT: u8 = 2;
+/// `0-9`.
+const DIGIT: u8 = 4;
+
+/// The classes of every byte.
+static CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
+            table[i] |= HOST;
+        }
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            table[i] |= SEGMENT;
+        }
+        if b.is_ascii_digit() {
+            table[i] |= DIGIT;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// A label the URL parser keeps as it is: not empty, and not punycode (`xn--`), which it
+/// validates. Its bytes are checked by the caller.
+fn plain_label(label: &[u8]) -> bool {
+    !label.is_empty() && !label.starts_with(b"xn--")
 }
 
 /// Splits any other id with the URL parser, which normalises case, default ports and escapes.
@@ -262,6 +326,63 @@ mod tests {
         }
     }
 
+    /// The splitting form of the fast path this module had before its single pass: the
+    /// reference the single pass must agree with on every input.
+    fn split_parts(id: &str) -> Option<IdentifierParts<'_>> {
+        let rest = id.strip_prefix("https://")?;
+        let (authority, path) = rest.split_at(rest.find('/')?);
+        let (host, port) = match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        if !is_plain_dns_host_split(host) {
+            return None;
+        }
+        if let Some(port) = port {
+            if port.starts_with('0')
+                || !port.bytes().all(|b| b.is_ascii_digit())
+                || port.parse::<u16>().ok()? == 443
+            {
+                return None;
+            }
+        }
+        let mut segments = path[1..].split('/');
+        let collection = segments.next()?;
+        let name = segments.next()?;
+        let version = segments.next();
+        if segments.next().is_some() {
+            return None;
+        }
+        let plain =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !plain(collection) || !plain(name) || !version.is_none_or(plain) {
+            return None;
+        }
+        Some(IdentifierParts {
+            vault_url: Cow::Borrowed(&id[.."https://".len() + authority.len()]),
+            collection: Cow::Borrowed(collection),
+            name: Cow::Borrowed(name),
+            version: version.map(Cow::Borrowed),
+        })
+    }
+
+    /// Lowercase DNS labels the URL parser keeps as they are: no punycode (`xn--`) labels, which
+    /// it validates, and no numeric last label, which it reads as an IPv4 address.
+    fn is_plain_dns_host_split(host: &str) -> bool {
+        let plain_label = |label: &str| {
+            !label.is_empty()
+                && !label.starts_with("xn--")
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
+        let numeric_last = host
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_digit()));
+        host.split('.').all(plain_label) && !numeric_last
+    }
+
     proptest::proptest! {
         /// Wherever the fast path answers, the URL parser gives the same parts.
         #[test]
@@ -271,6 +392,24 @@ mod tests {
             if let Some(fast) = canonical_parts(&id) {
                 proptest::prop_assert_eq!(Ok(fast), url_parts(&id));
             }
+        }
+
+        /// The single pass takes exactly the ids the splitting form took, with the same parts:
+        /// hosts and paths of the characters that decide (dots, colons, digits, `xn--`,
+        /// uppercase, slashes, escapes).
+        #[test]
+        fn single_pass_agrees_with_splitting(
+            id in "(https://|http://|https:/)?([a-zA-Z0-9.:-]|xn--){0,12}(/([a-zA-Z0-9%?-]|xn--){0,6}){0,5}",
+        ) {
+            proptest::prop_assert_eq!(canonical_parts(&id), split_parts(&id));
+        }
+
+        /// The same, over ids close to the service's form, most of which the fast path takes.
+        #[test]
+        fn single_pass_agrees_with_splitting_on_near_service_ids(
+            id in "https://([a-z0-9-]{0,4}|xn--)(\\.([a-z0-9-]{0,4}|xn--|[0-9]{1,3})){0,3}(:[0-9]{0,6})?(/[a-zA-Z0-9-]{0,5}){0,4}/?",
+        ) {
+            proptest::prop_assert_eq!(canonical_parts(&id), split_parts(&id));
         }
     }
 }

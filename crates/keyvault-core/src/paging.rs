@@ -32,10 +32,46 @@ pub struct Page<T> {
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
 struct PageBody<T> {
-    #[serde(default = "Vec::new")]
+    #[serde(default = "Vec::new", deserialize_with = "page_items")]
     value: Vec<T>,
     #[serde(rename = "nextLink", default)]
     next_link: Option<String>,
+}
+
+/// The items of a page. JSON gives no length up front, so a plain `Vec` would grow (and move
+/// every item) four times on the way to a page of 25; this one makes room for a full page at
+/// the first item, and grows as usual beyond.
+fn page_items<'de, D, T>(deserializer: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    struct Items<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for Items<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of items")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Vec<T>, A::Error> {
+            let Some(first) = seq.next_element()? else {
+                return Ok(Vec::new());
+            };
+            let mut items = Vec::with_capacity(MAX_PAGE_SIZE as usize);
+            items.push(first);
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+
+    deserializer.deserialize_seq(Items(std::marker::PhantomData))
 }
 
 /// Options of every list operation.
