@@ -9,7 +9,7 @@ use std::{
     collections::HashMap,
     fmt,
     sync::{
-        atomic::{AtomicBool, AtomicU64, Ordering},
+        atomic::{AtomicU64, Ordering},
         Arc, Mutex, MutexGuard,
     },
     time::{Duration, Instant},
@@ -356,6 +356,8 @@ impl SecretCacheBuilder {
                 client: self.client,
                 entries: quick_cache::sync::Cache::new(self.max_capacity),
                 inflight: Mutex::default(),
+                failures: Mutex::default(),
+                serials: AtomicU64::new(0),
                 fresh_for: self.ttl - refresh_ahead,
                 ttl: self.ttl,
                 max_staleness: self.max_staleness,
@@ -368,26 +370,31 @@ impl SecretCacheBuilder {
     }
 }
 
-/// A secret value held in memory.
+/// A secret value held in memory. Held by value and cloned out on each get (a copy of the
+/// string): a shared `Arc` would make every hit on every core write its count.
+#[derive(Clone)]
 struct Entry {
     value: SecretString,
     /// When the value was read from the vault.
     fetched_at: Instant,
+    /// Which read of the vault this is: tells this value from a newer one under the same key.
+    serial: u64,
     /// A pinned version: never refreshed.
     pinned: bool,
-    /// Set when a refresh of this value failed with a transient error.
-    failing: AtomicBool,
-    /// When the last failed refresh ended, as nanoseconds after `fetched_at`.
-    failed_at: AtomicU64,
 }
 
-type Load = Shared<BoxFuture<'static, Result<Arc<Entry>, CacheError>>>;
+type Load = Shared<BoxFuture<'static, Result<Entry, CacheError>>>;
 
 struct Inner {
     client: SecretClient,
     /// Keyed by `name` (latest) or `name/version` (pinned): names never hold a `/`.
-    entries: quick_cache::sync::Cache<String, Arc<Entry>>,
+    entries: quick_cache::sync::Cache<String, Entry>,
     inflight: Mutex<HashMap<String, Load>>,
+    /// Keys whose last refresh failed with a transient error, with when it ended; only read
+    /// once a value is due for refresh, never on a fresh hit.
+    failures: Mutex<HashMap<String, Instant>>,
+    /// The serial of the next read of the vault.
+    serials: AtomicU64,
     ttl: Duration,
     /// `ttl - refresh_ahead`: served without a refresh until then.
     fresh_for: Duration,
@@ -551,7 +558,7 @@ impl SecretCache {
             bump(&self.inner.counters.refreshes);
         }
         let entry = self.load(name, name, None).await?;
-        Ok(entry.value.clone())
+        Ok(entry.value)
     }
 
     /// Forgets the latest version of `name` (pinned versions stay): the next get reads it from
@@ -564,6 +571,7 @@ impl SecretCache {
     /// ```
     pub fn invalidate(&self, name: &str) {
         self.inner.entries.remove(name);
+        lock(&self.inner.failures).remove(name);
     }
 
     /// Forgets every value.
@@ -576,6 +584,7 @@ impl SecretCache {
     /// ```
     pub fn invalidate_all(&self) {
         self.inner.entries.clear();
+        lock(&self.inner.failures).clear();
     }
 
     /// How many values are held.
@@ -632,53 +641,54 @@ impl SecretCache {
         let inner = &*self.inner;
         let Some(entry) = inner.entries.get(key) else {
             bump(&inner.counters.misses);
-            return Ok(self.load(key, name, version).await?.value.clone());
+            return Ok(self.load(key, name, version).await?.value);
         };
         if entry.pinned {
             inner.counters.hits.bump();
-            return Ok(entry.value.clone());
+            return Ok(entry.value);
         }
         let now = inner.clock.now();
         let age = now.saturating_duration_since(entry.fetched_at);
         if age < inner.fresh_for {
             inner.counters.hits.bump();
-            return Ok(entry.value.clone());
+            return Ok(entry.value);
         }
         if age < inner.ttl {
             // Refresh ahead: this caller gets the value at once.
             inner.counters.hits.bump();
-            self.refresh_in_background(key, name, &entry, age);
-            return Ok(entry.value.clone());
+            self.refresh_in_background(key, name, now);
+            return Ok(entry.value);
         }
         let within_bound = age < inner.ttl + inner.max_staleness;
         if within_bound {
-            let failing = entry.failing.load(Ordering::Relaxed);
+            let failing = inner.failed_at(key).is_some();
             if failing || lock(&inner.inflight).contains_key(key) {
                 // The vault is known to be failing, or a refresh (started ahead of expiry, or
                 // by another caller) is still running, slowed by the client's retries: no caller
                 // waits on it.
                 if failing {
-                    self.refresh_in_background(key, name, &entry, age);
+                    self.refresh_in_background(key, name, now);
                 }
                 self.serve_stale(name, age, failing);
-                return Ok(entry.value.clone());
+                return Ok(entry.value);
             }
         }
         bump(&inner.counters.refreshes);
         match self.load(key, name, version).await {
-            Ok(fresh) => Ok(fresh.value.clone()),
+            Ok(fresh) => Ok(fresh.value),
             Err(error) if within_bound && is_transient(&error) => {
                 self.serve_stale(name, age, true);
-                Ok(entry.value.clone())
+                Ok(entry.value)
             }
             Err(error) => {
                 // Gone, or stale past the bound: the value is dropped (`fetch` removed gone
                 // ones already).
                 if inner
                     .entries
-                    .remove_if(key, |held| Arc::ptr_eq(held, &entry))
+                    .remove_if(key, |held| held.serial == entry.serial)
                     .is_some()
                 {
+                    lock(&inner.failures).remove(key);
                     bump(&inner.counters.evictions);
                 }
                 Err(error)
@@ -709,10 +719,9 @@ impl SecretCache {
         }
     }
 
-    fn refresh_in_background(&self, key: &str, name: &str, entry: &Entry, age: Duration) {
-        if entry.failing.load(Ordering::Relaxed) {
-            let failed_at = Duration::from_nanos(entry.failed_at.load(Ordering::Relaxed));
-            if age < failed_at + self.inner.retry_interval {
+    fn refresh_in_background(&self, key: &str, name: &str, now: Instant) {
+        if let Some(failed_at) = self.inner.failed_at(key) {
+            if now < failed_at + self.inner.retry_interval {
                 return;
             }
         }
@@ -752,12 +761,17 @@ impl SecretCache {
 }
 
 impl Inner {
+    /// When the last refresh of `key` failed, if it did and no read has succeeded since.
+    fn failed_at(&self, key: &str) -> Option<Instant> {
+        lock(&self.failures).get(key).copied()
+    }
+
     async fn fetch(
         self: Arc<Self>,
         key: String,
         name: String,
         version: Option<String>,
-    ) -> Result<Arc<Entry>, CacheError> {
+    ) -> Result<Entry, CacheError> {
         let options = GetSecretOptions {
             version: version.clone(),
             ..Default::default()
@@ -766,29 +780,25 @@ impl Inner {
         let now = self.clock.now();
         let outcome = match result {
             Ok(secret) => {
-                let entry = Arc::new(Entry {
+                let entry = Entry {
                     value: secret.value,
                     fetched_at: now,
+                    serial: self.serials.fetch_add(1, Ordering::Relaxed),
                     pinned: version.is_some(),
-                    failing: AtomicBool::new(false),
-                    failed_at: AtomicU64::new(0),
-                });
-                self.entries.insert(key.clone(), Arc::clone(&entry));
+                };
+                self.entries.insert(key.clone(), entry.clone());
+                lock(&self.failures).remove(&key);
                 Ok(entry)
             }
             Err(error) => {
                 bump(&self.counters.errors);
                 if is_transient(&error) {
-                    if let Some(held) = self.entries.get(&key) {
-                        let since = now.saturating_duration_since(held.fetched_at);
-                        held.failed_at.store(
-                            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX),
-                            Ordering::Relaxed,
-                        );
-                        held.failing.store(true, Ordering::Relaxed);
+                    if self.entries.contains_key(&key) {
+                        lock(&self.failures).insert(key.clone(), now);
                     }
                     tracing::warn!(secret = %name, error = %error, "refreshing a cached secret failed");
                 } else if self.entries.remove(&key).is_some() {
+                    lock(&self.failures).remove(&key);
                     bump(&self.counters.evictions);
                     tracing::info!(secret = %name, error = %error, "a cached secret was dropped: the vault no longer serves it");
                 }

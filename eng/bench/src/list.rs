@@ -93,7 +93,7 @@ async fn list(env: &Arc<Env>, vault: &str, contender: usize) -> Result<Listing, 
     );
     env.emulator.control().clear_requests();
     let (client_before, server_before) = cpu_split();
-    let base = alloc::reset_peak();
+    alloc::start();
     let start = Instant::now();
     let mut items = 0usize;
     match contender {
@@ -145,7 +145,7 @@ async fn list(env: &Arc<Env>, vault: &str, contender: usize) -> Result<Listing, 
         }
     }
     let elapsed = start.elapsed();
-    let peak = alloc::peak() - base;
+    let peak = alloc::stop();
     let (client_after, server_after) = cpu_split();
     let requests = env.emulator.control().requests().len();
     Ok(Listing {
