@@ -57,6 +57,39 @@ pub fn dry_run_args(crates: &[String], allow_dirty: bool) -> Vec<String> {
     args
 }
 
+/// `$CARGO_HOME`, or `~/.cargo`.
+fn cargo_home() -> Option<std::path::PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(Into::into)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+}
+
+/// A multi-crate dry run packages the crates into a local registry whose sources cargo extracts
+/// under `registry/src/-<hash of the checkout's path>/`, and it reuses an extraction of the same
+/// name and version that it finds there: a second dry run from the same checkout would verify
+/// the dependents against the first run's sources of their dependencies. The extractions of the
+/// packages about to be verified are removed from every such unnamed registry (crates.io's
+/// directory has a name, so it is never touched).
+pub fn forget_earlier_dry_runs(cargo_home: &Path, packages: &[(&str, &str)]) -> Result<()> {
+    let Ok(registries) = std::fs::read_dir(cargo_home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for (name, version) in packages {
+            let extracted = registry.path().join(format!("{name}-{version}"));
+            if extracted.is_dir() {
+                std::fs::remove_dir_all(&extracted).map_err(|e| {
+                    Error::new(format!("cannot remove {}: {e}", extracted.display()))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Arguments of the real upload of one crate.
 pub fn publish_args(krate: &str, allow_dirty: bool) -> Vec<String> {
     let mut args = vec!["publish".to_owned(), "-p".to_owned(), krate.to_owned()];
@@ -137,6 +170,14 @@ pub fn run(ws: &Workspace, opts: &PublishOptions) -> Result<()> {
 
     if !opts.execute {
         println!("\nDry run (nothing is uploaded; pass --execute to publish):");
+        if let Some(home) = cargo_home() {
+            let packages: Vec<(&str, &str)> = plan
+                .order
+                .iter()
+                .map(|p| (p.name.as_str(), p.version.as_str()))
+                .collect();
+            forget_earlier_dry_runs(&home, &packages)?;
+        }
         cargo(&dry_run_args(&names, opts.allow_dirty), &ws.root)?;
         println!("\ndry run passed for {}", names.join(", "));
         return Ok(());
@@ -188,6 +229,28 @@ mod tests {
             dry_run_args(&crates, true).join(" "),
             "publish --dry-run --allow-dirty -p keyvault-core -p keyvault-secrets"
         );
+    }
+
+    #[test]
+    fn earlier_dry_runs_are_forgotten_and_nothing_else() {
+        let home = std::env::temp_dir().join(format!("xtask-dry-run-{}", std::process::id()));
+        let src = home.join("registry").join("src");
+        let stale = src.join("-0123abcd").join("keyvault-core-0.1.0");
+        let other_version = src.join("-0123abcd").join("keyvault-core-0.2.0");
+        let crates_io = src
+            .join("index.crates.io-1949cf8c6b5b557f")
+            .join("keyvault-core-0.1.0");
+        for dir in [&stale, &other_version, &crates_io] {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("lib.rs"), "").unwrap();
+        }
+        forget_earlier_dry_runs(&home, &[("keyvault-core", "0.1.0")]).unwrap();
+        assert!(!stale.exists());
+        assert!(other_version.exists());
+        assert!(crates_io.exists());
+        std::fs::remove_dir_all(&home).unwrap();
+        // No cargo home at all is not an error.
+        forget_earlier_dry_runs(&home, &[("keyvault-core", "0.1.0")]).unwrap();
     }
 
     #[test]
