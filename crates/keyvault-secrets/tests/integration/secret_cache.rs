@@ -23,6 +23,17 @@ fn client(emulator: &Emulator, vault: &str) -> SecretClient {
     super::fault_tolerance::client_with(emulator, vault, client_options)
 }
 
+/// A cache over `client` on a manual clock: values live 60 s, refreshed ahead in their last 10 s.
+fn minute_cache(client: &SecretClient) -> (SecretCache, CacheClock) {
+    let clock = CacheClock::manual();
+    let cache = SecretCache::builder(client.clone())
+        .ttl(Duration::from_secs(60))
+        .refresh_ahead(Duration::from_secs(10))
+        .clock(clock.clone())
+        .build();
+    (cache, clock)
+}
+
 /// The GETs of the secret `name` the vault received.
 fn gets(emulator: &Emulator, name: &str) -> usize {
     let prefix = format!("/secrets/{name}");
@@ -50,7 +61,6 @@ async fn until_requests(cache: &SecretCache, n: u64) {
     );
 }
 
-/// Collects what a `tracing` subscriber writes.
 #[tokio::test]
 async fn a_hundred_concurrent_misses_on_a_cold_name_make_one_request() {
     let emulator = emulator().await;
@@ -91,12 +101,7 @@ async fn values_expire_and_are_refreshed_ahead_without_making_callers_wait() {
     client.set_secret("hot", "v1", None).await.unwrap();
     let pinned = client.set_secret("pinned", "old", None).await.unwrap();
     client.set_secret("pinned", "new", None).await.unwrap();
-    let clock = CacheClock::manual();
-    let cache = SecretCache::builder(client.clone())
-        .ttl(Duration::from_secs(60))
-        .refresh_ahead(Duration::from_secs(10))
-        .clock(clock.clone())
-        .build();
+    let (cache, clock) = minute_cache(&client);
 
     assert_eq!(cache.get("hot").await.unwrap().expose_secret(), "v1");
     client.set_secret("hot", "v2", None).await.unwrap();
@@ -225,12 +230,7 @@ async fn an_expired_value_whose_refresh_is_slow_is_served_without_waiting() {
     let emulator = emulator().await;
     let client = client(&emulator, "slow");
     client.set_secret("slow", "old", None).await.unwrap();
-    let clock = CacheClock::manual();
-    let cache = SecretCache::builder(client.clone())
-        .ttl(Duration::from_secs(60))
-        .refresh_ahead(Duration::from_secs(10))
-        .clock(clock.clone())
-        .build();
+    let (cache, clock) = minute_cache(&client);
     cache.get("slow").await.unwrap();
     client.set_secret("slow", "new", None).await.unwrap();
 
@@ -259,12 +259,7 @@ async fn disabled_and_deleted_secrets_are_evicted_on_their_next_refresh() {
     let client = client(&emulator, "evict");
     client.set_secret("disabled", "a", None).await.unwrap();
     client.set_secret("deleted", "b", None).await.unwrap();
-    let clock = CacheClock::manual();
-    let cache = SecretCache::builder(client.clone())
-        .ttl(Duration::from_secs(60))
-        .refresh_ahead(Duration::from_secs(10))
-        .clock(clock.clone())
-        .build();
+    let (cache, clock) = minute_cache(&client);
     cache.get("disabled").await.unwrap();
     cache.get("deleted").await.unwrap();
 
